@@ -1,0 +1,174 @@
+// An interactive lesson: one section per screen, Enter/b/q to move, quizzes asked as they come,
+// progress saved at every move so the next run resumes. The terminal is injected (the CLI
+// supplies raw-mode keys and @inquirer/prompts; tests supply a fake), so this never touches
+// process.stdin/stdout itself.
+import type { Lesson, Section } from './parse';
+import {
+  lessonProgress,
+  markFinished,
+  recordQuiz,
+  recordSection,
+  resetLesson,
+  saveProgress,
+  type Progress,
+} from './progress';
+import {
+  choiceLabel,
+  palette,
+  renderBlock,
+  renderInline,
+  renderQuestion,
+  renderQuizResult,
+  type DemoRunner,
+  type RenderOptions,
+} from './render';
+
+export type Key = 'next' | 'back' | 'quit' | 'interrupt' | 'restart' | 'other';
+
+/** Split a chunk of terminal input into keys: escape sequences stay whole. */
+export function splitKeys(data: string): string[] {
+  const keys: string[] = [];
+  const re = /\u001b\[[0-9;]*[~A-Za-z]|\u001bO[A-Za-z]|\r\n|[\s\S]/g;
+  for (let m = re.exec(data); m !== null; m = re.exec(data)) keys.push(m[0]);
+  return keys;
+}
+
+export function decodeKey(key: string): Key {
+  switch (key) {
+    case '\r': case '\n': case '\r\n': case ' ': case 'n': case '\u001b[C': case '\u001b[B': case '\u001b[6~':
+      return 'next';
+    case 'b': case 'B': case 'p': case '\u001b[D': case '\u001b[A': case '\u001b[5~': case '\u007f':
+      return 'back';
+    case 'q': case 'Q': case '\u001b': case '\u0004':
+      return 'quit';
+    case '\u0003':
+      return 'interrupt';
+    case 'r': case 'R':
+      return 'restart';
+    default:
+      return 'other';
+  }
+}
+
+export interface LessonTerminal {
+  clear(): void;
+  write(text: string): void;
+  readKey(): Promise<Key>;
+  /** Ask a multiple-choice question: the chosen index, or 'interrupt' on Ctrl-C. */
+  choose(message: string, choices: readonly string[]): Promise<number | 'interrupt'>;
+}
+
+export interface SessionConfig {
+  readonly lesson: Lesson;
+  readonly number: number;
+  /** The course index's title for the lesson (the header of every screen). */
+  readonly title: string;
+  readonly progress: Progress;
+  readonly progressFile: string;
+  readonly render: RenderOptions;
+  readonly term: LessonTerminal;
+  readonly runDemo?: DemoRunner;
+}
+
+export type SessionEnd =
+  | { readonly kind: 'finished' }
+  | { readonly kind: 'quit' | 'interrupted'; readonly section: number; readonly sections: number };
+
+export function footer(k: number, n: number, canRestart: boolean): string {
+  const enter = k < n ? 'Enter: next' : 'Enter: finish';
+  return `section ${k}/${n} — ${enter} · b: back · q: quit${canRestart ? ' · r: start over' : ''}`;
+}
+
+export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
+  const { lesson, number, term, render } = cfg;
+  const c = palette(render.color);
+  const n = lesson.sections.length;
+  let progress = cfg.progress;
+  const save = (p: Progress): void => {
+    progress = p;
+    saveProgress(cfg.progressFile, p);
+  };
+
+  const before = lessonProgress(progress, number);
+  let k = 1;
+  let notice: string | undefined;
+  let canRestart = false;
+  if (before?.finished === true) {
+    notice = 'You have finished this lesson before; reading it again from the start.';
+  } else if (before !== undefined && before.section > 1) {
+    k = Math.min(before.section, n);
+    notice = `Welcome back: resuming where you left off, at section ${k}/${n}. Press r to start over.`;
+    canRestart = true;
+  }
+
+  /** Show one section; quizzes not yet answered are asked. False if interrupted. */
+  const show = async (section: Section): Promise<boolean> => {
+    for (const block of section.blocks) {
+      if (block.kind !== 'quiz') {
+        term.write(renderBlock(block, render, cfg.runDemo).replace(/\n*$/, '\n\n'));
+        continue;
+      }
+      const { quiz } = block;
+      const answered = lessonProgress(progress, number)?.quiz[String(block.number)];
+      let chosen: number;
+      if (answered !== undefined && quiz.choices[answered.choice] !== undefined) {
+        chosen = answered.choice;
+        term.write(renderQuestion(quiz, block.number, render) + '\n');
+        term.write(`  You answered ${choiceLabel(chosen)} ${renderInline(quiz.choices[chosen].text, render)}\n`);
+      } else {
+        const labels = quiz.choices.map((ch, i) => `${choiceLabel(i)} ${renderInline(ch.text, render)}`);
+        const got = await term.choose(`Quiz ${block.number}: ${renderInline(quiz.question, render)}`, labels);
+        if (got === 'interrupt') return false;
+        chosen = got;
+        save(recordQuiz(progress, number, block.number, { choice: chosen, correct: quiz.choices[chosen].correct }));
+      }
+      term.write(renderQuizResult(quiz, chosen, render) + '\n');
+    }
+    return true;
+  };
+
+  for (;;) {
+    save(recordSection(progress, number, k, n));
+    term.clear();
+    term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n');
+    if (!(await show(lesson.sections[k - 1]))) return { kind: 'interrupted', section: k, sections: n };
+    if (notice !== undefined) term.write(c.yellow(notice) + '\n');
+    term.write(c.dim('─'.repeat(Math.min(render.width, 80))) + '\n');
+    term.write(c.bold(footer(k, n, canRestart)) + '\n');
+
+    let moved = false;
+    while (!moved) {
+      const key = await term.readKey();
+      switch (key) {
+        case 'next':
+          if (k === n) {
+            save(markFinished(progress, number, n));
+            return { kind: 'finished' };
+          }
+          k++;
+          moved = true;
+          break;
+        case 'back':
+          if (k > 1) {
+            k--;
+            moved = true;
+          }
+          break;
+        case 'restart':
+          if (canRestart) {
+            save(resetLesson(progress, number, n));
+            k = 1;
+            moved = true;
+          }
+          break;
+        case 'quit':
+        case 'interrupt':
+          return { kind: key === 'quit' ? 'quit' : 'interrupted', section: k, sections: n };
+        case 'other':
+          break;
+      }
+    }
+    notice = undefined;
+    canRestart = false;
+  }
+}

@@ -1,0 +1,76 @@
+// Footprints and the dependence relation DPOR uses. Two steps of different threads are
+// dependent when they touch the same resource and one writes it. Resources: memory words and
+// list heads (by address), a slab slot's liveness (allocation and free against any access to
+// the slot), a cache's free list (allocation order), each thread's RCU read-side state, and the
+// global RCU state (grace periods, callbacks and type-safe frees, which depend on who is inside
+// a read-side section). Lock operations on one address are all dependent; see dpor.ts for how
+// an acquire that waited on a release is raced against the matching acquire.
+import type { Machine } from '../sim/machine';
+import type { Op } from '../sim/op';
+import { CACHES, cacheOf, slotBase } from '../sim/layout';
+
+const SLOT = 0x1000000, CACHE = 0x2000000, RCU_T = 0x3000000, RCU_ALL = 0x3ffffff, CBQ = 0x4000000;
+
+/** Resources read and written by one step; small arrays (usually 1–3 entries). */
+export interface Footprint { readonly r: readonly number[]; readonly w: readonly number[]; readonly lock: number; readonly acquire: boolean; readonly release: boolean }
+
+const NONE: Footprint = { r: [], w: [], lock: 0, acquire: false, release: false };
+
+function slotKey(a: number): number { const c = cacheOf(a); return c < 0 ? -1 : SLOT + slotBase(a, c); }
+
+/** The footprint of `tid`'s pending op if it ran now in `m` (alloc: the slot it would get). */
+export function footprint(m: Machine, tid: number, o: Op): Footprint {
+  const s = slotKey(o.a);
+  const r: number[] = s >= 0 ? [s] : [];
+  switch (o.k) {
+    case 'read': case 'list_read': r.push(o.a); return { r, w: [], lock: 0, acquire: false, release: false };
+    case 'write': case 'atomic_add': case 'atomic_inc_not_zero': case 'atomic_dec_and_test': case 'list_add': case 'list_del':
+      return { r, w: [o.a], lock: 0, acquire: false, release: false };
+    case 'spin_lock': case 'lock_page': case 'mutex_lock': case 'down_write': case 'down_read':
+      return { r, w: [o.a], lock: o.a, acquire: true, release: false };
+    case 'spin_trylock': case 'trylock_page': case 'mutex_trylock': case 'down_read_trylock':
+      return { r, w: [o.a], lock: o.a, acquire: false, release: false };
+    case 'spin_unlock': case 'unlock_page': case 'mutex_unlock': case 'up_write': case 'up_read':
+      return { r, w: [o.a], lock: o.a, acquire: false, release: true };
+    case 'rcu_read_lock': case 'rcu_read_unlock': return { r: [], w: [RCU_T + tid], lock: 0, acquire: false, release: false };
+    case 'gp_start': return { r: [], w: [RCU_ALL], lock: 0, acquire: false, release: false };
+    case 'gp_wait': return { r: [RCU_ALL], w: [], lock: 0, acquire: true, release: false };
+    case 'call_rcu': r.push(RCU_ALL); return { r, w: [CBQ], lock: 0, acquire: false, release: false };
+    case 'rcu_callbacks': {
+      const cb = m.rcu.callbacks[0];
+      const w = [CBQ];
+      if (cb !== undefined) { const c = cacheOf(cb.addr); if (c >= 0) w.push(CACHE + c, SLOT + slotBase(cb.addr, c)); }
+      return { r: [RCU_ALL], w, lock: 0, acquire: true, release: false };
+    }
+    case 'alloc': {
+      const c = o.a;
+      const fl = m.mem.freelists[c];
+      const w = [CACHE + c];
+      if (fl !== undefined && fl.length > 0) w.push(SLOT + fl[fl.length - 1]);
+      return { r: [], w, lock: 0, acquire: false, release: false };
+    }
+    case 'free': {
+      const c = cacheOf(o.a);
+      const w = c >= 0 ? [CACHE + c, SLOT + slotBase(o.a, c)] : [];
+      return { r: c >= 0 && CACHES[c].typesafe ? [RCU_ALL] : [], w, lock: 0, acquire: false, release: false };
+    }
+    case 'ghost': return NONE;
+    case 'probe': {
+      const pr: number[] = [];
+      for (const x of o.xs ?? []) { pr.push(x); const k = slotKey(x); if (k >= 0) pr.push(k); }
+      return { r: pr, w: [], lock: 0, acquire: false, release: false };
+    }
+  }
+}
+
+function isRcuT(x: number): boolean { return x >= RCU_T && x < RCU_ALL; }
+function clash(a: number, b: number): boolean { return a === b || (a === RCU_ALL && isRcuT(b)) || (b === RCU_ALL && isRcuT(a)); }
+
+export function dependent(a: Footprint, b: Footprint): boolean {
+  for (const x of a.w) {
+    for (const y of b.w) if (clash(x, y)) return true;
+    for (const y of b.r) if (clash(x, y)) return true;
+  }
+  for (const x of a.r) for (const y of b.w) if (clash(x, y)) return true;
+  return false;
+}

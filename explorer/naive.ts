@@ -1,0 +1,48 @@
+// Naive enumeration of every schedule (no reduction): the oracle that DPOR is tested against
+// and the bench's baseline. Counts executions, distinct Mazurkiewicz traces (canonical
+// happens-before forms) and failures.
+import type { MachineOptions } from '../sim/machine';
+import { footprint } from './dependence';
+import { HappensBefore, Ev } from './hb';
+import type { Factory } from './run';
+
+export interface NaiveResult {
+  readonly complete: boolean;
+  readonly executions: number;
+  readonly classes: number;
+  /** Canonical trace key -> first failure kind seen in it ('' when none). */
+  readonly traces: ReadonlyMap<string, string>;
+  readonly failingSchedules: number[][];
+}
+
+/** `haltOnFailure: false` (the default) runs every execution to its end, as DPOR does when counting. */
+export function naive(factory: Factory, limit = 200000, maxSteps?: number, haltOnFailure = false): NaiveResult {
+  const mopts: MachineOptions = { maxSteps, haltOnFailure };
+  const choices: number[][] = []; // enabled sets along the current path
+  const path: number[] = [];      // index chosen at each depth
+  const traces = new Map<string, string>();
+  const failing: number[][] = [];
+  let executions = 0;
+  for (;;) {
+    if (executions >= limit) return { complete: false, executions, classes: traces.size, traces, failingSchedules: failing };
+    const m = factory(mopts);
+    const evs: Ev[] = [];
+    const per: number[] = [];
+    for (let d = 0; !m.checkEnd(); d++) {
+      if (d >= path.length) { choices.push(m.enabled()); path.push(0); }
+      const t = choices[d][path[d]];
+      const ti = per[t] ?? 0; per[t] = ti + 1;
+      evs.push({ tid: t, fp: footprint(m, t, m.threads[t].pending!), ti });
+      m.step(t);
+    }
+    executions++;
+    const key = new HappensBefore(evs, m.threads.length).canonical();
+    const f = m.primaryFailure();
+    if (!traces.has(key)) traces.set(key, f ? f.kind : '');
+    if (f) failing.push(evs.map((e) => e.tid));
+    // next path: increment the deepest choice that has another option
+    while (path.length > 0 && path[path.length - 1] + 1 >= choices[choices.length - 1].length) { path.pop(); choices.pop(); }
+    if (path.length === 0) return { complete: true, executions, classes: traces.size, traces, failingSchedules: failing };
+    path[path.length - 1]++;
+  }
+}

@@ -1,0 +1,26 @@
+// What an exploration found, as plain data (the grader and renderers consume it; P5).
+import type { Failure } from '../sim/failure';
+
+export interface Stats {
+  executions: number;
+  /** Executions abandoned because every enabled thread was asleep (DPOR redundancy). */
+  blocked: number;
+  steps: number;
+  ms: number;
+  /** Time until the first bug, when one was found. */
+  firstBugMs?: number;
+}
+
+export type Verdict =
+  | { readonly kind: 'BUG'; readonly failure: Failure; readonly schedule: string; readonly preemptions: number; readonly steps: number; readonly stats: Stats; readonly minimal?: boolean }
+  | { readonly kind: 'VERIFIED'; readonly classes: number; readonly stats: Stats; readonly how: string }
+  | { readonly kind: 'NO_BUG_WITHIN'; readonly reason: string; readonly stats: Stats };
+
+export interface Budget {
+  /** Stop after this many executions. */
+  readonly maxExecutions?: number;
+  /** Wall-clock budget in ms. */
+  readonly maxMs?: number;
+  /** Per-thread step bound inside one execution (livelock detector). */
+  readonly maxSteps?: number;
+}

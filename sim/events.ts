@@ -1,0 +1,19 @@
+// One executed step, as plain JSON-safe data: what the trace renderers and the explorer's
+// dependence analysis read. `obj` names memory by address and incarnation ("anon_vma@0x40 #2").
+import type { OpKind } from './op';
+
+export interface StepEvent {
+  readonly i: number;
+  readonly tid: number;
+  readonly k: OpKind;
+  /** API or routine name (READ_ONCE, spin_lock, anon_vma_prepare:...). */
+  readonly name: string;
+  /** "anon_vma@0x40 #2 .root", or '' for ops without an address. */
+  readonly obj: string;
+  readonly value?: number;
+  readonly result?: string;
+  readonly loc?: string;
+  /** Kernel routine the step belongs to, when a modelled routine made it. */
+  readonly fn?: string;
+  readonly note?: string;
+}

@@ -1,0 +1,78 @@
+// Where kernel objects live: every struct is a slab object at a fixed address, its fields at
+// 8-byte offsets. Addresses, not JavaScript objects, are what threads hold — so freeing and
+// reallocating gives the same address a new incarnation (what SLAB_TYPESAFE_BY_RCU is about).
+// Must never: hold per-execution state (the machine owns that).
+
+export type StructName = 'anon_vma' | 'anon_vma_chain' | 'vma' | 'mm' | 'page' | 'obj' | 'task' | 'sighand';
+
+/** Field names by struct, in offset order (offset = index * 8). */
+export const STRUCTS: Readonly<Record<StructName, readonly string[]>> = {
+  // 2.6.36: lock, root, the list of chains; refcount (KSM/migration, later the 3.0 refcount)
+  anon_vma: ['lock', 'root', 'refcount', 'head'],
+  anon_vma_chain: ['vma', 'anon_vma'],
+  vma: ['vm_mm', 'anon_vma', 'anon_vma_chain'],
+  mm: ['page_table_lock', 'mmap'],
+  // flags bit 0 is PG_locked (the page lock); mapping, _mapcount (starts at -1)
+  page: ['flags', 'mapping', '_mapcount'],
+  // a generic object for RCU lessons: a key and a value
+  obj: ['key', 'value', 'lock', 'refcount'],
+  task: ['sighand', 'alloc_lock'],
+  sighand: ['siglock', 'count', 'owner'],
+};
+
+export function fieldOffset(s: StructName, field: string): number {
+  const i = STRUCTS[s].indexOf(field);
+  if (i < 0) throw new Error(`struct ${s} has no field ${field}`);
+  return i * 8;
+}
+
+export interface CacheSpec {
+  readonly name: string;
+  readonly struct: StructName;
+  /** SLAB_TYPESAFE_BY_RCU (was SLAB_DESTROY_BY_RCU): reuse only as the same type. */
+  readonly typesafe: boolean;
+  readonly base: number;
+  readonly slots: number;
+}
+
+/** Object stride: 0x40 bytes (8 words), so "anon_vma@0x40" reads naturally. */
+export const STRIDE = 0x40;
+
+export const CACHES: readonly CacheSpec[] = [
+  { name: 'anon_vma_cachep', struct: 'anon_vma', typesafe: true, base: 0x40, slots: 6 },
+  { name: 'anon_vma_chain_cachep', struct: 'anon_vma_chain', typesafe: false, base: 0x1000, slots: 24 },
+  { name: 'vm_area_cachep', struct: 'vma', typesafe: false, base: 0x2000, slots: 12 },
+  { name: 'mm_cachep', struct: 'mm', typesafe: false, base: 0x3000, slots: 8 },
+  { name: 'pages', struct: 'page', typesafe: false, base: 0x4000, slots: 4 },
+  { name: 'obj_cachep', struct: 'obj', typesafe: false, base: 0x5000, slots: 6 },
+  { name: 'obj_typesafe_cachep', struct: 'obj', typesafe: true, base: 0x6000, slots: 6 },
+  { name: 'task_cachep', struct: 'task', typesafe: false, base: 0x7000, slots: 4 },
+  { name: 'sighand_cachep', struct: 'sighand', typesafe: true, base: 0x8000, slots: 6 },
+];
+
+export const CACHE_ID: Readonly<Record<string, number>> = Object.fromEntries(CACHES.map((c, i) => [c.name, i]));
+
+/** The cache an address belongs to, or -1. */
+export function cacheOf(addr: number): number {
+  for (let i = 0; i < CACHES.length; i++) {
+    const c = CACHES[i];
+    if (addr >= c.base && addr < c.base + c.slots * STRIDE) return i;
+  }
+  return -1;
+}
+
+export function slotBase(addr: number, cache: number): number {
+  const c = CACHES[cache];
+  return c.base + Math.floor((addr - c.base) / STRIDE) * STRIDE;
+}
+
+/** "anon_vma@0x40" plus ".root" when the address is a field. */
+export function describeAddr(addr: number): { obj: string; field: string; base: number; cache: number } {
+  const ci = cacheOf(addr);
+  if (ci < 0) return { obj: `0x${addr.toString(16)}`, field: '', base: addr, cache: -1 };
+  const base = slotBase(addr, ci);
+  const s = CACHES[ci].struct;
+  const idx = (addr - base) / 8;
+  const field = STRUCTS[s][idx] ?? `+${addr - base}`;
+  return { obj: `${s}@0x${base.toString(16)}`, field, base, cache: ci };
+}

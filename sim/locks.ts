@@ -1,0 +1,105 @@
+// Locks by address: spinlocks, the page lock (PG_locked), mutexes and rw-semaphores. The lock
+// word lives at its address and belongs to the memory slot, not to the allocation: freeing and
+// reallocating an anon_vma leaves a held lock held (anon_vma_ctor initialises it once).
+// A thread waiting for a lock is simply not enabled; "nobody can run" is the hang.
+import type { Machine } from './machine';
+import type { Op } from './op';
+import { report } from './reports';
+
+export type LockMode = 'spin' | 'page' | 'mutex' | 'read' | 'write';
+
+export interface Holding { readonly addr: number; readonly mode: LockMode; readonly at: number; readonly loc?: string }
+
+const MODE: Partial<Record<Op['k'], LockMode>> = {
+  spin_lock: 'spin', spin_trylock: 'spin', spin_unlock: 'spin',
+  lock_page: 'page', trylock_page: 'page', unlock_page: 'page',
+  mutex_lock: 'mutex', mutex_trylock: 'mutex', mutex_unlock: 'mutex',
+  down_write: 'write', up_write: 'write', down_read: 'read', down_read_trylock: 'read', up_read: 'read',
+};
+
+export class Locks {
+  /** addr -> holder thread ids (several only for rwsem readers) */
+  readonly holders = new Map<number, number[]>();
+  readonly held = new Map<number, Holding[]>();
+
+  constructor(private readonly m: Machine) {}
+
+  isFree(a: number): boolean { const h = this.holders.get(a); return h === undefined || h.length === 0; }
+  canSpin(a: number, tid: number): boolean { const h = this.holders.get(a); return h === undefined || h.length === 0 || h[0] === tid; }
+  canRead(a: number): boolean {
+    const h = this.holders.get(a);
+    if (h === undefined || h.length === 0) return true;
+    return this.modeOf(a) === 'read';
+  }
+  modeOf(a: number): LockMode | undefined {
+    const h = this.holders.get(a);
+    if (h === undefined || h.length === 0) return undefined;
+    return this.held.get(h[0])?.find((x) => x.addr === a)?.mode;
+  }
+  holdsSpin(tid: number): boolean { const l = this.held.get(tid); return l !== undefined && l.some((x) => x.mode === 'spin'); }
+  heldBy(tid: number): readonly Holding[] { return this.held.get(tid) ?? []; }
+  holderOf(a: number): number { const h = this.holders.get(a); return h && h.length > 0 ? h[0] : -1; }
+  holding(tid: number, a: number): Holding | undefined { return this.held.get(tid)?.find((x) => x.addr === a); }
+
+  acquire(tid: number, o: Op): void {
+    this.m.mem.read(tid, o.a, o.n ?? o.k);
+    if (this.m.halted) return;
+    const mode = MODE[o.k]!;
+    if (mode === 'spin' && this.holderOf(o.a) === tid) {
+      this.m.fail('spinlock-recursion', tid, 'the thread takes a spinlock it already holds: it will spin forever', report.recursion(this.m, tid, o.a));
+      return;
+    }
+    this.take(tid, o.a, mode, o.loc);
+  }
+  acquireRead(tid: number, o: Op): void {
+    this.m.mem.read(tid, o.a, o.n ?? o.k);
+    if (!this.m.halted) this.take(tid, o.a, 'read', o.loc);
+  }
+  tryAcquire(tid: number, o: Op): number {
+    this.m.mem.read(tid, o.a, o.n ?? o.k);
+    if (this.m.halted || !this.isFree(o.a)) return 0;
+    this.take(tid, o.a, MODE[o.k]!, o.loc);
+    return 1;
+  }
+  tryRead(tid: number, o: Op): number {
+    this.m.mem.read(tid, o.a, o.n ?? o.k);
+    if (this.m.halted || !this.canRead(o.a)) return 0;
+    this.take(tid, o.a, 'read', o.loc);
+    return 1;
+  }
+
+  private take(tid: number, a: number, mode: LockMode, loc?: string): void {
+    const h = this.holders.get(a);
+    if (h === undefined) this.holders.set(a, [tid]); else h.push(tid);
+    let l = this.held.get(tid);
+    if (l === undefined) { l = []; this.held.set(tid, l); }
+    l.push(loc === undefined ? { addr: a, mode, at: this.m.now } : { addr: a, mode, at: this.m.now, loc });
+  }
+
+  /** Release. Like the kernel, an unlock of someone else's spinlock clears it anyway: reported. */
+  release(tid: number, o: Op): void {
+    this.m.mem.read(tid, o.a, o.n ?? o.k);
+    if (this.m.halted) return;
+    const h = this.holders.get(o.a) ?? [];
+    const mine = h.indexOf(tid);
+    if (mine < 0) {
+      const other = h.length > 0 ? h[0] : -1;
+      this.m.fail('bad-unlock', tid, other >= 0
+        ? `${this.m.threadName(tid)} released a lock that ${this.m.threadName(other)} holds: it unlocked a different lock from the one it locked`
+        : `${this.m.threadName(tid)} released a lock that nobody holds: it unlocked a different lock from the one it locked`,
+      report.badUnlock(this.m, tid, o, other));
+      if (other >= 0 && (o.k === 'spin_unlock' || o.k === 'unlock_page' || o.k === 'mutex_unlock')) this.drop(other, o.a);
+      return;
+    }
+    this.drop(tid, o.a);
+  }
+
+  private drop(tid: number, a: number): void {
+    const h = this.holders.get(a)!;
+    h.splice(h.indexOf(tid), 1);
+    if (h.length === 0) this.holders.delete(a);
+    const l = this.held.get(tid)!;
+    const i = l.findIndex((x) => x.addr === a);
+    if (i >= 0) l.splice(i, 1);
+  }
+}

@@ -1,0 +1,255 @@
+// One execution of the kernel model: memory, slabs, RCU, locks and threads. The machine only
+// steps: a driver (the explorer, a lesson demo, a human in `play`) picks which enabled thread
+// runs next. Deterministic: no timers, no randomness, no real threads.
+// Must never: choose a thread itself, read the environment, or import outside sim/.
+import { Op, OpResult, mayBlockSleeping } from './op';
+import { Failure, FailureKind, isFatal, primary } from './failure';
+import { StepEvent } from './events';
+import { Memory } from './memory';
+import { Locks } from './locks';
+import { Rcu } from './rcu';
+import { report } from './reports';
+
+export interface ThreadState {
+  readonly id: number;
+  readonly name: string;
+  gen: Generator<Op, unknown, any>;
+  pending: Op | null;
+  done: boolean;
+  result: unknown;
+  steps: number;
+  /** The RCU grace-period thread: never "unfinished". */
+  readonly system: boolean;
+}
+
+export interface MachineOptions {
+  /** Per-thread step budget; past it the thread is reported as a livelock. */
+  readonly maxSteps?: number;
+  /** Record StepEvents (replay); off while exploring. */
+  readonly record?: boolean;
+  /** Stop at the first failure (exploring) or go on after non-fatal ones (replay, lessons). */
+  readonly haltOnFailure?: boolean;
+}
+
+/** Trusted ghost code run atomically inside a thread: harness checks, never a scheduling point. */
+export type Ghost = (m: Machine, tid: number) => void;
+const trustedGhosts = new WeakSet<object>();
+export function ghostOp(g: Ghost): Op {
+  const o = { k: 'ghost' as const, a: 0, v: 0, g };
+  trustedGhosts.add(o);
+  return o;
+}
+/** A harness check that is a real step: it reads `xs` atomically (its footprint for DPOR) and
+ *  runs `g` on the machine. Use it whenever the check observes state other threads change. */
+export function probeOp(name: string, xs: readonly number[], g: Ghost): Op {
+  const o = { k: 'probe' as const, a: xs[0] ?? 0, v: 0, n: name, xs: Object.freeze([...xs]), g };
+  trustedGhosts.add(o);
+  return o;
+}
+
+export class Machine {
+  readonly mem = new Memory(this);
+  readonly locks = new Locks(this);
+  readonly rcu = new Rcu(this);
+  readonly threads: ThreadState[] = [];
+  readonly failures: Failure[] = [];
+  readonly events: StepEvent[] = [];
+  /** Global step counter: the index of the next step. */
+  now = 0;
+  halted = false;
+  readonly maxSteps: number;
+  readonly record: boolean;
+  readonly haltOnFailure: boolean;
+
+  constructor(opts: MachineOptions = {}) {
+    this.maxSteps = opts.maxSteps ?? 400;
+    this.record = opts.record ?? false;
+    this.haltOnFailure = opts.haltOnFailure ?? true;
+  }
+
+  /** Start a thread: runs its code up to its first yield (local work is invisible to others). */
+  spawn(name: string, gen: Generator<Op, unknown, any>, system = false): number {
+    const t: ThreadState = { id: this.threads.length, name, gen, pending: null, done: false, result: undefined, steps: 0, system };
+    this.threads.push(t);
+    this.advance(t, undefined);
+    return t.id;
+  }
+
+  /** Record a failure. Exploring (haltOnFailure) stops the execution, except for a contract
+   *  breach: what the caller then does (a bad unlock, a hang) is the symptom to lead with.
+   *  Otherwise the execution goes on; a fatal failure ends only the thread that hit it. */
+  fail(kind: FailureKind, tid: number, why: string, lines: string[]): void {
+    if (this.halted) return;
+    this.failures.push({ kind, tid, step: this.now, why, report: lines.join('\n') });
+    if (this.haltOnFailure && kind !== 'contract') this.halted = true;
+    else if (isFatal(kind) && tid >= 0 && tid < this.threads.length) {
+      const t = this.threads[tid];
+      t.done = true; t.pending = null;
+    }
+  }
+
+  isEnabled(tid: number): boolean {
+    const t = this.threads[tid];
+    if (t.done || t.pending === null || this.halted) return false;
+    const o = t.pending;
+    if (mayBlockSleeping(o.k) && this.inAtomic(tid)) return true; // runs, and is reported
+    switch (o.k) {
+      case 'spin_lock': return this.locks.canSpin(o.a, tid);
+      case 'lock_page': case 'mutex_lock': case 'down_write': return this.locks.isFree(o.a);
+      case 'down_read': return this.locks.canRead(o.a);
+      case 'gp_wait': return this.rcu.gpDone(tid);
+      case 'rcu_callbacks': return this.rcu.callbackReady();
+      default: return true;
+    }
+  }
+
+  enabled(): number[] {
+    const r: number[] = [];
+    for (let i = 0; i < this.threads.length; i++) if (this.isEnabled(i)) r.push(i);
+    return r;
+  }
+
+  inAtomic(tid: number): boolean { return this.rcu.depth(tid) > 0 || this.locks.holdsSpin(tid); }
+
+  /** Perform thread `tid`'s pending op and run it on to its next yield. */
+  step(tid: number): void {
+    const t = this.threads[tid];
+    const o = t.pending!;
+    t.steps++;
+    const res = this.perform(t, o);
+    if (this.record) this.recordEvent(t, o, res);
+    this.now++;
+    if (this.halted || t.done) return;
+    if (t.steps > this.maxSteps && !t.system) {
+      this.fail('livelock', tid, `${t.name} ran past its bound of ${this.maxSteps} steps`, report.livelock(t.name, this.maxSteps));
+      return;
+    }
+    this.advance(t, res);
+  }
+
+  private perform(t: ThreadState, o: Op): OpResult {
+    const tid = t.id;
+    if (mayBlockSleeping(o.k) && this.inAtomic(tid)) {
+      this.fail('sleep-in-atomic', tid, 'a sleeping lock or synchronize_rcu() may sleep, which is forbidden under a spinlock or inside rcu_read_lock()',
+        report.sleepInAtomic(this, tid, o));
+      return 0;
+    }
+    switch (o.k) {
+      case 'read': return this.mem.read(tid, o.a, o.n ?? 'read');
+      case 'write': this.mem.write(tid, o.a, o.v); return undefined;
+      case 'atomic_add': return this.mem.rmw(tid, o.a, (x) => x + o.v);
+      case 'atomic_inc_not_zero': { let ok = 0; this.mem.rmw(tid, o.a, (x) => (x === 0 ? 0 : ((ok = 1), x + 1))); return ok; }
+      case 'atomic_dec_and_test': { const r = this.mem.rmw(tid, o.a, (x) => x - 1); return r === 0 ? 1 : 0; }
+      case 'rcu_read_lock': this.rcu.lock(tid); return undefined;
+      case 'rcu_read_unlock': this.rcu.unlock(tid); return undefined;
+      case 'gp_start': this.rcu.gpStart(tid); return undefined;
+      case 'gp_wait': return undefined;
+      case 'call_rcu': this.rcu.callRcu(tid, o.a); return undefined;
+      case 'rcu_callbacks': this.rcu.runCallback(tid); return undefined;
+      case 'spin_lock': case 'lock_page': case 'mutex_lock': case 'down_write': this.locks.acquire(tid, o); return undefined;
+      case 'down_read': this.locks.acquireRead(tid, o); return undefined;
+      case 'spin_trylock': case 'trylock_page': case 'mutex_trylock': return this.locks.tryAcquire(tid, o);
+      case 'down_read_trylock': return this.locks.tryRead(tid, o);
+      case 'spin_unlock': case 'unlock_page': case 'mutex_unlock': case 'up_write': case 'up_read': this.locks.release(tid, o); return undefined;
+      case 'alloc': return this.mem.alloc(tid, o.a);
+      case 'free': this.mem.free(tid, o.a); return undefined;
+      case 'list_add': this.mem.listUpdate(tid, o.a, o.v, true); return undefined;
+      case 'list_del': this.mem.listUpdate(tid, o.a, o.v, false); return undefined;
+      case 'list_read': return this.mem.listRead(tid, o.a);
+      case 'ghost': return undefined;
+      case 'probe': (o as unknown as { g: Ghost }).g(this, tid); return undefined;
+    }
+  }
+
+  /** Resume a thread's generator with `v`; ghost ops run inline until a real op or the end. */
+  private advance(t: ThreadState, v: OpResult): void {
+    let input: OpResult = v;
+    for (;;) {
+      let r: IteratorResult<Op, unknown>;
+      try {
+        r = t.gen.next(input);
+      } catch (e) {
+        this.fail('exception', t.id, 'the code threw an exception instead of returning', report.exception(t.name, e));
+        t.done = true; t.pending = null;
+        return;
+      }
+      if (r.done) {
+        t.done = true; t.pending = null; t.result = r.value;
+        this.threadExit(t);
+        return;
+      }
+      const o = r.value;
+      if (o !== null && typeof o === 'object' && trustedGhosts.has(o) && (o as Op).k === 'probe') { t.pending = o as Op; return; }
+      if (o !== null && typeof o === 'object' && trustedGhosts.has(o)) {
+        (o as unknown as { g: Ghost }).g(this, t.id);
+        if (this.halted) { t.pending = null; return; }
+        input = undefined;
+        continue;
+      }
+      const checked = validateOp(o);
+      if (checked === null) {
+        this.fail('exception', t.id, 'a thread yielded something that is not a kernel operation: use `yield*` with an API call',
+          report.badYield(t.name, o));
+        t.done = true; t.pending = null;
+        return;
+      }
+      t.pending = checked;
+      return;
+    }
+  }
+
+  private threadExit(t: ThreadState): void {
+    const held = this.locks.heldBy(t.id);
+    if (held.length > 0) {
+      this.fail('lock-held-at-return', t.id, `${t.name} returned still holding a lock that nobody will release`, report.heldAtReturn(this, t, held));
+    }
+    if (this.rcu.depth(t.id) > 0) {
+      this.fail('rcu-imbalance', t.id, `${t.name} returned inside an RCU read-side section: rcu_read_lock() without rcu_read_unlock()`,
+        report.rcuImbalance(t.name, this.rcu.depth(t.id)));
+    }
+  }
+
+  /** True when no thread can run; a hang when some non-system thread has not finished. */
+  checkEnd(): boolean {
+    if (this.halted) return true;
+    for (let i = 0; i < this.threads.length; i++) if (this.isEnabled(i)) return false;
+    const stuck = this.threads.filter((t) => !t.done && !t.system);
+    if (stuck.length > 0) {
+      this.fail('hang', -1, 'every live thread waits for something that will never happen', report.hang(this, stuck));
+    }
+    return true;
+  }
+
+  /** The failure to lead with (see failure.ts), or undefined. */
+  primaryFailure(): Failure | undefined { return primary(this.failures); }
+
+  threadName(tid: number): string { return tid >= 0 && tid < this.threads.length ? this.threads[tid].name : `T${tid}`; }
+
+  private recordEvent(t: ThreadState, o: Op, res: OpResult): void {
+    const d = o.k === 'alloc' && typeof res === 'number' ? this.mem.describe(res) : o.a !== 0 && o.k !== 'call_rcu' ? this.mem.describe(o.a) : o.k === 'call_rcu' ? this.mem.describe(o.a) : '';
+    const ev: StepEvent = {
+      i: this.now, tid: t.id, k: o.k, name: o.n ?? o.k, obj: d,
+      ...(o.k === 'write' || o.k === 'list_add' || o.k === 'list_del' ? { value: o.v } : {}),
+      ...(res === undefined ? {} : { result: Array.isArray(res) ? `[${res.map((x) => this.mem.describe(x)).join(', ')}]` : this.mem.describeValue(o, res as number) }),
+      ...(o.loc ? { loc: o.loc } : {}),
+    };
+    this.events.push(ev);
+  }
+}
+
+const KINDS = new Set(['read', 'write', 'atomic_inc_not_zero', 'atomic_dec_and_test', 'atomic_add', 'rcu_read_lock', 'rcu_read_unlock',
+  'gp_start', 'gp_wait', 'call_rcu', 'spin_lock', 'spin_trylock', 'spin_unlock', 'lock_page', 'trylock_page', 'unlock_page',
+  'mutex_lock', 'mutex_trylock', 'mutex_unlock', 'down_read', 'down_read_trylock', 'up_read', 'down_write', 'up_write',
+  'alloc', 'free', 'list_add', 'list_del', 'list_read', 'rcu_callbacks']);
+
+/** Copy an op from possibly untrusted code into a fresh plain object of primitives, or null. */
+function validateOp(o: unknown): Op | null {
+  if (o === null || typeof o !== 'object') return null;
+  const x = o as Record<string, unknown>;
+  const k = x.k, a = x.a, v = x.v, n = x.n, loc = x.loc;
+  if (typeof k !== 'string' || !KINDS.has(k) || typeof a !== 'number' || typeof v !== 'number' || !Number.isFinite(a) || !Number.isFinite(v)) return null;
+  const out: { k: Op['k']; a: number; v: number; n?: string; loc?: string } = { k: k as Op['k'], a, v };
+  if (typeof n === 'string') out.n = n.slice(0, 60);
+  if (typeof loc === 'string') out.loc = loc.slice(0, 200);
+  return out;
+}

@@ -1,0 +1,157 @@
+// Memory as addresses: words, list heads, and slab caches whose slots keep their address across
+// free and reallocation, with an incarnation count. Access checks model KASAN and
+// SLAB_TYPESAFE_BY_RCU: a freed slot of a type-safe cache stays that type only for readers whose
+// RCU read-side section began before the free; any other access to a freed slot is a
+// use-after-free. The cache's constructor runs once per slot (the lock word is never reset at
+// allocation — anon_vma_ctor, 2.6.36): allocation touches no field.
+import type { Machine } from './machine';
+import type { Op } from './op';
+import { CACHES, STRIDE, cacheOf, describeAddr, slotBase, fieldOffset } from './layout';
+import { report } from './reports';
+
+export interface Slot {
+  readonly cache: number;
+  readonly base: number;
+  inc: number;
+  live: boolean;
+  allocBy: number;
+  allocAt: number;
+  freedBy: number;
+  freedAt: number;
+}
+
+export class Memory {
+  readonly words = new Map<number, number>();
+  readonly lists = new Map<number, readonly number[]>();
+  readonly slots = new Map<number, Slot>();
+  /** Per cache, free slots, most recently freed last (SLUB hands out the hottest first). */
+  readonly freelists: number[][] = CACHES.map((c) => Array.from({ length: c.slots }, (_, i) => c.base + (c.slots - 1 - i) * STRIDE));
+
+  constructor(private readonly m: Machine) {}
+
+  // ---- setup (outside any thread) ----
+  /** Allocate at setup time, outside any thread. */
+  setupAlloc(cacheName: string): number {
+    const ci = CACHES.findIndex((c) => c.name === cacheName);
+    if (ci < 0) throw new Error(`unknown cache ${cacheName}`);
+    return this.allocIn(-1, ci);
+  }
+  set(addr: number, v: number): void { this.words.set(addr, v); }
+  setList(addr: number, v: readonly number[]): void { this.lists.set(addr, v); }
+  get(addr: number): number { return this.words.get(addr) ?? 0; }
+  getList(addr: number): readonly number[] { return this.lists.get(addr) ?? EMPTY; }
+  slotOf(addr: number): Slot | undefined {
+    const ci = cacheOf(addr);
+    return ci < 0 ? undefined : this.slots.get(slotBase(addr, ci));
+  }
+
+  /** How many times each page's _mapcount has dropped below zero (the page became unmapped). */
+  readonly unmaps = new Map<number, number>();
+  private noteUnmap(a: number, v: number): void {
+    if (v < 0 && a >= PAGES.base && a < PAGES.base + PAGES.slots * STRIDE && (a & (STRIDE - 1)) === MAPCOUNT) {
+      const p = a - MAPCOUNT;
+      this.unmaps.set(p, (this.unmaps.get(p) ?? 0) + 1);
+    }
+  }
+
+  // ---- thread operations ----
+  read(tid: number, a: number, what: string): number { this.check(tid, a, what); return this.words.get(a) ?? 0; }
+  write(tid: number, a: number, v: number): void { if (this.check(tid, a, 'write')) { this.words.set(a, v); this.noteUnmap(a, v); } }
+  rmw(tid: number, a: number, f: (x: number) => number): number {
+    if (!this.check(tid, a, 'atomic')) return 0;
+    const r = f(this.words.get(a) ?? 0);
+    this.words.set(a, r);
+    this.noteUnmap(a, r);
+    return r;
+  }
+  listUpdate(tid: number, head: number, entry: number, add: boolean): void {
+    if (!this.check(tid, head, add ? 'list_add' : 'list_del')) return;
+    const cur = this.lists.get(head) ?? EMPTY;
+    this.lists.set(head, add ? [...cur, entry] : cur.filter((x) => x !== entry));
+  }
+  listRead(tid: number, head: number): readonly number[] { this.check(tid, head, 'list walk'); return this.lists.get(head) ?? EMPTY; }
+
+  alloc(tid: number, cache: number): number {
+    if (cache < 0 || cache >= CACHES.length || !Number.isInteger(cache)) {
+      this.m.fail('exception', tid, 'kmem_cache_alloc was given something that is not a cache', [`BUG: kmem_cache_alloc on unknown cache ${cache}`]);
+      return 0;
+    }
+    return this.allocIn(tid, cache);
+  }
+
+  private allocIn(tid: number, ci: number): number {
+    const fl = this.freelists[ci];
+    const base = fl.pop();
+    if (base === undefined) {
+      this.m.fail('memory', tid, `the ${CACHES[ci].name} cache ran out of slots in this scenario`, [`page allocation failure: ${CACHES[ci].name} exhausted`]);
+      return 0;
+    }
+    let s = this.slots.get(base);
+    if (s === undefined) { s = { cache: ci, base, inc: 0, live: false, allocBy: -1, allocAt: -1, freedBy: -1, freedAt: -1 }; this.slots.set(base, s); }
+    s.inc++; s.live = true; s.allocBy = tid; s.allocAt = this.m.now;
+    return base;
+  }
+
+  free(tid: number, a: number): void {
+    const s = this.slotOf(a);
+    if (s === undefined || s.base !== a) {
+      this.m.fail('exception', tid, 'kfree() of an address that is not the start of a slab object', [`BUG: kfree of bad address 0x${a.toString(16)}`]);
+      return;
+    }
+    if (!s.live) {
+      this.m.fail('use-after-free', tid, 'the object was freed twice', report.doubleFree(this.m, tid, s, this.describe(a)));
+      return;
+    }
+    s.live = false; s.freedBy = tid; s.freedAt = this.m.now;
+    this.freelists[s.cache].push(s.base);
+  }
+
+  /** KASAN and SLAB_TYPESAFE_BY_RCU: may thread `tid` touch address `a` now? */
+  private check(tid: number, a: number, what: string): boolean {
+    const ci = cacheOf(a);
+    if (ci < 0) {
+      this.m.fail('exception', tid, 'the code dereferenced an address that holds no kernel object (a NULL or garbage pointer?)',
+        [`BUG: unable to handle kernel paging request at 0x${a.toString(16)}`, `${what} by ${this.m.threadName(tid)}`]);
+      return false;
+    }
+    const s = this.slots.get(slotBase(a, ci));
+    if (s !== undefined && s.live) return true;
+    if (s !== undefined && CACHES[ci].typesafe && this.m.rcu.sectionBegan(tid) < s.freedAt && this.m.rcu.depth(tid) > 0) return true;
+    const why = s === undefined
+      ? 'the address was never allocated'
+      : CACHES[ci].typesafe
+        ? (this.m.rcu.depth(tid) > 0
+          ? 'the object was freed before this RCU read-side section began, so its slab page may already have left the cache'
+          : 'the object is free and this thread is not inside rcu_read_lock(): its slab page may have been returned')
+        : 'the object was freed and its cache is not SLAB_TYPESAFE_BY_RCU: the memory may be anything now';
+    this.m.fail('use-after-free', tid, why, report.uaf(this.m, tid, a, what, s));
+    return false;
+  }
+
+  // ---- names for traces ----
+  describe(a: number): string {
+    const d = describeAddr(a);
+    if (d.cache < 0) return d.obj;
+    const s = this.slots.get(d.base);
+    const inc = s ? ` #${s.inc}${s.live ? '' : ' (free)'}` : ' (never allocated)';
+    return `${d.obj}${inc}${a !== d.base ? ` .${d.field}` : ''}`;
+  }
+  /** A read result as a person would want it: pointers by object, ints as numbers. */
+  describeValue(o: Op, v: number): string {
+    if (o.k !== 'read' && o.k !== 'alloc') return String(v);
+    const d = describeAddr(o.a);
+    const field = d.cache >= 0 ? d.field : '';
+    if (o.k === 'alloc' || POINTER_FIELDS.has(field)) return v === 0 ? 'NULL' : this.describePtr(v);
+    if (field === 'mapping') return v === 0 ? 'NULL' : `${this.describePtr(v & ~1)}${v & 1 ? ' | ANON' : ''}`;
+    return String(v);
+  }
+  private describePtr(v: number): string {
+    const d = describeAddr(v);
+    return d.cache < 0 ? `0x${v.toString(16)}` : d.obj;
+  }
+}
+
+const EMPTY: readonly number[] = Object.freeze([]);
+const PAGES = CACHES.find((c) => c.name === 'pages')!;
+const MAPCOUNT = fieldOffset('page', '_mapcount');
+const POINTER_FIELDS = new Set(['root', 'anon_vma', 'vma', 'vm_mm', 'sighand']);

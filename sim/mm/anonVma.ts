@@ -1,0 +1,100 @@
+// anon_vma life cycle, modelled from mm/rmap.c of each version (see version.ts): the lock,
+// allocation, anon_vma_prepare, anon_vma_fork and unlink_anon_vmas. Simplification: the
+// anon_vma_chain objects are folded into two lists — anon_vma->head lists the vmas that may map
+// its pages, vma->anon_vma_chain lists the anon_vmas the vma is linked to — which keeps every
+// list operation one step, as in the kernel (under the root lock).
+import * as k from '../api';
+import type { AnonVma, Vma, Kernel } from '../api';
+import { KernelVersion, lockFlavour, refcounted } from './version';
+
+/** anon_vma_lock(): in 2.6.36 and later, reads ->root afresh and locks the root. */
+export function* anon_vma_lock(v: KernelVersion, av: AnonVma): Kernel<void> {
+  const f = lockFlavour(v);
+  if (f === 'own-spin') return yield* k.spin_lock(av.lock);
+  const root = yield* k.READ_ONCE(av.root);
+  if (f === 'root-spin') yield* k.spin_lock(root.lock);
+  else if (f === 'root-mutex') yield* k.mutex_lock(root.mutex);
+  else yield* k.down_write(root.rwsem);
+}
+export function* anon_vma_unlock(v: KernelVersion, av: AnonVma): Kernel<void> {
+  const f = lockFlavour(v);
+  if (f === 'own-spin') return yield* k.spin_unlock(av.lock);
+  const root = yield* k.READ_ONCE(av.root);
+  if (f === 'root-spin') yield* k.spin_unlock(root.lock);
+  else if (f === 'root-mutex') yield* k.mutex_unlock(root.mutex);
+  else yield* k.up_write(root.rwsem);
+}
+
+/** anon_vma_alloc(): the constructor ran once per slot, so no field is reset here (3.0+: refcount = 1). */
+export function* anon_vma_alloc(v: KernelVersion): Kernel<AnonVma> {
+  const av = yield* k.kmem_cache_alloc(k.anon_vma_cachep);
+  if (refcounted(v)) yield* k.atomic_set(av.refcount, 1);
+  return av;
+}
+
+/** Link vma and anon_vma under the anon_vma lock (anon_vma_chain_link). */
+function* chain_link(v: KernelVersion, vma: Vma, av: AnonVma): Kernel<void> {
+  yield* anon_vma_lock(v, av);
+  yield* k.list_add(vma, av.head);
+  yield* anon_vma_unlock(v, av);
+  yield* k.list_add(av, vma.anon_vma_chain);
+}
+
+/** anon_vma_prepare(): give a vma its own anon_vma on first fault. 2.6.36 sets ->root = itself
+ *  before taking the (root) lock — the lock Hugh saw it spin on. */
+export function* anon_vma_prepare(v: KernelVersion, vma: Vma): Kernel<void> {
+  const cur = yield* k.READ_ONCE(vma.anon_vma);
+  if (cur !== null) return;
+  const av = yield* anon_vma_alloc(v);
+  if (lockFlavour(v) !== 'own-spin') yield* k.WRITE_ONCE(av.root, av);
+  yield* anon_vma_lock(v, av);
+  yield* k.WRITE_ONCE(vma.anon_vma, av);
+  yield* k.list_add(vma, av.head);
+  yield* anon_vma_unlock(v, av);
+  yield* k.list_add(av, vma.anon_vma_chain);
+}
+
+/** anon_vma_fork(): link the child vma to the parent's anon_vmas, then give it a new anon_vma
+ *  whose ->root is the parent's root (2.6.36: and take a reference on that root). */
+export function* anon_vma_fork(v: KernelVersion, vma: Vma, pvma: Vma): Kernel<void> {
+  const pav = yield* k.READ_ONCE(pvma.anon_vma);
+  if (pav === null) return;
+  for (const a of yield* k.list_entries(pvma.anon_vma_chain)) yield* chain_link(v, vma, a);
+  const av = yield* anon_vma_alloc(v);
+  if (lockFlavour(v) !== 'own-spin') {
+    const root = yield* k.READ_ONCE(pav.root);
+    yield* k.WRITE_ONCE(av.root, root);
+    yield* k.atomic_inc(root.refcount);
+  }
+  yield* k.WRITE_ONCE(vma.anon_vma, av);
+  yield* chain_link(v, vma, av);
+}
+
+/** Drop a reference on a root (2.6.36 drop_anon_vma; 3.0 put_anon_vma); free it when last. */
+export function* put_anon_vma(v: KernelVersion, av: AnonVma): Kernel<void> {
+  if (!(yield* k.atomic_dec_and_test(av.refcount))) return;
+  if (!refcounted(v) && !(yield* k.list_empty(av.head))) return;
+  yield* anon_vma_free_root(v, av);
+}
+
+function* anon_vma_free_root(v: KernelVersion, av: AnonVma): Kernel<void> {
+  const root = lockFlavour(v) === 'own-spin' ? av : yield* k.READ_ONCE(av.root);
+  if (root.addr !== av.addr) yield* put_anon_vma(v, root);
+  yield* k.kmem_cache_free(k.anon_vma_cachep, av);
+}
+
+/** unlink_anon_vmas(): at exit (or munmap), unlink the vma from each anon_vma, freeing the empty
+ *  ones; the vma's own anon_vma is last in its chain list, so it is unlinked first. */
+export function* unlink_anon_vmas(v: KernelVersion, vma: Vma): Kernel<void> {
+  const avs = yield* k.list_entries(vma.anon_vma_chain);
+  for (let i = avs.length - 1; i >= 0; i--) {
+    const av = avs[i];
+    yield* anon_vma_lock(v, av);
+    yield* k.list_del(vma, av.head);
+    const empty = (yield* k.list_empty(av.head)) && (refcounted(v) || (yield* k.atomic_read(av.refcount)) === 0);
+    yield* anon_vma_unlock(v, av);
+    yield* k.list_del(av, vma.anon_vma_chain);
+    if (refcounted(v)) yield* put_anon_vma(v, av);
+    else if (empty) yield* anon_vma_free_root(v, av);
+  }
+}

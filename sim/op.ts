@@ -1,0 +1,47 @@
+// The operation descriptors a thread yields. Every `yield*` in student or kernel code ends in
+// exactly one `yield` of an Op: a point where another CPU may run. Ops are plain data (the
+// explorer compares them to decide dependence); the machine performs them.
+// Must never: hold state, import anything outside sim/.
+
+export type OpKind =
+  | 'read' | 'write'
+  | 'atomic_inc_not_zero' | 'atomic_dec_and_test' | 'atomic_add'
+  | 'rcu_read_lock' | 'rcu_read_unlock' | 'gp_start' | 'gp_wait' | 'call_rcu' | 'rcu_callbacks'
+  | 'spin_lock' | 'spin_trylock' | 'spin_unlock'
+  | 'lock_page' | 'trylock_page' | 'unlock_page'
+  | 'mutex_lock' | 'mutex_trylock' | 'mutex_unlock'
+  | 'down_read' | 'down_read_trylock' | 'up_read' | 'down_write' | 'up_write'
+  | 'alloc' | 'free'
+  | 'list_add' | 'list_del' | 'list_read'
+  | 'ghost' | 'probe';
+
+/** One atomic step. `a` is an address (or cache id for alloc); `v` an operand. */
+export interface Op {
+  readonly k: OpKind;
+  readonly a: number;
+  readonly v: number;
+  /** Source location of the yield, filled only while recording (replay). */
+  loc?: string;
+  /** Name of the kernel routine or API call, for traces. */
+  readonly n?: string;
+  /** probe only: the addresses a harness check reads in this one step. */
+  readonly xs?: readonly number[];
+}
+
+/** A value a thread receives back from an op: a number, or a list snapshot. */
+export type OpResult = number | readonly number[] | undefined;
+
+/**
+ * A generator of kernel work returning T. `yield*` one to run it on the current CPU.
+ * The third parameter is what the machine sends back after each op.
+ */
+export type Kernel<T> = Generator<Op, T, any>;
+
+export function op(k: OpKind, a: number, v = 0, n?: string): Op {
+  return n === undefined ? { k, a, v } : { k, a, v, n };
+}
+
+/** Ops that may sleep: illegal under a spinlock or inside an RCU read-side section. */
+export function mayBlockSleeping(k: OpKind): boolean {
+  return k === 'mutex_lock' || k === 'down_read' || k === 'down_write' || k === 'lock_page' || k === 'gp_start';
+}

@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UnknownDemo } from '../../course/demos';
+import { parseLesson, type Quiz } from '../../course/parse';
+import { renderDemo, renderLesson, renderQuizPlain, renderQuizResult, renderSection, stripAnsi, wrap } from '../../course/render';
+
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lessons', '03-slab-typesafe-by-rcu.md');
+const lesson = parseLesson(fs.readFileSync(FIXTURE, 'utf8'), 'fixture.md');
+const plain = { color: false, width: 80 };
+
+const quiz: Quiz = {
+  question: 'Which lock does `anon_vma_lock()` take in 2.6.36?',
+  choices: [
+    { text: 'the anon_vma own lock', explanation: 'not since 2.6.35: the root is shared', correct: false },
+    { text: '`anon_vma->root->lock`', explanation: 'right: one lock for the **whole** tree', correct: true },
+  ],
+  answer: 1,
+};
+
+describe('rendering', () => {
+  test('plain output has no ANSI escapes and no line over 80 columns', () => {
+    const out = renderLesson(lesson, plain, () => 'demo output');
+    expect(out).not.toMatch(/\u001b/);
+    expect(out).toContain('## The cache that frees late');
+    for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  test('inline markdown inside a tight list item is rendered, not printed raw', () => {
+    const out = renderSection(lesson.sections[1], plain, () => '');
+    expect(out).toContain('`kmem_cache_free()` may hand the same address to the next');
+    expect(out).not.toContain('**');
+  });
+
+  test('colour only when asked', () => {
+    const coloured = renderSection(lesson.sections[1], { color: true, width: 80 }, () => '');
+    expect(coloured).toMatch(/\u001b\[/);
+    expect(stripAnsi(coloured)).toContain('kmem_cache_free()');
+  });
+
+  test('a demo prints what runDemo returns, with the options it was given', () => {
+    const calls: unknown[] = [];
+    const out = renderDemo('seed-hang', { color: false, width: 72 }, (name, opts) => {
+      calls.push([name, opts]);
+      return 'CPU0  spin_lock(&anon_vma->root->lock)\n';
+    });
+    expect(calls).toEqual([['seed-hang', { color: false, width: 72 }]]);
+    expect(out).toBe('▶ demo seed-hang\nCPU0  spin_lock(&anon_vma->root->lock)\n');
+  });
+
+  test('an unknown demo is a one-line note; the stub in course/demos.ts gives that today', () => {
+    const note = renderDemo('seed-hang', plain, () => {
+      throw new UnknownDemo('unknown demo: seed-hang');
+    });
+    expect(note).toBe('[demo seed-hang is not available yet]\n');
+    expect(renderDemo('fixture-demo-that-does-not-exist', plain)).toBe(
+      '[demo fixture-demo-that-does-not-exist is not available yet]\n',
+    );
+  });
+
+  test('any other demo failure is one line, never a stack', () => {
+    const out = renderDemo('seed-hang', plain, () => {
+      throw new TypeError('cannot read properties of undefined\n    at foo (sim/x.ts:1:1)');
+    });
+    expect(out).toBe('[demo seed-hang failed: cannot read properties of undefined]\n');
+  });
+
+  test('a plain quiz shows the question, the choices, the answer and every explanation', () => {
+    expect(renderQuizPlain(quiz, 2, plain)).toBe(
+      [
+        'Quiz 2: Which lock does `anon_vma_lock()` take in 2.6.36?',
+        '  a) the anon_vma own lock',
+        '  b) `anon_vma->root->lock`',
+        'Answer: b) `anon_vma->root->lock`',
+        '  ✗ a) not since 2.6.35: the root is shared',
+        '  ✓ b) right: one lock for the whole tree',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('after an answer: right, or wrong with the right answer, each with its explanation', () => {
+    expect(renderQuizResult(quiz, 1, plain)).toBe('✓ Right. right: one lock for the whole tree\n');
+    expect(renderQuizResult(quiz, 0, plain)).toBe(
+      '✗ Not quite. not since 2.6.35: the root is shared\n' +
+        '  The answer is b) `anon_vma->root->lock`: right: one lock for the whole tree\n',
+    );
+  });
+
+  test('wrap keeps the leading indent and continues lines with the given indent', () => {
+    expect(wrap('  aaa bbb ccc', 9, '    ')).toBe('  aaa bbb\n    ccc');
+  });
+});

@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseLesson } from '../../course/parse';
+import { emptyProgress, loadProgress, progressFile, recordSection, type Progress } from '../../course/progress';
+import { decodeKey, runSession, splitKeys, type Key, type LessonTerminal } from '../../course/session';
+
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lessons', '03-slab-typesafe-by-rcu.md');
+const lesson = parseLesson(fs.readFileSync(FIXTURE, 'utf8'), 'fixture.md');
+
+/** A scripted terminal: keys and quiz answers in order; each cleared screen recorded. */
+function fakeTerminal(keys: Key[], answers: (number | 'interrupt')[]) {
+  const screens: string[] = [''];
+  const asked: string[] = [];
+  const term: LessonTerminal = {
+    clear: () => void screens.push(''),
+    write: (t) => void (screens[screens.length - 1] += t),
+    readKey: async () => keys.shift() ?? 'quit',
+    choose: async (message) => {
+      asked.push(message);
+      return answers.shift() ?? 'interrupt';
+    },
+  };
+  return { term, screens: () => screens.slice(1), asked };
+}
+
+let home: string;
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-session-'));
+});
+afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+function run(keys: Key[], answers: (number | 'interrupt')[], progress: Progress = emptyProgress()) {
+  const t = fakeTerminal(keys, answers);
+  const end = runSession({
+    lesson,
+    number: 3,
+    title: 'SLAB_DESTROY_BY_RCU: the object may be someone else now',
+    progress,
+    progressFile: progressFile(home),
+    render: { color: false, width: 80 },
+    term: t.term,
+    runDemo: () => 'DEMO OUTPUT',
+  });
+  return { end, ...t, saved: () => loadProgress(progressFile(home)).progress.lessons['3'] };
+}
+
+describe('keys', () => {
+  test('Enter, space and → go on; b and ← go back; q and Esc quit; Ctrl-C interrupts', () => {
+    expect(splitKeys('\r\u001b[Db\u0003')).toEqual(['\r', '\u001b[D', 'b', '\u0003']);
+    expect(['\r', ' ', '\u001b[C'].map(decodeKey)).toEqual(['next', 'next', 'next']);
+    expect(['b', '\u001b[D'].map(decodeKey)).toEqual(['back', 'back']);
+    expect(['q', '\u001b'].map(decodeKey)).toEqual(['quit', 'quit']);
+    expect(decodeKey('\u0003')).toBe('interrupt');
+    expect(decodeKey('x')).toBe('other');
+  });
+});
+
+describe('an interactive session', () => {
+  test('one section per screen with its footer; back and forth; progress saved at each move', async () => {
+    const s = run(['next', 'back', 'back', 'next', 'next', 'quit'], [1]);
+    expect(await s.end).toEqual({ kind: 'quit', section: 3, sections: 4 });
+    const screens = s.screens();
+    expect(screens.map((sc) => /section (\d)\/4 — Enter: next · b: back · q: quit/.exec(sc)?.[1])).toEqual(['1', '2', '1', '2', '3']);
+    expect(screens[1]).toContain('## The cache that frees late');
+    expect(screens[1]).toContain('DEMO OUTPUT');
+    expect(screens[1]).not.toContain('# SLAB_DESTROY');
+    expect(s.saved()).toMatchObject({ section: 3, sections: 4, finished: false, quiz: { '1': { choice: 1, correct: true } } });
+  });
+
+  test('a quiz is asked once, with its explanation shown right or wrong', async () => {
+    const s = run(['next', 'next', 'back', 'next', 'quit'], [0]);
+    await s.end;
+    expect(s.asked).toHaveLength(1);
+    expect(s.asked[0]).toMatch(/^Quiz 1: Under `rcu_read_lock\(\)`/);
+    const screens = s.screens();
+    expect(screens[2]).toContain('✗ Not quite. no: the object may be freed');
+    expect(screens[2]).toContain('The answer is b) memory of the same type');
+    expect(screens[4]).toContain('You answered a) the same object');
+    expect(s.saved()?.quiz).toEqual({ '1': { choice: 0, correct: false } });
+  });
+
+  test('resumes where the student left off, says so, and r starts over', async () => {
+    const s = run(['restart', 'quit'], [1], recordSection(emptyProgress(), 3, 3, 4));
+    expect(await s.end).toEqual({ kind: 'quit', section: 1, sections: 4 });
+    const [first, second] = s.screens();
+    expect(first).toContain('resuming where you left off, at section 3/4');
+    expect(first).toContain('section 3/4 — Enter: next · b: back · q: quit · r: start over');
+    expect(second).toContain('section 1/4 — Enter: next · b: back · q: quit');
+    expect(second).not.toContain('start over');
+    expect(s.saved()).toMatchObject({ section: 1 });
+  });
+
+  test('Enter on the last section finishes the lesson', async () => {
+    const s = run(['next'], [], recordSection(emptyProgress(), 3, 4, 4));
+    expect(await s.end).toEqual({ kind: 'finished' });
+    expect(s.screens()[0]).toContain('section 4/4 — Enter: finish · b: back · q: quit');
+    expect(s.saved()).toMatchObject({ finished: true, section: 4 });
+  });
+
+  test('Ctrl-C at a quiz ends the session as interrupted, progress kept', async () => {
+    const s = run(['next', 'next'], ['interrupt']);
+    expect(await s.end).toEqual({ kind: 'interrupted', section: 3, sections: 4 });
+    expect(s.saved()).toMatchObject({ section: 3, quiz: {} });
+  });
+});

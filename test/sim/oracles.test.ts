@@ -1,0 +1,141 @@
+// Each oracle fires on a crafted program and stays silent on a correct one.
+import * as k from '../../sim/api';
+import { Machine } from '../../sim/machine';
+import { handleAt } from '../../sim/handles';
+import { runOnce, stay, Factory } from '../../explorer/run';
+import { dpor } from '../../explorer/dpor';
+
+type Body = (m: Machine, objs: { av: k.AnonVma; av2: k.AnonVma; obj: k.Obj; tsobj: k.Obj }) => Record<string, () => k.Kernel<unknown>>;
+
+function world(body: Body): Factory {
+  return (opts) => {
+    const m = new Machine(opts);
+    const av = handleAt('anon_vma', m.mem.setupAlloc('anon_vma_cachep'));
+    const av2 = handleAt('anon_vma', m.mem.setupAlloc('anon_vma_cachep'));
+    const obj = handleAt('obj', m.mem.setupAlloc('obj_cachep'));
+    const tsobj = handleAt('obj', m.mem.setupAlloc('obj_typesafe_cachep'));
+    const threads = body(m, { av, av2, obj, tsobj });
+    for (const [name, f] of Object.entries(threads)) m.spawn(name, f());
+    if (Object.keys(threads).some((n) => n.startsWith('rcu'))) m.spawn('rcu_gp', rcuThread(), true);
+    return m;
+  };
+}
+function* rcuThread(): k.Kernel<void> { for (;;) yield { k: 'rcu_callbacks', a: 0, v: 0 }; }
+
+/** Every failure kind found by exhaustive search (first bug), or [] when verified. */
+function firstBug(f: Factory): string {
+  const r = dpor(f, { maxExecutions: 5000 });
+  if (r.bug) return r.bug.failure.kind;
+  expect(r.complete).toBe(true);
+  return 'none';
+}
+function sequential(f: Factory): string[] { return runOnce(f, (_m, en, _i, last) => stay(en, last), { haltOnFailure: false }).failures.map((x) => x.kind); }
+
+describe('oracles', () => {
+  test('bad unlock: releasing a lock nobody holds, and silence when balanced', () => {
+    expect(sequential(world((_m, { av }) => ({ t: function* () { yield* k.spin_unlock(av.lock); } })))).toEqual(['bad-unlock']);
+    expect(sequential(world((_m, { av }) => ({ t: function* () { yield* k.spin_lock(av.lock); yield* k.spin_unlock(av.lock); } })))).toEqual([]);
+  });
+
+  test('hang: ABBA deadlock is found by search; ordered locking is verified', () => {
+    const abba = world((_m, { av, av2 }) => ({
+      a: function* () { yield* k.spin_lock(av.lock); yield* k.spin_lock(av2.lock); yield* k.spin_unlock(av2.lock); yield* k.spin_unlock(av.lock); },
+      b: function* () { yield* k.spin_lock(av2.lock); yield* k.spin_lock(av.lock); yield* k.spin_unlock(av.lock); yield* k.spin_unlock(av2.lock); },
+    }));
+    expect(firstBug(abba)).toBe('hang');
+    const ordered = world((_m, { av, av2 }) => ({
+      a: function* () { yield* k.spin_lock(av.lock); yield* k.spin_lock(av2.lock); yield* k.spin_unlock(av2.lock); yield* k.spin_unlock(av.lock); },
+      b: function* () { yield* k.spin_lock(av.lock); yield* k.spin_lock(av2.lock); yield* k.spin_unlock(av2.lock); yield* k.spin_unlock(av.lock); },
+    }));
+    expect(firstBug(ordered)).toBe('none');
+  });
+
+  test('lock held at return and RCU imbalance', () => {
+    expect(sequential(world((_m, { av }) => ({ t: function* () { yield* k.spin_lock(av.lock); } })))).toEqual(['lock-held-at-return']);
+    expect(sequential(world(() => ({ t: function* () { yield* k.rcu_read_lock(); } })))).toEqual(['rcu-imbalance']);
+    expect(sequential(world(() => ({ t: function* () { yield* k.rcu_read_unlock(); } })))).toEqual(['rcu-imbalance']);
+    expect(sequential(world(() => ({ t: function* () { yield* k.rcu_read_lock(); yield* k.rcu_read_lock(); yield* k.rcu_read_unlock(); yield* k.rcu_read_unlock(); } })))).toEqual([]);
+  });
+
+  test('use-after-free: plain cache at once; RCU reader safe only with kfree_rcu', () => {
+    expect(sequential(world((_m, { obj }) => ({ t: function* () { yield* k.kfree(obj); yield* k.READ_ONCE(obj.key); } })))).toEqual(['use-after-free']);
+    const reader = (rcu: boolean) => world((m, { obj: gp }) => {
+      const victim = k.handleAt('obj', m.mem.setupAlloc('obj_cachep'));
+      m.mem.set(gp.value.addr, victim.addr);
+      return {
+        rcu_reader: function* () {
+          yield* k.rcu_read_lock();
+          const p = yield* k.READ_ONCE(gp.value);
+          if (p !== 0) { yield* k.READ_ONCE(k.handleAt('obj', p).key); yield* k.READ_ONCE(k.handleAt('obj', p).value); }
+          yield* k.rcu_read_unlock();
+        },
+        rcu_freer: function* () { yield* k.WRITE_ONCE(gp.value, 0); if (rcu) yield* k.kfree_rcu(victim); else yield* k.kfree(victim); },
+      };
+    });
+    expect(firstBug(reader(false))).toBe('use-after-free');
+    expect(firstBug(reader(true))).toBe('none');
+  });
+
+  test('SLAB_TYPESAFE_BY_RCU: a reader inside RCU may touch a freed object; outside it may not', () => {
+    // a published pointer (gp.value) to a type-safe object; the writer unpublishes, then frees
+    const ts = (inRcu: boolean) => world((m, { obj: gp, tsobj }) => {
+      m.mem.set(gp.value.addr, tsobj.addr);
+      return {
+        r: function* () {
+          if (inRcu) yield* k.rcu_read_lock();
+          const p = yield* k.READ_ONCE(gp.value);
+          if (p !== 0) { const o = k.handleAt('obj', p); yield* k.READ_ONCE(o.key); yield* k.READ_ONCE(o.value); }
+          if (inRcu) yield* k.rcu_read_unlock();
+        },
+        f: function* () { yield* k.WRITE_ONCE(gp.value, 0); yield* k.kfree(tsobj); },
+      };
+    });
+    expect(firstBug(ts(true))).toBe('none');
+    expect(firstBug(ts(false))).toBe('use-after-free');
+  });
+
+  test('sleeping in atomic context, spinlock recursion, exceptions and bad yields', () => {
+    expect(sequential(world((_m, { av }) => ({ t: function* () { yield* k.rcu_read_lock(); yield* k.mutex_lock(av.mutex); } })))[0]).toBe('sleep-in-atomic');
+    expect(sequential(world((_m, { av }) => ({ t: function* () { yield* k.rcu_read_lock(); const ok = yield* k.mutex_trylock(av.mutex); if (ok) yield* k.mutex_unlock(av.mutex); yield* k.rcu_read_unlock(); } })))).toEqual([]);
+    expect(sequential(world((_m, { av }) => ({ t: function* () { yield* k.spin_lock(av.lock); yield* k.spin_lock(av.lock); } })))[0]).toBe('spinlock-recursion');
+    expect(sequential(world(() => ({ t: function* () { yield* k.rcu_read_lock(); throw new Error('boom'); } })))[0]).toBe('exception');
+    expect(sequential(world(() => ({ t: function* (): k.Kernel<void> { yield 42 as never; } })))[0]).toBe('exception');
+  });
+
+  test('livelock: a thread past its step budget', () => {
+    const spin = world((_m, { obj }) => ({ t: function* () { for (;;) yield* k.READ_ONCE(obj.key); } }));
+    expect(runOnce(spin, (_m, en) => en[0], { maxSteps: 50 }).failure?.kind).toBe('livelock');
+  });
+
+  test('synchronize_rcu waits for a reader already inside; the writer may then free', () => {
+    const f = (sync: boolean) => world((m, { obj: gp, av }) => {
+      const victim = k.handleAt('obj', m.mem.setupAlloc('obj_cachep'));
+      m.mem.set(gp.value.addr, victim.addr);
+      void av;
+      return {
+        reader: function* () {
+          yield* k.rcu_read_lock();
+          const p = yield* k.READ_ONCE(gp.value);
+          if (p !== 0) yield* k.READ_ONCE(k.handleAt('obj', p).key);
+          yield* k.rcu_read_unlock();
+        },
+        writer: function* () { yield* k.WRITE_ONCE(gp.value, 0); if (sync) yield* k.synchronize_rcu(); yield* k.kfree(victim); },
+      };
+    });
+    expect(firstBug(f(true))).toBe('none');
+    expect(firstBug(f(false))).toBe('use-after-free');
+    const g = f(true);
+    const r = runOnce(g, (m, en, i) => (i === 0 ? 0 : i === 1 ? 1 : en[en.length - 1]));
+    // the writer cannot finish its grace period while the reader is inside
+    expect(r.failure).toBeUndefined();
+    expect(r.machine.threads.every((t) => t.done)).toBe(true);
+  });
+
+  test('reports name objects by address and incarnation', () => {
+    const f = world((_m, { obj }) => ({ t: function* () { yield* k.kfree(obj); yield* k.READ_ONCE(obj.key); } }));
+    const r = runOnce(f, (_m, en) => en[0], { record: true });
+    expect(r.failure?.report).toContain('BUG: KASAN: slab-use-after-free');
+    expect(r.failure?.report).toContain('obj@0x5000 #1 (free)');
+    expect(r.failure?.report).toMatch(/Freed by t at step 0/);
+  });
+});

@@ -18,8 +18,19 @@ const NONE: Footprint = { r: [], w: [], lock: 0, acquire: false, release: false 
 
 function slotKey(a: number): number { const c = cacheOf(a); return c < 0 ? -1 : SLOT + slotBase(a, c); }
 
-/** The footprint of `tid`'s pending op if it ran now in `m` (alloc: the slot it would get). */
+/** The footprint of `tid`'s pending op if it ran now in `m` (alloc: the slot it would get).
+ *  The global RCU resource is expanded into every thread's RCU resource, so that dependence
+ *  is plain key equality (dpor.ts keeps per-key access tables). */
 export function footprint(m: Machine, tid: number, o: Op): Footprint {
+  const f = rawFootprint(m, tid, o);
+  const n = m.threads.length;
+  const hasAll = f.r.includes(RCU_ALL) || f.w.includes(RCU_ALL);
+  if (!hasAll) return f;
+  const ex = (a: readonly number[]): number[] => a.flatMap((x) => (x === RCU_ALL ? Array.from({ length: n }, (_, t) => RCU_T + t) : [x]));
+  return { r: ex(f.r), w: ex(f.w), lock: f.lock, acquire: f.acquire, release: f.release };
+}
+
+function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
   const s = slotKey(o.a);
   const r: number[] = s >= 0 ? [s] : [];
   switch (o.k) {
@@ -63,14 +74,11 @@ export function footprint(m: Machine, tid: number, o: Op): Footprint {
   }
 }
 
-function isRcuT(x: number): boolean { return x >= RCU_T && x < RCU_ALL; }
-function clash(a: number, b: number): boolean { return a === b || (a === RCU_ALL && isRcuT(b)) || (b === RCU_ALL && isRcuT(a)); }
-
 export function dependent(a: Footprint, b: Footprint): boolean {
   for (const x of a.w) {
-    for (const y of b.w) if (clash(x, y)) return true;
-    for (const y of b.r) if (clash(x, y)) return true;
+    for (const y of b.w) if (x === y) return true;
+    for (const y of b.r) if (x === y) return true;
   }
-  for (const x of a.r) for (const y of b.w) if (clash(x, y)) return true;
+  for (const x of a.r) for (const y of b.w) if (x === y) return true;
   return false;
 }

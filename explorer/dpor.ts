@@ -1,14 +1,17 @@
 // Exhaustive search with source-set DPOR and sleep sets (Abdulla, Aronis, Jonsson, Sagonas,
-// POPL 2014), stateless: every execution re-runs from a fresh machine. Race analysis runs at the
-// end of each execution over its vector clocks. Blocking: a waiting thread is not enabled; a
-// race whose reversal is infeasible (an acquire after the release it waited for) is replaced by
-// a race with the matching acquire, so both lock orders are explored; where the thread to add
-// cannot run at the backtrack point, every enabled thread is added (conservative).
+// POPL 2014), stateless: every execution re-runs from a fresh machine. Happens-before is kept
+// with vector clocks and per-resource access tables (last write, last read per thread since),
+// so each new step finds its race candidates in O(footprint × threads); the replayed prefix
+// reuses the clocks of the previous execution and is not re-analysed.
+// Blocking: a waiting thread is not enabled. A race whose reversal is infeasible (an acquire
+// after the release it waited for) is replaced by a race with the matching acquire, so both
+// lock orders are explored; where the thread to add cannot run at the backtrack point, every
+// enabled thread is added (conservative).
 // Must never: know of scenarios, exercises or output.
 import type { Machine, MachineOptions } from '../sim/machine';
 import type { Failure } from '../sim/failure';
 import { dependent, footprint, Footprint } from './dependence';
-import { HappensBefore, Ev } from './hb';
+import type { Ev } from './hb';
 import type { Factory } from './run';
 
 interface State {
@@ -17,6 +20,9 @@ interface State {
   readonly done: Set<number>;
   readonly sleep: ReadonlySet<number>;
   chosen: number;
+  /** Of the step taken from this state in the current execution. */
+  ev?: Ev;
+  vc?: Int32Array;
 }
 
 export interface DporOptions {
@@ -42,21 +48,61 @@ export interface DporResult {
   readonly bugs: number;
 }
 
+export class NondeterministicReplay extends Error {}
+
+/** Per-resource access tables for one execution. */
+class Tables {
+  readonly lastWrite = new Map<number, number>();
+  readonly reads = new Map<number, Map<number, number>>();
+  clear(): void { this.lastWrite.clear(); this.reads.clear(); }
+  /** Earlier events of other threads dependent with `fp`, newest per resource. */
+  candidates(fp: Footprint, tid: number, evs: readonly Ev[], out: Set<number>): void {
+    for (const k of fp.r) { const w = this.lastWrite.get(k); if (w !== undefined && evs[w].tid !== tid) out.add(w); }
+    for (const k of fp.w) {
+      const w = this.lastWrite.get(k); if (w !== undefined && evs[w].tid !== tid) out.add(w);
+      const rs = this.reads.get(k);
+      if (rs !== undefined) for (const [t, i] of rs) if (t !== tid) out.add(i);
+    }
+  }
+  /** All earlier events (any thread) whose clocks j must join. */
+  preds(fp: Footprint, out: number[]): void {
+    for (const k of fp.r) { const w = this.lastWrite.get(k); if (w !== undefined) out.push(w); }
+    for (const k of fp.w) {
+      const w = this.lastWrite.get(k); if (w !== undefined) out.push(w);
+      const rs = this.reads.get(k);
+      if (rs !== undefined) for (const i of rs.values()) out.push(i);
+    }
+  }
+  add(fp: Footprint, tid: number, j: number): void {
+    for (const k of fp.r) { let rs = this.reads.get(k); if (rs === undefined) { rs = new Map(); this.reads.set(k, rs); } rs.set(tid, j); }
+    for (const k of fp.w) { this.lastWrite.set(k, j); this.reads.delete(k); }
+  }
+}
+
 export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const now = o.now ?? Date.now;
   const t0 = now();
   const mopts: MachineOptions = { maxSteps: o.maxSteps, haltOnFailure: o.stopOnBug ?? true };
   const stack: State[] = [];
+  const tables = new Tables();
   let executions = 0, blocked = 0, steps = 0, bugs = 0;
   let bug: DporResult['bug'];
+  let branch = 0; // depth of the newest choice: events from here on are new
+  const lastOf: number[] = [];
   for (;;) {
     if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, bug, bugs };
     if (o.maxMs !== undefined && now() - t0 > o.maxMs) return { complete: false, reason: `${o.maxMs} ms`, executions, blocked, steps, bug, bugs };
     const m = factory(mopts);
+    const n = m.threads.length;
     const evs: Ev[] = [];
-    const perThread: number[] = [];
+    const perThread = new Int32Array(n);
+    lastOf.length = 0;
+    for (let t = 0; t < n; t++) lastOf.push(-1);
+    tables.clear();
     let nextSleep: Set<number> = new Set();
     let last = -1, wasBlocked = false;
+    const preds: number[] = [];
+    const cands = new Set<number>();
     for (let depth = 0; !m.checkEnd(); depth++) {
       let st = stack[depth];
       if (st === undefined) {
@@ -68,23 +114,45 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         stack.push(st);
       }
       const p = st.chosen;
-      const fp = footprint(m, p, m.threads[p].pending!);
-      // Sleep set of the next state: sleepers and explored siblings independent of this step.
-      const ns = new Set<number>();
-      for (const q of st.sleep) if (q !== p && sleeps(m, q, fp)) ns.add(q);
-      for (const q of st.done) if (q !== p && sleeps(m, q, fp)) ns.add(q);
-      nextSleep = ns;
-      const ti = perThread[p] ?? 0;
-      perThread[p] = ti + 1;
+      const pending = m.threads[p].pending;
+      if (!m.isEnabled(p) || pending === null) throw new NondeterministicReplay(`replaying step ${depth}: thread ${p} cannot run as it did before`);
+      const reuse = depth < branch && st.ev !== undefined && st.ev.tid === p;
+      const fp = reuse ? st.ev!.fp : footprint(m, p, pending);
+      if (depth + 1 >= stack.length) {
+        // Sleep set of the next state: sleepers and explored siblings independent of this step.
+        const ns = new Set<number>();
+        for (const q of st.sleep) if (q !== p && sleeps(m, q, fp)) ns.add(q);
+        for (const q of st.done) if (q !== p && sleeps(m, q, fp)) ns.add(q);
+        nextSleep = ns;
+      }
       const heldBefore = fp.lock !== 0 && m.locks.holding(p, fp.lock) !== undefined;
       m.step(p);
-      evs.push({ tid: p, fp, ti, took: fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined });
       steps++;
+      const ev: Ev = reuse ? st.ev! : { tid: p, fp, ti: perThread[p], took: fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined };
+      perThread[p]++;
+      evs.push(ev);
+      let vc: Int32Array;
+      if (reuse && st.vc !== undefined) vc = st.vc;
+      else {
+        const prev = lastOf[p];
+        vc = prev >= 0 ? Int32Array.from(stack[prev].vc!) : new Int32Array(n);
+        preds.length = 0;
+        tables.preds(fp, preds);
+        for (const i of preds) { const v = stack[i].vc!; for (let t = 0; t < n; t++) if (v[t] > vc[t]) vc[t] = v[t]; }
+        vc[p] = ev.ti + 1;
+        st.ev = ev; st.vc = vc;
+        // race analysis for this new step
+        cands.clear();
+        tables.candidates(fp, p, evs, cands);
+        if (cands.size > 0) races(stack, evs, depth, prev, cands);
+      }
+      tables.add(fp, p, depth);
+      lastOf[p] = depth;
       last = p;
     }
     executions++;
     if (wasBlocked) blocked++;
-    o.onExecution?.(evs, m.threads.length, wasBlocked);
+    o.onExecution?.(evs, n, wasBlocked);
     const failure = m.primaryFailure();
     if (failure !== undefined) {
       bugs++;
@@ -92,17 +160,17 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       if (bug === undefined) bug = { failure, schedule: evs.map((e) => e.tid), atMs: now() - t0 };
       if (o.stopOnBug ?? true) return { complete: false, reason: 'bug found', executions, blocked, steps, bug, bugs };
     }
-    analyseRaces(evs, m.threads.length, stack);
     // Backtrack: the deepest state with an unexplored, awake thread in its backtrack set.
     let resumed = false;
     while (stack.length > 0) {
       const st = stack[stack.length - 1];
       st.done.add(st.chosen);
       const next = [...st.backtrack].find((t) => !st.done.has(t) && !st.sleep.has(t));
-      if (next !== undefined) { st.chosen = next; resumed = true; break; }
+      if (next !== undefined) { st.chosen = next; st.ev = undefined; st.vc = undefined; resumed = true; break; }
       stack.pop();
     }
     if (!resumed) return { complete: true, executions, blocked, steps, bug, bugs };
+    branch = stack.length - 1;
   }
 }
 
@@ -112,41 +180,37 @@ function sleeps(m: Machine, q: number, fp: Footprint): boolean {
   return !dependent(footprint(m, q, t.pending), fp);
 }
 
-function analyseRaces(evs: readonly Ev[], nThreads: number, stack: State[]): void {
-  const n = Math.min(evs.length, stack.length);
-  if (n < 2) return;
-  const hb = new HappensBefore(evs.slice(0, n), nThreads);
-  const prevOf = new Int32Array(n).fill(-1);
-  const lastOf = new Int32Array(nThreads).fill(-1);
-  for (let j = 0; j < n; j++) { prevOf[j] = lastOf[evs[j].tid]; lastOf[evs[j].tid] = j; }
-  for (let j = 1; j < n; j++) {
-    const ej = evs[j];
-    const direct: number[] = [];
-    for (let i = j - 1; i >= 0; i--) if (evs[i].tid !== ej.tid && dependent(evs[i].fp, ej.fp)) direct.push(i);
-    for (const i of direct) {
-      const pj = prevOf[j];
-      if (pj >= 0 && hb.before(i, pj)) continue;
-      if (direct.some((k) => k > i && hb.before(i, k))) continue;
-      let target = i;
-      const ei = evs[i];
-      if (ej.fp.acquire && ei.fp.release && ei.fp.lock === ej.fp.lock) {
-        target = -1;
-        for (let k = i - 1; k >= 0; k--) if (evs[k].tid === ei.tid && evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { target = k; break; }
-        if (target < 0) continue;
-      } else if (ej.fp.acquire && !ei.fp.acquire && !ei.fp.release && ei.fp.lock === 0 && ej.fp.lock === 0) {
-        // gp_wait / RCU callbacks after the read-side exit that let them run: infeasible reversal
-        if (!stack[i].enabled.includes(ej.tid)) continue;
-      }
-      addBacktrack(hb, evs, stack, target, j);
+/** Does event i happen before event j (or is it j)? */
+function before(stack: readonly State[], evs: readonly Ev[], i: number, j: number): boolean {
+  return stack[j].vc![evs[i].tid] > evs[i].ti;
+}
+
+function races(stack: State[], evs: readonly Ev[], j: number, prevJ: number, cands: ReadonlySet<number>): void {
+  const ej = evs[j];
+  for (const i of cands) {
+    if (prevJ >= 0 && before(stack, evs, i, prevJ)) continue;
+    let covered = false;
+    for (const k of cands) if (k > i && before(stack, evs, i, k)) { covered = true; break; }
+    if (covered) continue;
+    const ei = evs[i];
+    let target = i;
+    if (ej.fp.acquire && ei.fp.release && ei.fp.lock === ej.fp.lock && ej.fp.lock !== 0) {
+      target = -1;
+      for (let k = i - 1; k >= 0; k--) if (evs[k].tid === ei.tid && evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { target = k; break; }
+      if (target < 0) continue;
+    } else if (ej.fp.acquire && ej.fp.lock === 0 && !stack[i].enabled.includes(ej.tid)) {
+      // gp_wait / RCU callbacks after the read-side exit that let them run: infeasible reversal
+      continue;
     }
+    addBacktrack(stack, evs, target, j);
   }
 }
 
-function addBacktrack(hb: HappensBefore, evs: readonly Ev[], stack: State[], i: number, j: number): void {
+function addBacktrack(stack: State[], evs: readonly Ev[], i: number, j: number): void {
   const st = stack[i];
   const initials: number[] = [];
   const v: number[] = [];
-  for (let k = i + 1; k < j; k++) if (!hb.before(i, k)) v.push(k);
+  for (let k = i + 1; k < j; k++) if (!before(stack, evs, i, k)) v.push(k);
   v.push(j);
   const seen = new Set<number>();
   for (let x = 0; x < v.length; x++) {
@@ -155,7 +219,7 @@ function addBacktrack(hb: HappensBefore, evs: readonly Ev[], stack: State[], i: 
     if (seen.has(t)) continue;
     seen.add(t);
     let initial = true;
-    for (let y = 0; y < x && initial; y++) if (hb.before(v[y], e)) initial = false;
+    for (let y = 0; y < x && initial; y++) if (before(stack, evs, v[y], e)) initial = false;
     if (initial) initials.push(t);
   }
   if (initials.some((t) => st.backtrack.has(t))) return;

@@ -1,0 +1,168 @@
+// Measures one bench scenario: the verdict (explore() with proveMinimal), DPOR's execution count
+// (stopOnBug: false), naive enumeration's executions and distinct Mazurkiewicz traces where a
+// cap allows, and times as medians over repeated runs. Counts and verdicts are deterministic;
+// caps are in executions so they stay so, and a wall-time budget is only the safety net (a
+// scenario it stops reports NO_BUG_WITHIN and null counts). Returns data; never prints.
+import { explore } from '../explorer/explore';
+import { dpor, DporResult } from '../explorer/dpor';
+import { naive, NaiveResult } from '../explorer/naive';
+import { HappensBefore } from '../explorer/hb';
+import type { Factory } from '../explorer/run';
+import type { Verdict } from '../explorer/verdict';
+import type { BenchScenario } from './suite';
+
+export interface MeasureOptions {
+  readonly runs: number;
+  readonly budgetMs: number;
+  /** Naive enumeration gives up after this many executions. */
+  readonly naiveCap: number;
+  readonly now: () => number;
+}
+
+export interface Row {
+  readonly name: string;
+  readonly code: string;
+  readonly naive_executions: number | null;
+  readonly distinct_traces: number | null;
+  /** DPOR executions that ran to the end (not sleep-set blocked); null when DPOR did not finish. */
+  readonly dpor_executions: number | null;
+  readonly verdict: Verdict['kind'];
+  /** explore() wall time, median (includes shrinking and the minimality proof). */
+  readonly ms: number;
+  /** Counting DPOR's time per executed step, median. */
+  readonly ns_per_step: number | null;
+  readonly first_bug_ms: number | null;
+  readonly preemptions: number | null;
+  readonly steps: number | null;
+  // extras
+  readonly failure: string | null;
+  readonly reason: string | null;
+  readonly schedule: string | null;
+  readonly minimal: boolean | null;
+  /** dpor_executions / distinct_traces. */
+  readonly dpor_ratio: number | null;
+  /** Executions DPOR abandoned because every enabled thread was in the sleep set. */
+  readonly blocked: number | null;
+  /** (dpor_executions + blocked) / distinct_traces: all the work. */
+  readonly dpor_ratio_all: number | null;
+  readonly dpor_steps: number | null;
+  readonly dpor_ms: number | null;
+  /** Failing executions seen by counting DPOR. */
+  readonly dpor_bugs: number | null;
+  /** Every class naive enumeration found was reached by DPOR (null: not checked). */
+  readonly covered: boolean | null;
+  readonly naive_note: string | null;
+  readonly runs: number;
+  /** Deterministic figures identical on every run. */
+  readonly stable: boolean;
+}
+
+interface Counting { complete: boolean; executions: number; blocked: number; steps: number; bugs: number; ms: number; reason?: string }
+
+class OverBudget extends Error {}
+
+function round2(x: number): number { return Math.round(x * 100) / 100; }
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+function countOf(d: DporResult, ms: number): Counting {
+  return { complete: d.complete, executions: d.executions, blocked: d.blocked, steps: d.steps, bugs: d.bugs, ms, reason: d.reason };
+}
+
+/** What must not change from run to run. */
+function signature(v: Verdict, c: Counting): string {
+  const bug = v.kind === 'BUG' ? [v.failure.kind, v.schedule, v.preemptions, v.steps, v.minimal ?? null] : [];
+  const counts = c.complete ? [c.executions, c.blocked, c.steps, c.bugs] : ['incomplete'];
+  return JSON.stringify([v.kind, ...bug, ...counts]);
+}
+
+export function measure(sc: BenchScenario, o: MeasureOptions): Row {
+  const { now } = o;
+  const deadline = now() + o.budgetMs;
+  const left = (): number => Math.max(0, deadline - now());
+  const verdicts: Verdict[] = [];
+  const counts: Counting[] = [];
+  const exploreMs: number[] = [];
+  const sigs = new Set<string>();
+  let lastRun = 0;
+  for (let r = 0; r < o.runs; r++) {
+    if (r > 0 && lastRun > left()) break;
+    const t0 = now();
+    const v = explore(sc.factory, { proveMinimal: true, maxMs: Math.floor(left()), now });
+    const t1 = now();
+    let c: Counting;
+    if (v.kind === 'VERIFIED') {
+      // With no failure, counting DPOR would run exactly these executions again.
+      c = { complete: true, executions: v.stats.executions, blocked: v.stats.blocked, steps: v.stats.steps, bugs: 0, ms: t1 - t0 };
+    } else {
+      const d = dpor(sc.factory, { stopOnBug: false, maxMs: Math.floor(left()), now });
+      c = countOf(d, now() - t1);
+    }
+    lastRun = now() - t0;
+    verdicts.push(v); counts.push(c); exploreMs.push(t1 - t0);
+    sigs.add(signature(v, c));
+  }
+  const v = verdicts[0];
+  const c = counts[0];
+  const done = c.complete;
+  const nv = naiveCounts(sc.factory, o.naiveCap, deadline, now);
+  const covered = nv.result?.complete && done ? coverage(sc.factory, nv.result, left(), now) : null;
+  const classes = nv.result?.complete ? nv.result.classes : null;
+  const dporEx = done ? c.executions - c.blocked : null;
+  const bugMs = verdicts.map((x) => x.stats.firstBugMs).filter((x): x is number => x !== undefined);
+  return {
+    name: sc.name,
+    code: sc.code,
+    naive_executions: nv.result?.complete ? nv.result.executions : null,
+    distinct_traces: classes,
+    dpor_executions: dporEx,
+    verdict: v.kind,
+    ms: round2(median(exploreMs)),
+    ns_per_step: c.steps > 0 ? Math.round(median(counts.map((x) => (x.ms * 1e6) / Math.max(1, x.steps)))) : null,
+    first_bug_ms: bugMs.length > 0 ? round2(median(bugMs)) : null,
+    preemptions: v.kind === 'BUG' ? v.preemptions : null,
+    steps: v.kind === 'BUG' ? v.steps : null,
+    failure: v.kind === 'BUG' ? v.failure.kind : null,
+    reason: v.kind === 'NO_BUG_WITHIN' ? v.reason : !done ? 'counting DPOR (stopOnBug: false) did not finish within the budget' : null,
+    schedule: v.kind === 'BUG' ? v.schedule : null,
+    minimal: v.kind === 'BUG' ? v.minimal ?? null : null,
+    dpor_ratio: dporEx !== null && classes ? round2(dporEx / classes) : null,
+    blocked: done ? c.blocked : null,
+    dpor_ratio_all: done && classes ? round2(c.executions / classes) : null,
+    dpor_steps: done ? c.steps : null,
+    dpor_ms: round2(median(counts.map((x) => x.ms))),
+    dpor_bugs: done ? c.bugs : null,
+    covered,
+    naive_note: nv.note,
+    runs: verdicts.length,
+    stable: sigs.size === 1,
+  };
+}
+
+/** Naive enumeration, capped in executions (deterministic); the deadline is a safety net. */
+function naiveCounts(f: Factory, cap: number, deadline: number, now: () => number): { result?: NaiveResult; note: string | null } {
+  const guarded: Factory = (opts) => { if (now() > deadline) throw new OverBudget(); return f(opts); };
+  try {
+    const r = naive(guarded, cap);
+    return { result: r, note: r.complete ? null : `over ${cap} executions` };
+  } catch (e) {
+    if (e instanceof OverBudget) return { note: 'out of time' };
+    throw e;
+  }
+}
+
+/** Does DPOR reach every class naive enumeration found? (Untimed; small programs only.) */
+function coverage(f: Factory, nv: NaiveResult, maxMs: number, now: () => number): boolean | null {
+  const seen = new Set<string>();
+  const d = dpor(f, {
+    stopOnBug: false, maxMs, now,
+    onExecution: (evs, n, blocked) => { if (!blocked) seen.add(new HappensBefore(evs, n).canonical()); },
+  });
+  if (!d.complete) return null;
+  for (const key of nv.traces.keys()) if (!seen.has(key)) return false;
+  return true;
+}

@@ -1,0 +1,71 @@
+// The bench's one table, at most 100 columns, plus the header (machine, Node, date) and a few
+// notes on rows that need them. Pure: takes the report, returns lines.
+import type { Report } from './report';
+import type { Row } from './measure';
+
+const SHORT: Record<string, string> = { 'use-after-free': 'uaf', 'lock-held-at-return': 'lock-held', 'sleep-in-atomic': 'sleep-atomic', 'spinlock-recursion': 'recursion' };
+
+function int(x: number | null): string { return x === null ? '—' : String(x); }
+function ms(x: number | null): string { return x === null ? '—' : x < 10 ? x.toFixed(1) : String(Math.round(x)); }
+function ratio(x: number | null): string { return x === null ? '—' : x.toFixed(2); }
+function verdict(r: Row): string { return r.verdict === 'BUG' ? `BUG ${SHORT[r.failure ?? ''] ?? r.failure}` : r.verdict; }
+
+interface Col { readonly h: string; readonly w: number; readonly left?: boolean; readonly get: (r: Row) => string }
+const COLS: readonly Col[] = [
+  { h: 'scenario', w: 18, left: true, get: (r) => r.name },
+  { h: 'naive', w: 7, get: (r) => int(r.naive_executions) },
+  { h: 'classes', w: 7, get: (r) => int(r.distinct_traces) },
+  { h: 'dpor', w: 7, get: (r) => int(r.dpor_executions) },
+  { h: 'ratio', w: 5, get: (r) => ratio(r.dpor_ratio) },
+  { h: 'blk', w: 5, get: (r) => int(r.blocked) },
+  { h: 'verdict', w: 14, left: true, get: verdict },
+  { h: 'ms', w: 7, get: (r) => ms(r.ms) },
+  { h: 'ns/st', w: 5, get: (r) => int(r.ns_per_step === null ? null : Math.round(r.ns_per_step)) },
+  { h: 'bug ms', w: 6, get: (r) => ms(r.first_bug_ms) },
+  { h: 'pre', w: 3, get: (r) => int(r.preemptions) },
+  { h: 'steps', w: 5, get: (r) => int(r.steps) },
+];
+
+function cell(c: Col, s: string): string {
+  const t = s.length > c.w ? s.slice(0, c.w - 1) + '…' : s;
+  return c.left ? t.padEnd(c.w) : t.padStart(c.w);
+}
+function line(cells: readonly string[]): string { return cells.join(' ').trimEnd(); }
+
+function wrap(text: string, width: number, indent: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const w of text.split(' ')) {
+    if (cur !== '' && cur.length + 1 + w.length > width) { out.push(cur); cur = indent + w; } else cur = cur === '' ? w : `${cur} ${w}`;
+  }
+  if (cur !== '') out.push(cur);
+  return out;
+}
+
+export function table(rep: Report): string[] {
+  const h = rep.machine;
+  const out: string[] = [];
+  out.push(...wrap(`anon-vma-lab bench · ${rep.date} · Node ${rep.node} · ${h.cpu} × ${h.cpus}, ${h.memory_gib} GiB · ${h.platform}`, 100, '  '));
+  out.push(`times: median of up to ${rep.runs} run${rep.runs > 1 ? 's' : ''} · budget ${rep.budget_ms} ms per scenario · naive capped at ${rep.naive_cap} executions`);
+  out.push('');
+  out.push(line(COLS.map((c) => cell(c, c.h))));
+  out.push(line(COLS.map((c) => '-'.repeat(c.w))));
+  for (const r of rep.scenarios) out.push(line(COLS.map((c) => cell(c, c.get(r)))));
+  out.push('');
+  out.push('naive: executions of naive enumeration; classes: distinct Mazurkiewicz traces among them;');
+  out.push('dpor: DPOR executions run to the end (stopOnBug: false); ratio: dpor/classes; blk: executions');
+  out.push('abandoned as sleep-set blocked; verdict, ms: explore() with proveMinimal; ns/st: DPOR time per');
+  out.push('step; bug ms: search time to the first bug; pre, steps: the shrunk counterexample. —: over a cap.');
+  const notes: string[] = [];
+  for (const r of rep.scenarios) {
+    const bits: string[] = [];
+    if (r.reason !== null) bits.push(r.reason);
+    if (r.naive_note !== null && !r.name.startsWith('seed')) bits.push(`naive: ${r.naive_note}`);
+    if (r.covered === false) bits.push('DPOR MISSED a class naive enumeration found');
+    if (!r.stable) bits.push('counts or verdict CHANGED between runs');
+    if (r.runs < rep.runs) bits.push(`${r.runs} run${r.runs > 1 ? 's' : ''} within the budget`);
+    if (bits.length > 0) notes.push(...wrap(`${r.name}: ${bits.join('; ')}`, 100, '    '));
+  }
+  if (notes.length > 0) out.push('', 'notes:', ...notes.map((n) => (n.startsWith('    ') ? n : `  ${n}`)));
+  return out;
+}

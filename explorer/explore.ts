@@ -1,0 +1,64 @@
+// The explorer's front door: search a scenario for bugs within a budget and say honestly how
+// far it looked. DPOR first (VERIFIED when it finishes); a bug is shrunk (fewer preemptions,
+// then fewer steps) and, budget permitting, bounded search below its preemption count shows
+// that none fewer will do. Returns data; never prints.
+import type { Factory } from './run';
+import type { Verdict, Stats } from './verdict';
+import { dpor } from './dpor';
+import { shrink } from './shrink';
+import { bounded } from './bounded';
+import { pct } from './pct';
+import { encode } from './schedule';
+
+export interface ExploreOptions {
+  readonly maxExecutions?: number;
+  readonly maxMs?: number;
+  readonly maxSteps?: number;
+  /** Try to prove the shrunk bug's preemption count is minimal (bounded search below it). */
+  readonly proveMinimal?: boolean;
+  /** Budget for that proof, in executions. */
+  readonly minimalBudget?: number;
+  /** PCT runs after an unfinished DPOR (0: none). */
+  readonly pctRuns?: number;
+  readonly now?: () => number;
+}
+
+export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
+  const now = o.now ?? Date.now;
+  const t0 = now();
+  const d = dpor(factory, { maxExecutions: o.maxExecutions, maxMs: o.maxMs, maxSteps: o.maxSteps, stopOnBug: true, now });
+  const stats: Stats = { executions: d.executions, blocked: d.blocked, steps: d.steps, ms: 0 };
+  if (d.bug !== undefined) {
+    stats.firstBugMs = d.bug.atMs;
+    const s = shrink(factory, d.bug.schedule, d.bug.failure.kind, 3000, o.maxSteps);
+    let minimal: boolean | undefined;
+    if (o.proveMinimal && s.preemptions > 0) {
+      const b = bounded(factory, s.preemptions - 1, { maxExecutions: o.minimalBudget ?? 20000, maxSteps: o.maxSteps, now });
+      stats.executions += b.executions; stats.steps += b.steps;
+      if (b.bug !== undefined && b.bug.failure.kind === d.bug.failure.kind) {
+        const s2 = shrink(factory, b.bug.schedule, b.bug.failure.kind, 3000, o.maxSteps);
+        stats.ms = now() - t0;
+        return { kind: 'BUG', failure: b.bug.failure, schedule: encode(s2.schedule), preemptions: s2.preemptions, steps: s2.steps, stats };
+      }
+      minimal = b.complete && b.bug === undefined ? true : undefined;
+    } else if (o.proveMinimal) minimal = true;
+    stats.ms = now() - t0;
+    return { kind: 'BUG', failure: d.bug.failure, schedule: encode(s.schedule), preemptions: s.preemptions, steps: s.steps, stats, ...(minimal ? { minimal } : {}) };
+  }
+  if (d.complete) {
+    stats.ms = now() - t0;
+    return { kind: 'VERIFIED', classes: d.executions - d.blocked, stats, how: 'every interleaving class explored (source-DPOR with sleep sets)' };
+  }
+  const runs = o.pctRuns ?? 0;
+  if (runs > 0) {
+    const p = pct(factory, { seed: 1, runs, depth: 3, maxSteps: o.maxSteps, now });
+    stats.executions += p.runs; stats.steps += p.steps;
+    if (p.bug !== undefined) {
+      const s = shrink(factory, p.bug.schedule, p.bug.failure.kind, 3000, o.maxSteps);
+      stats.ms = now() - t0;
+      return { kind: 'BUG', failure: p.bug.failure, schedule: encode(s.schedule), preemptions: s.preemptions, steps: s.steps, stats };
+    }
+  }
+  stats.ms = now() - t0;
+  return { kind: 'NO_BUG_WITHIN', reason: `DPOR stopped at ${d.reason}${runs > 0 ? ` (then ${runs} PCT runs found nothing)` : ''}`, stats };
+}

@@ -1,0 +1,48 @@
+// Grading one submission: validate it (load.ts), run its exercise's scenarios in the sandbox,
+// and score them from the index. Returns data (result.ts); never prints.
+import type { ExerciseEntry } from '../exercises/index';
+import type { GradeResult, ScenarioResult } from './result';
+import type { Job } from './sandbox/protocol';
+import { loadSubmission, SubmissionError } from './load';
+import { runJob } from './sandbox/host';
+import { subjectShape } from '../scenarios/registry';
+import type { FailureKind } from '../sim/failure';
+
+export interface GradeOptions {
+  /** Skip hidden scenarios (a student's local check). */
+  readonly skipHidden?: boolean;
+  readonly typeCheck?: boolean;
+  readonly scenarioMs?: number;
+  readonly heapMb?: number;
+  readonly maxExecutions?: number;
+  readonly maxMs?: number;
+  /** Only these scenarios (replay, tests). */
+  readonly only?: readonly string[];
+}
+
+export async function gradeFile(ex: ExerciseEntry, file: string, o: GradeOptions = {}): Promise<GradeResult> {
+  const suite = ex.scenarios.filter((s) => !(o.skipHidden && s.hidden) && (o.only === undefined || o.only.includes(s.name)));
+  const max = suite.reduce((a, s) => a + s.points, 0);
+  const skipped = ex.scenarios.length - suite.length;
+  const head = { exercise: ex.id, submission: file, max_score: max, ...(o.skipHidden && skipped > 0 ? { skipped_hidden: skipped } : {}) };
+  const error = (kind: FailureKind, msg: string): GradeResult => ({ ...head, verdict: 'error', score: 0, scenarios: [], error: msg, error_kind: kind });
+  let loaded;
+  try {
+    loaded = loadSubmission(file, { typeCheck: o.typeCheck });
+  } catch (e) {
+    if (e instanceof SubmissionError) return error(e.kind, e.message);
+    throw e;
+  }
+  const job: Job = {
+    kind: ex.kind, exports: ex.exports.length > 0 ? ex.exports : subjectShape(ex.kind),
+    scenarios: suite.map((s) => ({ name: s.name, points: s.points, hidden: s.hidden === true })),
+    js: loaded.js, map: loaded.map, file: loaded.file,
+    budget: { maxExecutions: o.maxExecutions ?? 100000, maxMs: o.maxMs ?? 20000, maxSteps: 400, minimalBudget: 20000 },
+  };
+  const out = await runJob(job, { scenarioMs: o.scenarioMs ?? 60000, heapMb: o.heapMb ?? 256 });
+  if (out.fatal !== undefined) return error(out.fatal.kind as FailureKind, out.fatal.message);
+  const order = new Map(suite.map((s, i) => [s.name, i]));
+  const scenarios: ScenarioResult[] = [...out.results].sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+  const score = scenarios.reduce((a, s) => a + s.points, 0);
+  return { ...head, verdict: score === max ? 'pass' : 'fail', score, scenarios };
+}

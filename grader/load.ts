@@ -1,0 +1,89 @@
+// Validating a submission before it runs: readable, small, parses, imports only the student
+// API, type-checks against it. Then transpiled to CommonJS with a source map, for the sandbox.
+// Errors are one line a student can act on. Never executes the submission.
+import * as fs from 'fs';
+import * as path from 'path';
+import ts from 'typescript';
+
+export interface Loaded { readonly file: string; readonly js: string; readonly map: string; readonly source: string }
+export class SubmissionError extends Error {
+  constructor(readonly kind: 'invalid-submission' | 'forbidden-import', message: string) { super(message); }
+}
+
+const ROOT = path.resolve(__dirname, '..');
+const API = path.join(ROOT, 'sim', 'api.ts');
+const MAX_BYTES = 200_000;
+
+function loc(sf: ts.SourceFile, pos: number): string {
+  const { line, character } = sf.getLineAndCharacterOfPosition(pos);
+  return `${path.basename(sf.fileName)}:${line + 1}:${character + 1}`;
+}
+
+/** The import specifiers of a file, with where they are (static, dynamic and require). */
+function imports(sf: ts.SourceFile): { spec: string; pos: number }[] {
+  const out: { spec: string; pos: number }[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) out.push({ spec: n.moduleSpecifier.text, pos: n.getStart(sf) });
+    else if (ts.isImportEqualsDeclaration(n)) out.push({ spec: '<import = require>', pos: n.getStart(sf) });
+    else if (ts.isCallExpression(n) && (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'))) {
+      const a = n.arguments[0];
+      out.push({ spec: a && ts.isStringLiteral(a) ? a.text : '<computed>', pos: n.getStart(sf) });
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+export function isApiSpecifier(spec: string, fromFile: string): boolean {
+  if (!spec.startsWith('.')) return false;
+  const r = path.resolve(path.dirname(fromFile), spec);
+  return r === API || r === API.replace(/\.ts$/, '');
+}
+
+const OPTIONS: ts.CompilerOptions = {
+  strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true,
+  skipLibCheck: true, noEmit: true, types: [], lib: ['lib.es2022.d.ts'],
+};
+let lastProgram: ts.Program | undefined;
+
+/** Type-check the submission against the API (the program is reused between calls). */
+function typeCheck(file: string): string | undefined {
+  const program = ts.createProgram([file], OPTIONS, undefined, lastProgram);
+  lastProgram = program;
+  const sf = program.getSourceFile(file)!;
+  const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+  const d = diags[0];
+  if (d === undefined) return undefined;
+  const where = d.file && d.start !== undefined ? loc(d.file, d.start) : path.basename(file);
+  return `${where}: type error: ${ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 200)}`;
+}
+
+export function loadSubmission(file: string, opts: { typeCheck?: boolean } = {}): Loaded {
+  const abs = path.resolve(file);
+  let stat: fs.Stats;
+  try { stat = fs.statSync(abs); } catch { throw new SubmissionError('invalid-submission', `cannot read ${file}: no such file`); }
+  if (!stat.isFile()) throw new SubmissionError('invalid-submission', `${file} is not a file`);
+  if (stat.size > MAX_BYTES) throw new SubmissionError('invalid-submission', `${file} is ${stat.size} bytes; a submission may be at most ${MAX_BYTES}`);
+  const source = fs.readFileSync(abs, 'utf8');
+  const sf = ts.createSourceFile(abs, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const syntax = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  if (syntax.length > 0) {
+    const d = syntax[0];
+    throw new SubmissionError('invalid-submission', `${loc(sf, d.start)}: syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  }
+  for (const im of imports(sf)) {
+    if (!isApiSpecifier(im.spec, abs)) {
+      throw new SubmissionError('forbidden-import', `${loc(sf, im.pos)}: a submission may import only the student API (sim/api), not "${im.spec}"`);
+    }
+  }
+  if (opts.typeCheck !== false) {
+    const err = typeCheck(abs);
+    if (err !== undefined) throw new SubmissionError('invalid-submission', err);
+  }
+  const out = ts.transpileModule(source, {
+    fileName: abs,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, sourceMap: true, esModuleInterop: false },
+  });
+  return { file: abs, js: out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ''), map: out.sourceMapText ?? '', source };
+}

@@ -1,0 +1,44 @@
+// The grader's results: the JSON contract of DESIGN.md (fields may be added, never renamed).
+// Producers (grade.ts) and consumers (reporters/*) meet here and nowhere else.
+import type { FailureKind } from '../sim/failure';
+import type { RecordedRun } from '../explorer/record';
+
+export type ScenarioVerdict = 'VERIFIED' | 'NO_BUG_WITHIN' | 'BUG' | 'ERROR';
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly summary: string;
+  readonly verdict: ScenarioVerdict;
+  readonly points: number;
+  readonly max_points: number;
+  readonly hidden: boolean;
+  /** VERIFIED: "812 interleaving classes"; NO_BUG_WITHIN: the bound or budget. */
+  readonly reach?: string;
+  readonly failure?: {
+    readonly kind: FailureKind;
+    readonly message: string;
+    readonly why: string;
+    readonly schedule: string;
+    readonly steps: number;
+    readonly preemptions: number;
+    /** true when bounded search showed no schedule with fewer preemptions fails. */
+    readonly minimal?: boolean;
+  };
+  readonly stats: { readonly executions: number; readonly steps: number; readonly ms: number };
+  /** The recorded counterexample (BUG only). */
+  readonly trace?: RecordedRun;
+}
+
+export interface GradeResult {
+  readonly exercise: string;
+  readonly submission: string;
+  readonly verdict: 'pass' | 'fail' | 'error';
+  readonly score: number;
+  readonly max_score: number;
+  readonly scenarios: readonly ScenarioResult[];
+  /** Only when verdict is error: one line a student can act on. */
+  readonly error?: string;
+  readonly error_kind?: FailureKind;
+  /** Scenarios skipped because they are hidden (local checks). */
+  readonly skipped_hidden?: number;
+}

@@ -1,0 +1,70 @@
+// Runs a job in a sandbox worker thread with a heap limit, a clean environment and a
+// watchdog; a scenario that overruns its time or memory gets that verdict, and the remaining
+// scenarios go on in a fresh worker. The grader's own process never runs student code.
+import { Worker } from 'worker_threads';
+import * as path from 'path';
+import type { Job, FromWorker } from './protocol';
+import type { ScenarioResult } from '../result';
+
+export interface HostLimits { readonly scenarioMs: number; readonly heapMb: number }
+export type HostOutcome = { readonly results: ScenarioResult[]; readonly fatal?: { kind: string; message: string } };
+
+const WORKER = path.join(__dirname, 'worker.ts');
+const BOOT = `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true, project: ${JSON.stringify(path.resolve(__dirname, '..', '..', 'tsconfig.json'))} }); require(${JSON.stringify(WORKER)});`;
+
+function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void): Promise<{ end: 'done' | 'timeout' | 'memory' | 'crash'; detail?: string }> {
+  return new Promise((resolve) => {
+    const w = new Worker(BOOT, {
+      eval: true, workerData: job, env: {}, stdout: true, stderr: true, execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+    });
+    w.stdout.resume(); w.stderr.resume();
+    let settled = false;
+    const finish = (end: 'done' | 'timeout' | 'memory' | 'crash', detail?: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void w.terminate();
+      resolve({ end, ...(detail ? { detail } : {}) });
+    };
+    // start-up (loading the engine) gets its own allowance on top of a scenario's
+    let timer = setTimeout(() => finish('timeout'), limits.scenarioMs + 15000);
+    w.on('message', (m: FromWorker) => {
+      onMsg(m);
+      if (m.type === 'start') { clearTimeout(timer); timer = setTimeout(() => finish('timeout'), limits.scenarioMs); }
+      if (m.type === 'done' || m.type === 'fatal') finish('done');
+    });
+    w.on('error', (e: Error & { code?: string }) => finish(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', e.message));
+    w.on('exit', () => finish('crash', 'the sandbox exited'));
+  });
+}
+
+export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome> {
+  const results: ScenarioResult[] = [];
+  let pending = [...job.scenarios];
+  while (pending.length > 0) {
+    let current: string | undefined;
+    let fatal: HostOutcome['fatal'];
+    const r = await runWorker({ ...job, scenarios: pending }, limits, (m) => {
+      if (m.type === 'start') current = m.name;
+      else if (m.type === 'result') { results.push(m.result); current = undefined; }
+      else if (m.type === 'fatal') fatal = { kind: m.kind, message: m.message };
+    });
+    if (fatal !== undefined) return { results, fatal };
+    const doneNames = new Set(results.map((x) => x.name));
+    if (r.end !== 'done' || current !== undefined) {
+      const name = current ?? pending.find((s) => !doneNames.has(s.name))?.name;
+      const sc = pending.find((s) => s.name === name);
+      if (sc === undefined) return { results, fatal: { kind: 'exception', message: `the sandbox failed before running any scenario: ${r.detail ?? r.end}` } };
+      const kind = r.end === 'memory' ? 'memory' : r.end === 'timeout' ? 'timeout' : 'exception';
+      const message = kind === 'memory' ? `the scenario used more than ${limits.heapMb} MB: is something allocating without bound?`
+        : kind === 'timeout' ? `the scenario ran longer than ${limits.scenarioMs / 1000} s: is there a loop without a yield* in it?`
+        : `the sandbox crashed: ${(r.detail ?? '').slice(0, 160)}`;
+      results.push({ name: sc.name, summary: '', verdict: 'ERROR', points: 0, max_points: sc.points, hidden: sc.hidden,
+        failure: { kind, message, why: message, schedule: '', steps: 0, preemptions: 0 }, stats: { executions: 0, steps: 0, ms: 0 } });
+      doneNames.add(sc.name);
+    }
+    pending = pending.filter((s) => !doneNames.has(s.name));
+  }
+  return { results };
+}

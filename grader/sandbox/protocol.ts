@@ -1,0 +1,18 @@
+// Messages between the grader and its sandbox worker (structured-clone safe).
+import type { ScenarioResult } from '../result';
+
+export interface Job {
+  readonly kind: string;
+  readonly exports: readonly string[];
+  readonly scenarios: readonly { readonly name: string; readonly points: number; readonly hidden: boolean }[];
+  readonly js: string;
+  readonly map: string;
+  readonly file: string;
+  readonly budget: { readonly maxExecutions: number; readonly maxMs: number; readonly maxSteps: number; readonly minimalBudget: number };
+}
+
+export type FromWorker =
+  | { readonly type: 'start'; readonly name: string }
+  | { readonly type: 'result'; readonly result: ScenarioResult }
+  | { readonly type: 'fatal'; readonly kind: 'invalid-submission' | 'exception' | 'nondeterminism'; readonly message: string }
+  | { readonly type: 'done' };

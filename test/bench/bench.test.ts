@@ -1,0 +1,101 @@
+// `npm run bench` end to end: the quick suite as a child process, in JSON. Checks the issue's
+// shape, the seed's verdicts, and DPOR against naive enumeration on the synthetic programs.
+// Figures only, never times (times are for the bench itself, not for tests).
+import { execFile } from 'child_process';
+import * as path from 'path';
+import type { Report } from '../../bench/report';
+import type { Row } from '../../bench/measure';
+import { table } from '../../bench/table';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TS_NODE = path.join(ROOT, 'node_modules/.bin/ts-node');
+
+function bench(args: string[]): Promise<Report> {
+  return new Promise((resolve, reject) => {
+    execFile(TS_NODE, ['-T', 'bench/bench.ts', ...args], { cwd: ROOT, maxBuffer: 16 << 20, timeout: 60000 }, (err, stdout, stderr) => {
+      if (err) { reject(new Error(`${err.message}\n${stderr}`)); return; }
+      try { resolve(JSON.parse(stdout) as Report); } catch (e) { reject(new Error(`not JSON: ${String(e)}\n${stdout.slice(0, 500)}`)); }
+    });
+  });
+}
+
+let rep: Report;
+beforeAll(async () => { rep = await bench(['--quick', '--json']); }, 60000);
+
+const row = (name: string): Row => {
+  const r = rep.scenarios.find((s) => s.name === name);
+  if (r === undefined) throw new Error(`no scenario ${name}`);
+  return r;
+};
+function isNumOrNull(x: unknown): boolean { return x === null || (typeof x === 'number' && Number.isFinite(x)); }
+
+test('the JSON has the issue\'s shape', () => {
+  expect(rep.machine).toEqual(expect.objectContaining({ cpu: expect.any(String), cpus: expect.any(Number) }));
+  expect(rep.node).toMatch(/^v\d+\./);
+  expect(rep.scenarios.length).toBeGreaterThanOrEqual(8);
+  for (const s of rep.scenarios) {
+    expect(typeof s.name).toBe('string');
+    expect(typeof s.code).toBe('string');
+    expect(['BUG', 'VERIFIED', 'NO_BUG_WITHIN']).toContain(s.verdict);
+    for (const k of ['naive_executions', 'distinct_traces', 'dpor_executions', 'ms', 'ns_per_step', 'first_bug_ms', 'preemptions', 'steps'] as const) {
+      expect(k in s).toBe(true);
+      expect(isNumOrNull(s[k])).toBe(true);
+    }
+    expect(typeof s.ms).toBe('number');
+    if (s.verdict === 'BUG') {
+      expect(s.preemptions).toEqual(expect.any(Number));
+      expect(s.steps).toEqual(expect.any(Number));
+      expect(s.schedule).toMatch(/^v1:/);
+    } else expect([s.preemptions, s.steps, s.first_bug_ms]).toEqual([null, null, null]);
+  }
+  const seeds = rep.scenarios.filter((s) => s.name.includes('seed'));
+  expect(seeds.some((s) => s.name.includes('rc2'))).toBe(true);
+  expect(seeds.some((s) => s.name.includes('hugh'))).toBe(true);
+});
+
+test('the seed: 2.6.36-rc2 is a BUG shrunk to at most 3 preemptions; Hugh\'s fix is VERIFIED', () => {
+  const rc2 = row('seed/rc2');
+  expect(rc2.verdict).toBe('BUG');
+  expect(['bad-unlock', 'hang', 'lock-held-at-return', 'contract']).toContain(rc2.failure);
+  expect(rc2.preemptions).toBeLessThanOrEqual(3);
+  expect(rc2.first_bug_ms).toEqual(expect.any(Number));
+  const hugh = row('seed/hugh');
+  expect(hugh.verdict).toBe('VERIFIED');
+  expect(hugh.dpor_executions).toBeGreaterThan(0);
+});
+
+test('synthetic programs: DPOR reaches every class, and never runs more complete executions than there are classes', () => {
+  const synth = rep.scenarios.filter((s) => !s.name.includes('seed'));
+  expect(synth.length).toBeGreaterThanOrEqual(5);
+  for (const s of synth) {
+    expect({ name: s.name, naive: s.naive_executions !== null, dpor: s.dpor_executions !== null }).toEqual({ name: s.name, naive: true, dpor: true });
+    expect(s.distinct_traces!).toBeLessThanOrEqual(s.naive_executions!);
+    expect({ name: s.name, within: s.dpor_executions! <= s.distinct_traces! }).toEqual({ name: s.name, within: true });
+    expect({ name: s.name, covered: s.covered }).toEqual({ name: s.name, covered: true });
+    expect(s.blocked).toEqual(expect.any(Number));
+    expect(s.stable).toBe(true);
+  }
+  // the buggy ones are found, the correct ones verified
+  expect(row('counter-3/racy').verdict).toBe('BUG');
+  expect(row('counter-3/locked').verdict).toBe('VERIFIED');
+  expect([row('abba').verdict, row('abba').failure]).toEqual(['BUG', 'hang']);
+  expect(row('rcu-pubsub/sync').verdict).toBe('VERIFIED');
+  expect([row('rcu-pubsub/nosync').verdict, row('rcu-pubsub/nosync').failure]).toEqual(['BUG', 'use-after-free']);
+});
+
+test('counts and verdicts are the same on every run; only times vary', async () => {
+  const again = await bench(['--quick', '--json', '--only', 'counter', '--runs', '3']);
+  const fixed = (s: Row) => [s.name, s.naive_executions, s.distinct_traces, s.dpor_executions, s.blocked, s.verdict, s.failure, s.schedule, s.preemptions, s.steps];
+  expect(again.scenarios.length).toBeGreaterThan(0);
+  for (const s of again.scenarios) {
+    expect(s.stable).toBe(true);
+    expect(fixed(s)).toEqual(fixed(row(s.name)));
+  }
+}, 60000);
+
+test('the table fits 100 columns', () => {
+  const lines = table(rep);
+  expect(lines.length).toBeGreaterThan(rep.scenarios.length);
+  for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
+  for (const s of rep.scenarios) expect(lines.some((l) => l.startsWith(s.name))).toBe(true);
+});

@@ -1,0 +1,10 @@
+// ANSI styling that is a no-op when colour is off (not a TTY, NO_COLOR, files).
+export interface Paint { bold(s: string): string; dim(s: string): string; red(s: string): string; green(s: string): string; yellow(s: string): string; cyan(s: string): string }
+const wrap = (a: number, b: number) => (s: string): string => `\u001b[${a}m${s}\u001b[${b}m`;
+export function paint(color: boolean): Paint {
+  if (!color) { const id = (s: string): string => s; return { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id }; }
+  return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), cyan: wrap(36, 39) };
+}
+/** Visible length, ignoring ANSI escapes. */
+export function visible(s: string): number { return s.replace(/\u001b\[\d+m/g, '').length; }
+export function clip(s: string, w: number): string { return s.length <= w ? s : `${s.slice(0, Math.max(0, w - 1))}…`; }

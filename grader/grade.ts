@@ -4,7 +4,8 @@ import type { ExerciseEntry } from '../exercises/index';
 import type { GradeResult, ScenarioResult } from './result';
 import type { Job } from './sandbox/protocol';
 import { loadSubmission, SubmissionError } from './load';
-import { runJob } from './sandbox/host';
+import { runJob, runReplay } from './sandbox/host';
+import type { RecordedRun } from '../explorer/record';
 import { subjectShape } from '../scenarios/registry';
 import type { FailureKind } from '../sim/failure';
 
@@ -18,6 +19,23 @@ export interface GradeOptions {
   readonly maxMs?: number;
   /** Only these scenarios (replay, tests). */
   readonly only?: readonly string[];
+}
+
+function budget(o: GradeOptions): Job['budget'] {
+  return { maxExecutions: o.maxExecutions ?? 100000, maxMs: o.maxMs ?? 20000, maxSteps: 400, minimalBudget: 20000 };
+}
+
+/** Replay one schedule of one scenario against a submission, in the sandbox. */
+export async function replayFile(ex: ExerciseEntry, file: string, scenario: string, schedule: string, o: GradeOptions = {}):
+  Promise<{ trace?: RecordedRun; summary?: string; error?: string }> {
+  let loaded;
+  try { loaded = loadSubmission(file, { typeCheck: o.typeCheck }); } catch (e) {
+    if (e instanceof SubmissionError) return { error: e.message };
+    throw e;
+  }
+  const job: Job = { kind: ex.kind, exports: ex.exports, scenarios: [], js: loaded.js, map: loaded.map, file: loaded.file, budget: budget(o), replay: { scenario, schedule } };
+  const r = await runReplay(job, { scenarioMs: o.scenarioMs ?? 60000, heapMb: o.heapMb ?? 256 });
+  return r.fatal !== undefined ? { error: r.fatal } : { trace: r.trace, summary: r.summary };
 }
 
 export async function gradeFile(ex: ExerciseEntry, file: string, o: GradeOptions = {}): Promise<GradeResult> {
@@ -37,7 +55,7 @@ export async function gradeFile(ex: ExerciseEntry, file: string, o: GradeOptions
     kind: ex.kind, exports: ex.exports.length > 0 ? ex.exports : subjectShape(ex.kind),
     scenarios: suite.map((s) => ({ name: s.name, points: s.points, hidden: s.hidden === true })),
     js: loaded.js, map: loaded.map, file: loaded.file,
-    budget: { maxExecutions: o.maxExecutions ?? 100000, maxMs: o.maxMs ?? 20000, maxSteps: 400, minimalBudget: 20000 },
+    budget: budget(o),
   };
   const out = await runJob(job, { scenarioMs: o.scenarioMs ?? 60000, heapMb: o.heapMb ?? 256 });
   if (out.fatal !== undefined) return error(out.fatal.kind as FailureKind, out.fatal.message);

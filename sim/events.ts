@@ -10,7 +10,8 @@ export interface StepEvent {
   readonly name: string;
   /** "anon_vma@0x40 #2 .root", or '' for ops without an address. */
   readonly obj: string;
-  readonly value?: number;
+  /** What a write stored, as a person reads it (a number, or an object by address). */
+  readonly value?: string;
   readonly result?: string;
   readonly loc?: string;
   /** Kernel routine the step belongs to, when a modelled routine made it. */

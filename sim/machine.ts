@@ -78,9 +78,9 @@ export class Machine {
   /** Record a failure. Exploring (haltOnFailure) stops the execution, except for a contract
    *  breach: what the caller then does (a bad unlock, a hang) is the symptom to lead with.
    *  Otherwise the execution goes on; a fatal failure ends only the thread that hit it. */
-  fail(kind: FailureKind, tid: number, why: string, lines: string[]): void {
+  fail(kind: FailureKind, tid: number, why: string, lines: string[], at = this.now): void {
     if (this.halted) return;
-    this.failures.push({ kind, tid, step: this.now, why, report: lines.join('\n') });
+    this.failures.push({ kind, tid, step: at, why, report: lines.join('\n') });
     if (this.haltOnFailure && kind !== 'contract') this.halted = true;
     else if (isFatal(kind) && tid >= 0 && tid < this.threads.length) {
       const t = this.threads[tid];
@@ -201,11 +201,11 @@ export class Machine {
   private threadExit(t: ThreadState): void {
     const held = this.locks.heldBy(t.id);
     if (held.length > 0) {
-      this.fail('lock-held-at-return', t.id, `${t.name} returned still holding a lock that nobody will release`, report.heldAtReturn(this, t, held));
+      this.fail('lock-held-at-return', t.id, `${t.name} returned still holding a lock that nobody will release`, report.heldAtReturn(this, t, held), Math.max(0, this.now - 1));
     }
     if (this.rcu.depth(t.id) > 0) {
       this.fail('rcu-imbalance', t.id, `${t.name} returned inside an RCU read-side section: rcu_read_lock() without rcu_read_unlock()`,
-        report.rcuImbalance(t.name, this.rcu.depth(t.id)));
+        report.rcuImbalance(t.name, this.rcu.depth(t.id)), Math.max(0, this.now - 1));
     }
   }
 
@@ -229,7 +229,7 @@ export class Machine {
     const d = o.k === 'alloc' && typeof res === 'number' ? this.mem.describe(res) : o.a !== 0 && o.k !== 'call_rcu' ? this.mem.describe(o.a) : o.k === 'call_rcu' ? this.mem.describe(o.a) : '';
     const ev: StepEvent = {
       i: this.now, tid: t.id, k: o.k, name: o.n ?? o.k, obj: d,
-      ...(o.k === 'write' || o.k === 'list_add' || o.k === 'list_del' ? { value: o.v } : {}),
+      ...(o.k === 'write' || o.k === 'list_add' || o.k === 'list_del' ? { value: this.mem.describeStored(o) } : {}),
       ...(res === undefined ? {} : { result: Array.isArray(res) ? `[${res.map((x) => this.mem.describe(x)).join(', ')}]` : this.mem.describeValue(o, res as number) }),
       ...(o.loc ? { loc: o.loc } : {}),
     };

@@ -145,6 +145,15 @@ export class Memory {
     if (field === 'mapping') return v === 0 ? 'NULL' : `${this.describePtr(v & ~1)}${v & 1 ? ' | ANON' : ''}`;
     return String(v);
   }
+  /** A stored value (write, list add/del) as a person would want it. */
+  describeStored(o: Op): string {
+    if (o.k !== 'write') return this.describePtr(o.v);
+    const d = describeAddr(o.a);
+    const field = d.cache >= 0 ? d.field : '';
+    if (POINTER_FIELDS.has(field)) return o.v === 0 ? 'NULL' : this.describePtr(o.v);
+    if (field === 'mapping') return o.v === 0 ? 'NULL' : `${this.describePtr(o.v & ~1)}${o.v & 1 ? ' | ANON' : ''}`;
+    return String(o.v);
+  }
   private describePtr(v: number): string {
     const d = describeAddr(v);
     return d.cache < 0 ? `0x${v.toString(16)}` : d.obj;

@@ -12,7 +12,15 @@ export function lockTable(t: Trace, width = 80): string | undefined {
   if (f === undefined || (f.kind !== 'hang' && f.kind !== 'bad-unlock')) return undefined;
   const locks = new Set<string>();
   for (const m of f.report.matchAll(/&([a-z_]+@0x[0-9a-f]+)->\w+/g)) locks.add(m[1]);
-  const rows = t.events.filter((e) => LOCK_OPS.has(e.k) && [...locks].some((l) => e.obj.startsWith(l)));
+  const all = t.events.filter((e) => LOCK_OPS.has(e.k) && [...locks].some((l) => e.obj.startsWith(l)));
+  // The failing thread's own lock operations, what others did meanwhile, and the last thing
+  // each other thread did to each of these locks before that.
+  const mine = all.filter((e) => e.tid === f.tid);
+  const start = mine.length > 0 ? mine[0].i : f.step;
+  const lastBefore = new Map<string, number>();
+  for (const e of all) if (e.i < start && e.tid !== f.tid) lastBefore.set(`${e.tid} ${e.obj.split(' ')[0]}`, e.i);
+  const keep = new Set([...lastBefore.values()]);
+  const rows = all.filter((e) => e.i >= start || keep.has(e.i));
   if (rows.length === 0) return undefined;
   const tids = [...new Set(rows.map((e) => e.tid))].sort((a, b) => a - b);
   const col = Math.max(16, Math.floor((width - 2) / tids.length));

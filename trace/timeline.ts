@@ -9,16 +9,52 @@ import { paint, clip } from './style';
 const LANE = 3;
 const GUTTER = 6;
 
-export function timeline(t: Trace, o: RenderOptions = {}): string {
+/** Steps worth showing when a long run of another thread's steps is folded: those that change
+ *  an object the focus thread touched, plus any step a failure points at. */
+const MUTATING = new Set(['write', 'alloc', 'free', 'spin_lock', 'spin_unlock', 'spin_trylock', 'atomic_add', 'atomic_inc_not_zero',
+  'atomic_dec_and_test', 'list_add', 'list_del', 'call_rcu', 'rcu_callbacks', 'mutex_lock', 'mutex_unlock', 'down_write', 'up_write', 'down_read', 'up_read', 'lock_page', 'unlock_page']);
+
+function keepers(t: Trace, focus: number): Set<number> {
+  const bases = new Set<string>();
+  for (const e of t.events) if (e.tid === focus && e.obj) bases.add(e.obj.split(' ')[0]);
+  const keep = new Set<number>();
+  for (const e of t.events) {
+    if (e.tid === focus || t.failures.some((f) => f.step === e.i)) keep.add(e.i);
+    else if (MUTATING.has(e.k) && bases.has(e.obj.split(' ')[0])) keep.add(e.i);
+    else if (e.k === 'read' && e.obj.includes('.root') && bases.has(e.obj.split(' ')[0])) keep.add(e.i);
+  }
+  return keep;
+}
+
+export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: number } = {}): string {
   const width = o.width ?? 80;
   const p = paint(o.color ?? false);
   const out: string[] = [];
+  const keep = o.fold ? keepers(t, o.focus ?? 0) : undefined;
+  let folded = 0;
+  let foldTid = -1;
+  let foldedEvent: Trace['events'][number] | undefined;
+  const flush = (): void => {
+    if (folded === 0) return;
+    if (folded === 1 && foldedEvent !== undefined) { folded = 0; row(foldedEvent); return; }
+    out.push(`${' '.repeat(GUTTER)}${p.dim('│  '.repeat(foldTid))}${p.dim(`┆ ${folded} more step${folded > 1 ? 's' : ''} of ${t.threads[foldTid] ?? foldTid}`)}`);
+    folded = 0;
+  };
   out.push(clip(`threads: ${t.threads.map((name, i) => `${i}=${name}`).join('  ')}`, width));
   out.push(p.dim(`${'step'.padEnd(GUTTER)}${t.threads.map((_, i) => String(i).padEnd(LANE)).join('')}`));
   const later = new Set(t.failures.map((f) => f.step));
   const first = t.failure?.step;
   let last = -1;
   for (const e of t.events) {
+    if (keep !== undefined && !keep.has(e.i)) {
+      if (folded > 0 && foldTid !== e.tid) flush();
+      foldTid = e.tid; folded++; foldedEvent = e;
+      continue;
+    }
+    flush();
+    row(e);
+  }
+  function row(e: Trace['events'][number]): void {
     const isFirst = e.i === first;
     const mark = isFirst ? p.red('✗') : later.has(e.i) ? p.yellow('!') : e.tid !== last && last >= 0 ? '·' : ' ';
     const lanes = '│  '.repeat(e.tid);
@@ -29,9 +65,11 @@ export function timeline(t: Trace, o: RenderOptions = {}): string {
     if (src !== undefined) out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}${p.cyan(clip(`  ${src}`, width - GUTTER - lanes.length))}`);
     last = e.tid;
   }
-  if (t.failure && first !== undefined && !t.events.some((e) => e.i === first)) {
-    const what = t.failure.kind === 'hang' ? 'no thread can run: the machine hangs here' : `${t.failure.kind} at the end of the run`;
-    out.push(`${String(first).padStart(4)}${p.red('✗')} ${p.red(clip(what, width - GUTTER))}`);
+  flush();
+  for (const f of t.failures) {
+    if (t.events.some((e) => e.i === f.step)) continue;
+    const what = f.kind === 'hang' ? 'no thread can run: the machine hangs here' : `${f.kind} at the end of the run`;
+    out.push(`${String(f.step).padStart(4)}${f === t.failure ? p.red('✗') : p.yellow('!')} ${clip(what, width - GUTTER)}`);
   }
   return out.join('\n');
 }

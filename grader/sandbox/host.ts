@@ -32,11 +32,22 @@ function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void)
     w.on('message', (m: FromWorker) => {
       onMsg(m);
       if (m.type === 'start') { clearTimeout(timer); timer = setTimeout(() => finish('timeout'), limits.scenarioMs); }
-      if (m.type === 'done' || m.type === 'fatal') finish('done');
+      if (m.type === 'done' || m.type === 'fatal' || m.type === 'trace') finish('done');
     });
     w.on('error', (e: Error & { code?: string }) => finish(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', e.message));
     w.on('exit', () => finish('crash', 'the sandbox exited'));
   });
+}
+
+/** Replay one schedule in the sandbox and return the recorded run (or a fatal message). */
+export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?: import('../../explorer/record').RecordedRun; summary?: string; fatal?: string }> {
+  let out: { trace?: import('../../explorer/record').RecordedRun; summary?: string; fatal?: string } = {};
+  const r = await runWorker(job, limits, (m) => {
+    if (m.type === 'trace') out = { trace: m.trace, summary: m.summary };
+    else if (m.type === 'fatal') out = { fatal: m.message };
+  });
+  if (out.trace === undefined && out.fatal === undefined) out = { fatal: r.end === 'timeout' ? 'the replay ran out of time' : r.end === 'memory' ? 'the replay ran out of memory' : `the sandbox failed: ${r.detail ?? r.end}` };
+  return out;
 }
 
 export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome> {

@@ -25,6 +25,7 @@ export function runScenario(job: Job, post: (m: FromWorker) => void): void {
     if (f.constructor?.name !== 'GeneratorFunction') { post({ type: 'fatal', kind: 'invalid-submission', message: `${name} must be a generator function: write \`export function* ${name}(...)\`` }); return; }
   }
   const lines = lineMap(job.map);
+  if (job.replay !== undefined) { replayOne(job, realm, lines, post); return; }
   for (const sc of job.scenarios) {
     post({ type: 'start', name: sc.name });
     post({ type: 'result', result: one(job, realm, sc, lines) });
@@ -53,14 +54,30 @@ function one(job: Job, realm: RealmModule, sc: Job['scenarios'][number], lines: 
   const schedule = decode(v.schedule);
   const t1 = fixLines(record(sc.name, factory, schedule, realm.setCapture), job.file, lines);
   const t2 = fixLines(record(sc.name, factory, schedule, realm.setCapture), job.file, lines);
+  // The report of the recorded run, so its step numbers match the timeline.
+  const rec = t1.failures.find((f) => f.kind === v.failure.kind) ?? v.failure;
   let kind = v.failure.kind;
-  let why = v.failure.why;
+  let why = rec.why;
   if (JSON.stringify(t1.events) !== JSON.stringify(t2.events)) { kind = 'nondeterminism'; why = 'the same schedule ran differently twice: the code keeps state between runs or depends on something other than what it reads'; }
   if (v.failure.report.includes('NondeterminismError')) { kind = 'nondeterminism'; why = 'the code used Math.random() or Date: a submission must behave the same on every run'; }
   return {
     ...base, summary, verdict: 'BUG', points: 0, stats, trace: t1,
-    failure: { kind, message: v.failure.report, why, schedule: v.schedule, steps: v.steps, preemptions: v.preemptions, ...(v.minimal ? { minimal: true } : {}) },
+    failure: { kind, message: rec.report, why, schedule: v.schedule, steps: v.steps, preemptions: v.preemptions, ...(v.minimal ? { minimal: true } : {}) },
   };
+}
+
+function replayOne(job: Job, realm: RealmModule, lines: Map<number, number>, post: (m: FromWorker) => void): void {
+  const r = job.replay!;
+  const scenario = scenariosFor(job.kind as never, r.scenario);
+  if (scenario === undefined) { post({ type: 'fatal', kind: 'invalid-submission', message: `no scenario named ${r.scenario} for this exercise` }); return; }
+  let schedule: number[];
+  try { schedule = decode(r.schedule); } catch (e) { post({ type: 'fatal', kind: 'invalid-submission', message: (e as Error).message }); return; }
+  try {
+    const t = fixLines(record(r.scenario, (o) => instantiate(scenario, realm.exports, o), schedule, realm.setCapture), job.file, lines);
+    post({ type: 'trace', trace: t, summary: scenario.summary });
+  } catch (e) {
+    post({ type: 'fatal', kind: 'invalid-submission', message: `the schedule does not fit scenario ${r.scenario}: ${(e as Error).message}` });
+  }
 }
 
 /** Turn generated-JS line numbers in the submission's locations into its TypeScript lines. */

@@ -1,0 +1,87 @@
+// `npm run grade -- ID FILE`: grade one submission for exercise ID (e.g. 05-page-lock-anon-vma).
+//   --json                 print the JSON result (DESIGN.md's contract) instead of text
+//   --replay S --scenario N   replay schedule S of scenario N and print its trace
+//   --full                 show every step of the interleaving (no folding)
+//   --gradescope PATH / --junit PATH / --all DIR: see grader/cli-batch.ts
+// Exit: 0 pass, 1 fail (or an error verdict), 2 bad input. Only this file reads argv and env,
+// prints, and picks the exit code.
+import * as fs from 'fs';
+import * as path from 'path';
+import { EXERCISES, findExercise } from '../exercises/index';
+import { gradeFile, replayFile } from '../grader/grade';
+import { renderText } from '../grader/reporters/text';
+import { timeline } from '../trace/timeline';
+import { lockTable } from '../trace/lockTable';
+import type { ScenarioResult } from '../grader/result';
+import { parseArgs, UsageError } from './args';
+import { extraOutputs, runAll } from './gradeOutputs';
+
+const USAGE = `usage: npm run grade -- ID FILE [--json] [--full] [--gradescope PATH] [--junit PATH]
+       npm run grade -- ID FILE --replay SCHEDULE --scenario NAME
+       npm run grade -- ID DIR --all [--jobs N]
+ID is an exercise id or number: ${EXERCISES.map((e) => e.id).join(', ')}`;
+
+function out(s: string): void { process.stdout.write(s.endsWith('\n') ? s : `${s}\n`); }
+function die(msg: string, code = 2): never { process.stderr.write(`grade: ${msg}\n`); process.exit(code); }
+
+function sourceOf(file: string): (f: string, line: number) => string | undefined {
+  let lines: string[] | undefined;
+  return (f, line) => {
+    if (path.resolve(f) !== path.resolve(file)) return undefined;
+    lines ??= fs.readFileSync(file, 'utf8').split('\n');
+    return lines[line - 1];
+  };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let a;
+  try {
+    a = parseArgs(argv, { flags: ['json', 'full', 'all', 'help', 'no-typecheck'], options: ['replay', 'scenario', 'gradescope', 'junit', 'html', 'jobs'] });
+  } catch (e) {
+    if (e instanceof UsageError) die(`${e.message}\n${USAGE}`);
+    throw e;
+  }
+  if (a.flags.has('help')) { out(USAGE); return 0; }
+  if (a.positional.length !== 2) die(`expected an exercise ID and a FILE\n${USAGE}`);
+  const [id, file] = a.positional;
+  const ex = findExercise(id);
+  if (ex === undefined) die(`unknown exercise "${id}"; exercises: ${EXERCISES.map((e) => e.id).join(', ')}`);
+  if (!fs.existsSync(file)) die(`${file}: no such file or directory`);
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const typeCheck = !a.flags.has('no-typecheck');
+  if (a.flags.has('all')) return runAll(ex, file, a, { color, typeCheck });
+  if (fs.statSync(file).isDirectory()) die(`${file} is a directory: grade one file, or a class folder with --all`);
+
+  if (a.options.has('replay')) {
+    const scenario = a.options.get('scenario');
+    if (scenario === undefined) die('--replay needs --scenario NAME');
+    const r = await replayFile(ex, file, scenario, a.options.get('replay')!, { typeCheck });
+    if (r.error !== undefined || r.trace === undefined) die(r.error ?? 'replay failed', 1);
+    const t = r.trace;
+    out(`${t.failure ? `BUG ${t.failure.kind}` : 'no failure'} — scenario ${scenario}: ${r.summary ?? ''}`);
+    out(`schedule ${t.schedule} (${t.preemptions} preemption${t.preemptions === 1 ? '' : 's'}, ${t.events.length} steps)`);
+    for (const f of t.failures) out(`\n${f.report}\nWhy this is wrong: ${f.why}.`);
+    const table = lockTable(t);
+    if (table) out(`\n${table}`);
+    out(`\n${timeline(t, { color, source: sourceOf(file), fold: !a.flags.has('full'), focus: 0 })}`);
+    return t.failure ? 1 : 0;
+  }
+
+  const result = await gradeFile(ex, file, { typeCheck });
+  await extraOutputs(ex, result, a);
+  if (a.flags.has('json')) out(JSON.stringify(result, null, 2));
+  else {
+    const rel = path.relative(process.cwd(), file) || file;
+    const q = (s: string): string => (/^[\w./:,*-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+    out(renderText(result, {
+      color, source: sourceOf(file), full: a.flags.has('full'),
+      replayCommand: (s: ScenarioResult) => `npm run grade -- ${ex.id} ${q(rel)} --replay ${q(s.failure?.schedule ?? '')} --scenario ${s.name}`,
+    }));
+  }
+  return result.verdict === 'pass' ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
+  process.stderr.write(`grade: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 2;
+});

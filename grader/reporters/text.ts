@@ -1,0 +1,85 @@
+// The report a student reads: the verdict in one line; then the smallest failing scenario in
+// full — the kernel-style message, why it is wrong, the lockdep-shaped table, the interleaving
+// as a timeline with their own source lines, and the command that replays it; then one line
+// per other scenario, each saying its reach. 80 columns; colour only when asked.
+import type { GradeResult, ScenarioResult } from '../result';
+import { timeline } from '../../trace/timeline';
+import { lockTable } from '../../trace/lockTable';
+import { paint } from '../../trace/style';
+import type { SourceLookup } from '../../trace/trace';
+
+export interface TextOptions {
+  readonly color?: boolean;
+  readonly width?: number;
+  readonly source?: SourceLookup;
+  /** How to write the replay command for this submission. */
+  readonly replayCommand?: (s: ScenarioResult) => string;
+  /** Show every step instead of folding long runs of kernel threads. */
+  readonly full?: boolean;
+}
+
+function plural(n: number, w: string): string { return `${n} ${w}${n === 1 ? '' : 's'}`; }
+
+/** Order failing scenarios smallest first: fewest preemptions, then fewest steps. */
+export function smallestFailure(r: GradeResult): ScenarioResult | undefined {
+  const bugs = r.scenarios.filter((s) => s.verdict === 'BUG' || s.verdict === 'ERROR');
+  return [...bugs].sort((a, b) => (a.failure?.preemptions ?? 99) - (b.failure?.preemptions ?? 99) || (a.failure?.steps ?? 1e9) - (b.failure?.steps ?? 1e9))[0];
+}
+
+export function scenarioLine(s: ScenarioResult, color = false): string {
+  const p = paint(color);
+  const pts = `(${s.points}/${s.max_points})`;
+  switch (s.verdict) {
+    case 'VERIFIED': return `${p.green('✓')} ${s.name} ${pts}: VERIFIED — ${s.reach ?? ''} explored`;
+    case 'NO_BUG_WITHIN': return `${p.yellow('~')} ${s.name} ${pts}: no bug within ${s.reach ?? 'the budget'}`;
+    case 'BUG': {
+      const f = s.failure!;
+      return `${p.red('✗')} ${s.name} ${pts}: BUG ${f.kind} — ${plural(f.preemptions, 'preemption')}, ${plural(f.steps, 'step')}`;
+    }
+    case 'ERROR': return `${p.red('✗')} ${s.name} ${pts}: ${s.failure?.kind ?? 'error'} — ${s.failure?.message ?? s.reach ?? ''}`;
+  }
+}
+
+export function renderText(r: GradeResult, o: TextOptions = {}): string {
+  const p = paint(o.color ?? false);
+  const width = o.width ?? 80;
+  const out: string[] = [];
+  const head = r.verdict === 'pass' ? p.green('PASS') : r.verdict === 'fail' ? p.red('FAIL') : p.red('ERROR');
+  out.push(`${head} ${r.exercise}: ${r.score}/${r.max_score} points — ${r.submission}`);
+  if (r.verdict === 'error') {
+    out.push(`${r.error_kind ?? 'error'}: ${r.error ?? ''}`);
+    return out.join('\n');
+  }
+  const first = smallestFailure(r);
+  if (first !== undefined && first.failure !== undefined) {
+    const f = first.failure;
+    out.push('');
+    out.push(p.bold(`Scenario "${first.name}": ${first.summary}`));
+    if (first.verdict === 'BUG') {
+      const reach = f.preemptions === 0 ? 'It fails without any preemption.'
+        : `The bug needs ${plural(f.preemptions, 'preemption')}${f.minimal ? ', and no schedule with fewer fails' : ''} (${plural(f.steps, 'step')}).`;
+      out.push(reach);
+      out.push('');
+      out.push(f.message);
+      out.push('');
+      out.push(`${p.bold('Why this is wrong:')} ${f.why}.`);
+      const tr = first.trace;
+      const cause = tr?.failures.find((x) => x.kind === 'contract' && x.step < (tr.failure?.step ?? Infinity));
+      if (cause !== undefined) out.push(`${p.bold('Where it began:')} at step ${cause.step}, ${cause.why}.`);
+      if (tr !== undefined) {
+        const table = lockTable(tr, width);
+        if (table !== undefined) { out.push(''); out.push(table); }
+        out.push('');
+        out.push(p.bold('The interleaving (● a step; ✗ the failure; ┆ steps folded away):'));
+        out.push(timeline(tr, { width, color: o.color, source: o.source, fold: !o.full, focus: 0 }));
+      }
+      if (o.replayCommand) { out.push(''); out.push(`Replay it: ${o.replayCommand(first)}`); }
+    } else {
+      out.push(f.message);
+    }
+  }
+  out.push('');
+  for (const s of r.scenarios) out.push(scenarioLine(s, o.color));
+  if (r.skipped_hidden) out.push(p.dim(`(${plural(r.skipped_hidden, 'hidden scenario')} not run here: the course staff's grader runs ${r.skipped_hidden === 1 ? 'it' : 'them'})`));
+  return out.join('\n');
+}

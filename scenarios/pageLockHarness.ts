@@ -27,13 +27,20 @@ function addrOf(v: unknown): number {
   }
 }
 
+/** The subject's functions for a kernel version: 3.8 renamed the pair to ..._read. */
+export function subjectNames(v: KernelVersion): readonly [string, string] {
+  return v === '3.8' ? ['page_lock_anon_vma_read', 'page_unlock_anon_vma_read'] : ['page_lock_anon_vma', 'page_unlock_anon_vma'];
+}
+
 export function* rmapWalker(v: KernelVersion, page: Page, subject: PageLockSubject, pageLock: boolean): Kernel<void> {
+  const [lockName, unlockName] = subjectNames(v);
+  const s = subject as unknown as Record<string, (x: unknown) => Kernel<unknown>>;
   if (pageLock) yield* k.lock_page(page);
   let mapcountAtStart = 0, unmapsAtStart = 0;
   yield probeOp('check: page mapped?', [page._mapcount.addr], (m) => {
     mapcountAtStart = m.mem.get(page._mapcount.addr); unmapsAtStart = m.mem.unmaps.get(page.addr) ?? 0;
   });
-  const av = yield* subject.page_lock_anon_vma(page);
+  const av = (yield* s[lockName](page)) as AnonVma | null;
   const a = addrOf(av);
   const xs = a > 0 ? [page.mapping.addr, page._mapcount.addr, a + 8, a] : [page.mapping.addr, page._mapcount.addr];
   yield probeOp('check: contract', xs, (m, tid) => { checkContract(m, tid, v, page, av, mapcountAtStart, unmapsAtStart); });
@@ -41,12 +48,12 @@ export function* rmapWalker(v: KernelVersion, page: Page, subject: PageLockSubje
   // nothing to unlock.
   if (av === null || addrOf(av) <= 0) { if (pageLock) yield* k.unlock_page(page); return; }
   yield* k.list_entries(av.head);
-  yield* subject.page_unlock_anon_vma(av);
+  yield* s[unlockName](av);
   if (pageLock) yield* k.unlock_page(page);
 }
 
 function checkContract(m: Machine, tid: number, v: KernelVersion, page: Page, av: unknown, mc0: number, un0: number): boolean {
-  const name = 'page_lock_anon_vma()';
+  const name = `${subjectNames(v)[0]}()`;
   const a = addrOf(av);
   const fail = (why: string, lines: string[]): boolean => { m.fail('contract', tid, why, report.contract(name, lines)); return false; };
   if (a < 0) return fail('page_lock_anon_vma() must return an AnonVma handle or null', [`returned ${String(av)}, not an AnonVma or null`]);

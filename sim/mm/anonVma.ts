@@ -80,6 +80,22 @@ export function* put_anon_vma(v: KernelVersion, av: AnonVma): Kernel<void> {
 function* anon_vma_free_root(v: KernelVersion, av: AnonVma): Kernel<void> {
   const root = lockFlavour(v) === 'own-spin' ? av : yield* k.READ_ONCE(av.root);
   if (root.addr !== av.addr) yield* put_anon_vma(v, root);
+  yield* anon_vma_free(v, av);
+}
+
+/** anon_vma_free(). 3.0 and 3.8 first synchronise with a page_lock_anon_vma() that may hold
+ *  the root's sleeping lock through a reference it is about to drop: if the lock is held,
+ *  take it and release it (modelled as: trylock, else lock; then unlock). */
+export function* anon_vma_free(v: KernelVersion, av: AnonVma): Kernel<void> {
+  const f = lockFlavour(v);
+  if (f === 'root-mutex' || f === 'root-rwsem') {
+    const root = yield* k.READ_ONCE(av.root);
+    if (f === 'root-mutex') {
+      if (!(yield* k.mutex_trylock(root.mutex))) yield* k.mutex_lock(root.mutex);
+      yield* k.mutex_unlock(root.mutex);
+    } else if (yield* k.down_read_trylock(root.rwsem)) yield* k.up_read(root.rwsem);
+    else { yield* k.down_write(root.rwsem); yield* k.up_write(root.rwsem); }
+  }
   yield* k.kmem_cache_free(k.anon_vma_cachep, av);
 }
 
@@ -94,7 +110,9 @@ export function* unlink_anon_vmas(v: KernelVersion, vma: Vma): Kernel<void> {
     const empty = (yield* k.list_empty(av.head)) && (refcounted(v) || (yield* k.atomic_read(av.refcount)) === 0);
     yield* anon_vma_unlock(v, av);
     yield* k.list_del(av, vma.anon_vma_chain);
+    if (!empty) continue;
+    // 3.0+: drop the allocation's reference; 2.6.36: free it and drop the root's reference
     if (refcounted(v)) yield* put_anon_vma(v, av);
-    else if (empty) yield* anon_vma_free_root(v, av);
+    else yield* anon_vma_free_root(v, av);
   }
 }

@@ -7,7 +7,10 @@ import { handleAt } from '../../sim/handles';
 import { dpor } from '../../explorer/dpor';
 import { naive } from '../../explorer/naive';
 import { HappensBefore } from '../../explorer/hb';
-import type { Factory } from '../../explorer/run';
+import { Factory, replay } from '../../explorer/run';
+import { bounded } from '../../explorer/bounded';
+import { shrink } from '../../explorer/shrink';
+import { preemptions, encode, decode } from '../../explorer/schedule';
 
 type Step =
   | { t: 'read'; x: number } | { t: 'write'; x: number; v: number } | { t: 'inc'; x: number }
@@ -71,4 +74,40 @@ test('DPOR covers every trace class and every bug of naive enumeration', () => {
     // source-DPOR with sleep sets never runs two complete executions of one class
     expect(complete).toBe(seen.size);
   }), { numRuns: 300, seed: 20101 });
+});
+
+test('bounded search at bound k finds a bug exactly when some failing schedule needs at most k preemptions', () => {
+  fc.assert(fc.property(program, fc.integer({ min: 0, max: 2 }), (prog, k) => {
+    const f = factory(prog);
+    const all = naive(f, 20000, undefined, true);
+    fc.pre(all.complete);
+    let fewest = Infinity;
+    for (const s of all.failingSchedules) {
+      const r = replay(f, s, { haltOnFailure: true });
+      fewest = Math.min(fewest, preemptions(r.schedule, r.enabledAt));
+    }
+    const b = bounded(f, k);
+    if (fewest <= k) {
+      expect(b.bug).toBeDefined();
+      expect(b.bug!.preemptions).toBeLessThanOrEqual(k);
+    } else {
+      expect(b.bug).toBeUndefined();
+      expect(b.complete).toBe(true);
+    }
+  }), { numRuns: 200, seed: 4242 });
+});
+
+test('shrinking keeps the failure kind and never adds preemptions or steps; the result replays', () => {
+  fc.assert(fc.property(program, (prog) => {
+    const f = factory(prog);
+    const d = dpor(f, {});
+    fc.pre(d.bug !== undefined);
+    const orig = replay(f, d.bug!.schedule, { haltOnFailure: true });
+    const s = shrink(f, d.bug!.schedule, d.bug!.failure.kind);
+    expect(s.preemptions).toBeLessThanOrEqual(preemptions(orig.schedule, orig.enabledAt));
+    expect(s.steps).toBeLessThanOrEqual(orig.schedule.length);
+    const again = replay(f, s.schedule, { haltOnFailure: true });
+    expect(again.failure?.kind).toBe(d.bug!.failure.kind);
+    expect(decode(encode(s.schedule))).toEqual(s.schedule);
+  }), { numRuns: 200, seed: 77 });
 });

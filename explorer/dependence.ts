@@ -82,3 +82,4 @@ export function dependent(a: Footprint, b: Footprint): boolean {
   for (const x of a.r) for (const y of b.w) if (x === y) return true;
   return false;
 }
+

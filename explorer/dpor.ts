@@ -3,10 +3,11 @@
 // with vector clocks and per-resource access tables (last write, last read per thread since),
 // so each new step finds its race candidates in O(footprint × threads); the replayed prefix
 // reuses the clocks of the previous execution and is not re-analysed.
-// Blocking: a waiting thread is not enabled. A race whose reversal is infeasible (an acquire
-// after the release it waited for) is replaced by a race with the matching acquire, so both
-// lock orders are explored; where the thread to add cannot run at the backtrack point, every
-// enabled thread is added (conservative).
+// Blocking: a waiting thread is not enabled. A race whose reversal is infeasible (its initial
+// steps cannot run at the backtrack point, e.g. an acquire after the release it waited for, or
+// an RCU callback after the read-side exit that let it run) adds nothing; a lock acquire is
+// also raced against the acquire matching the release it waited for, so both lock orders are
+// explored.
 // Must never: know of scenarios, exercises or output.
 import type { Machine, MachineOptions } from '../sim/machine';
 import type { Failure } from '../sim/failure';
@@ -198,9 +199,6 @@ function races(stack: State[], evs: readonly Ev[], j: number, prevJ: number, can
       target = -1;
       for (let k = i - 1; k >= 0; k--) if (evs[k].tid === ei.tid && evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { target = k; break; }
       if (target < 0) continue;
-    } else if (ej.fp.acquire && ej.fp.lock === 0 && !stack[i].enabled.includes(ej.tid)) {
-      // gp_wait / RCU callbacks after the read-side exit that let them run: infeasible reversal
-      continue;
     }
     addBacktrack(stack, evs, target, j);
   }
@@ -222,8 +220,11 @@ function addBacktrack(stack: State[], evs: readonly Ev[], i: number, j: number):
     for (let y = 0; y < x && initial; y++) if (before(stack, evs, v[y], e)) initial = false;
     if (initial) initials.push(t);
   }
-  if (initials.some((t) => st.backtrack.has(t))) return;
-  const q = initials.find((t) => st.enabled.includes(t));
-  if (q !== undefined) st.backtrack.add(q);
-  else for (const t of st.enabled) st.backtrack.add(t);
+  // An initial's first step in v is its thread's next step at state i. If it is blocked there,
+  // nothing in v can unblock it first (that would be an earlier, dependent event in v, so it
+  // would not be initial): such a reversal is infeasible. If no initial can run, the race
+  // cannot be reversed at i (e.g. an acquire after the release it waited for).
+  const runnable = initials.filter((t) => st.enabled.includes(t));
+  if (runnable.length === 0 || runnable.some((t) => st.backtrack.has(t))) return;
+  st.backtrack.add(runnable.includes(evs[j].tid) ? evs[j].tid : runnable[0]);
 }

@@ -1,0 +1,93 @@
+// Exercise 01's caller: reclaim-style code that walks a page's reverse map in a quiet world.
+// It calls the subject's rmap_walk_anon() with an rmap_one() callback, then page_anon_vma().
+// Checks (probe steps, so they are atomic and visible to the explorer):
+//  - rmap_one(vma) is called only for vmas on the page's anon_vma list, each once, and only
+//    while the thread holds that anon_vma's *root* lock (2.6.36: anon_vma_lock locks the root);
+//  - the walk visits every vma on the list and returns how many it visited; it visits nothing
+//    and returns 0 for a page that is not anonymous or not mapped;
+//  - page_anon_vma(page) returns the page's anon_vma when the page is anonymous and mapped,
+//    and NULL otherwise.
+// Locks left held and use of freed memory are the machine's own reports.
+import type { AnonVma, Kernel, Page, Vma } from '../sim/api';
+import { probeOp, Machine } from '../sim/machine';
+import { handleAt } from '../sim/handles';
+import { report } from '../sim/reports';
+import { addrOf, shown } from './util';
+
+export interface RmapWalkSubject {
+  page_anon_vma(page: Page): Kernel<AnonVma | null>;
+  rmap_walk_anon(page: Page, rmap_one: (vma: Vma) => Kernel<void>): Kernel<number>;
+}
+
+/** The page's anon_vma now: its address when the page is anonymous and mapped, else 0. */
+function expectedAnonVma(m: Machine, page: Page): number {
+  const mapping = m.mem.get(page.mapping.addr);
+  if ((mapping & 1) === 0 || m.mem.get(page._mapcount.addr) < 0) return 0;
+  return mapping & ~1;
+}
+
+function why(m: Machine, page: Page): string {
+  const mapping = m.mem.get(page.mapping.addr);
+  if ((mapping & 1) === 0) return `${m.mem.describe(page.addr)} is not anonymous (page->mapping ${mapping === 0 ? 'is NULL' : `= 0x${mapping.toString(16)}, PAGE_MAPPING_ANON clear`})`;
+  return `${m.mem.describe(page.addr)} is not mapped (_mapcount ${m.mem.get(page._mapcount.addr)}): page->mapping is stale`;
+}
+
+export function* rmapWalkHarness(page: Page, subject: RmapWalkSubject): Kernel<void> {
+  let exp = 0;
+  let ok = true;
+  const visited: number[] = [];
+  const fail = (m: Machine, tid: number, fn: string, msg: string, lines: string[]): void => {
+    ok = false;
+    m.fail('contract', tid, msg, report.contract(fn, lines));
+  };
+  yield probeOp('check: page', [page.mapping.addr, page._mapcount.addr], (m) => { exp = expectedAnonVma(m, page); });
+  const av = exp === 0 ? undefined : handleAt('anon_vma', exp);
+
+  function* rmap_one(vma: Vma): Kernel<void> {
+    const a = addrOf(vma);
+    const xs = av === undefined ? [a > 0 ? a : page.addr] : [a > 0 ? a : page.addr, av.root.addr, av.head.addr];
+    yield probeOp('rmap_one', xs, (m, tid) => {
+      if (!ok) return;
+      const fn = 'rmap_walk_anon()';
+      if (av === undefined) { fail(m, tid, fn, 'it walked a page that has no anon_vma to walk', [`called rmap_one(${shown(m, vma)}), but ${why(m, page)}`]); return; }
+      const list = m.mem.getList(av.head.addr);
+      if (a <= 0 || !list.includes(a)) {
+        fail(m, tid, fn, 'it called rmap_one() with something that is not a vma on the anon_vma\'s list', [`rmap_one(${shown(m, vma)}); the list of ${m.mem.describe(av.addr)} is [${list.map((x) => m.mem.describe(x)).join(', ')}]`]);
+        return;
+      }
+      if (visited.includes(a)) { fail(m, tid, fn, 'it visited the same vma twice', [`rmap_one(${m.mem.describe(a)}) again`]); return; }
+      visited.push(a);
+      const root = m.mem.get(av.root.addr);
+      if (m.locks.holding(tid, root) === undefined) {
+        const held = m.locks.heldBy(tid).map((h) => m.mem.describe(h.addr));
+        fail(m, tid, fn, 'it visited a vma without holding the anon_vma\'s root lock: in 2.6.36 anon_vma_lock() locks anon_vma->root->lock, the one lock of the whole tree',
+          [`rmap_one(${m.mem.describe(a)}) on ${m.mem.describe(av.addr)}, whose ->root is ${m.mem.describe(root)}`,
+            `${m.threadName(tid)} holds: ${held.length > 0 ? held.join(', ') : 'no lock'}`]);
+      }
+    });
+  }
+
+  const n: unknown = yield* subject.rmap_walk_anon(page, rmap_one);
+  yield probeOp('check: rmap_walk_anon()', av === undefined ? [page.mapping.addr] : [page.mapping.addr, av.head.addr], (m, tid) => {
+    if (!ok) return;
+    const fn = 'rmap_walk_anon()';
+    const list = av === undefined ? [] : m.mem.getList(av.head.addr);
+    const missed = list.filter((x) => !visited.includes(x));
+    if (missed.length > 0) {
+      fail(m, tid, fn, av === undefined ? 'it walked a page that has no anon_vma to walk' : 'it did not visit every vma on the anon_vma\'s list: the page may be mapped in each of them',
+        [`visited ${visited.length} of ${list.length}: missed ${missed.map((x) => m.mem.describe(x)).join(', ')}`]);
+      return;
+    }
+    if (n !== visited.length) fail(m, tid, fn, 'it must return the number of vmas it visited', [`returned ${String(n)}, but called rmap_one() ${visited.length} time${visited.length === 1 ? '' : 's'}`]);
+  });
+  if (!ok) return;
+
+  const got: unknown = yield* subject.page_anon_vma(page);
+  yield probeOp('check: page_anon_vma()', [page.mapping.addr, page._mapcount.addr], (m, tid) => {
+    const a = addrOf(got);
+    const fn = 'page_anon_vma()';
+    if (a === exp) return;
+    if (exp === 0) fail(m, tid, fn, 'it returned an anon_vma for a page that has none to offer: it must return NULL', [`returned ${shown(m, got)}, but ${why(m, page)}`]);
+    else fail(m, tid, fn, 'it did not return the page\'s anon_vma, although the page is anonymous and mapped', [`returned ${shown(m, got)}; page->mapping names ${m.mem.describe(exp)}`]);
+  });
+}

@@ -1,0 +1,120 @@
+// Exercise 03's world: a one-slot lookup table over a SLAB_TYPESAFE_BY_RCU cache of objects
+// (obj_typesafe_cachep: a key, a value, a lock, a refcount), like the kernel's RCU socket
+// lookups. The table holds one reference on the object it publishes; removing it unpublishes
+// the object, then drops that reference, and the last put frees it — at once: the cache lets
+// the slot be reallocated straight away as another object of the same type.
+//
+// The caller (lookupHarness) asks the subject for the object with a key, uses it and drops the
+// reference it was given. The contract, checked atomically right after the call:
+//  - non-NULL: a live object of the cache, whose key is the one asked for, on which the caller
+//    holds exactly one reference of its own;
+//  - NULL: only if no object with that key stayed published in the slot for the whole call,
+//    and without keeping any reference.
+import * as k from '../sim/api';
+import type { Field, Kernel, Obj } from '../sim/api';
+import { ghostOp, probeOp, Machine } from '../sim/machine';
+import { handleAt } from '../sim/handles';
+import { CACHES, STRIDE } from '../sim/layout';
+import { report } from '../sim/reports';
+import { addrOf, shown } from './util';
+
+export interface TypesafeLookupSubject {
+  obj_lookup(slot: Field<Obj | null>, key: number): Kernel<Obj | null>;
+}
+
+/** Per-execution bookkeeping the adversary keeps in ghost steps (never a scheduling point). */
+export interface Table {
+  readonly slot: Field<Obj | null>;
+  /** Writes to the slot so far. */
+  changes: number;
+  /** The table's own references, by object address. */
+  readonly refs: Map<number, number>;
+}
+
+const TYPESAFE = CACHES.find((c) => c.name === 'obj_typesafe_cachep')!;
+const OBJS = Array.from({ length: TYPESAFE.slots }, (_, i) => handleAt('obj', TYPESAFE.base + i * STRIDE));
+/** Everything a check may read: the slot, and each object's key and refcount. */
+function footprint(t: Table): number[] { return [t.slot.addr, ...OBJS.flatMap((o) => [o.key.addr, o.refcount.addr])]; }
+
+/** Build the table: a bucket word (in a plain, never-freed object) publishing one object. */
+export function makeTable(m: Machine, key: number): Table {
+  const bucket = handleAt('obj', m.mem.setupAlloc('obj_cachep'));
+  const slot: Field<Obj | null> = Object.freeze({ addr: bucket.value.addr, kind: 'obj' as const });
+  const o = handleAt('obj', m.mem.setupAlloc('obj_typesafe_cachep'));
+  m.mem.set(o.key.addr, key);
+  m.mem.set(o.value.addr, key * 10);
+  m.mem.set(o.refcount.addr, 1);
+  m.mem.set(slot.addr, o.addr);
+  return { slot, changes: 0, refs: new Map([[o.addr, 1]]) };
+}
+
+/** Remove the published object: unpublish it, drop the table's reference, free it if last. */
+export function* tableRemove(t: Table): Kernel<void> {
+  const o = yield* k.rcu_dereference(t.slot);
+  if (o === null) return;
+  yield* k.WRITE_ONCE(t.slot, null);
+  yield ghostOp(() => { t.changes++; });
+  const last = yield* k.atomic_dec_and_test(o.refcount);
+  yield ghostOp(() => { t.refs.set(o.addr, 0); });
+  if (last) yield* k.kmem_cache_free(k.obj_typesafe_cachep, o);
+}
+
+/** Allocate a new object (the slab may hand back the slot just freed), fill it, publish it. */
+export function* tableInsert(t: Table, key: number): Kernel<void> {
+  const o = yield* k.kmem_cache_alloc(k.obj_typesafe_cachep);
+  yield* k.WRITE_ONCE(o.key, key);
+  yield* k.WRITE_ONCE(o.value, key * 10);
+  yield* k.atomic_set(o.refcount, 1);
+  yield ghostOp(() => { t.refs.set(o.addr, 1); });
+  yield* k.WRITE_ONCE(t.slot, o);
+  yield ghostOp(() => { t.changes++; });
+}
+
+export function* lookupHarness(t: Table, key: number, subject: TypesafeLookupSubject): Kernel<void> {
+  let changes0 = 0, had = false, ok = true;
+  const xs = footprint(t);
+  yield probeOp('check: slot', xs, (m) => {
+    changes0 = t.changes;
+    const p = m.mem.get(t.slot.addr);
+    had = p !== 0 && m.mem.get(handleAt('obj', p).key.addr) === key;
+  });
+  const r: unknown = yield* subject.obj_lookup(t.slot, key);
+  yield probeOp('check: contract', xs, (m, tid) => { ok = checkLookup(m, tid, t, key, r, had && t.changes === changes0); });
+  const a = addrOf(r);
+  if (!ok || a <= 0) return;
+  // Use the object, then drop the reference the lookup gave us (the last put frees).
+  const obj = handleAt('obj', a);
+  yield* k.READ_ONCE(obj.value);
+  if (yield* k.atomic_dec_and_test(obj.refcount)) yield* k.kmem_cache_free(k.obj_typesafe_cachep, obj);
+}
+
+function checkLookup(m: Machine, tid: number, t: Table, key: number, r: unknown, stayed: boolean): boolean {
+  const fail = (why: string, lines: string[]): boolean => { m.fail('contract', tid, why, report.contract('obj_lookup()', lines)); return false; };
+  const a = addrOf(r);
+  if (a < 0) return fail('obj_lookup() must return an Obj handle or null', [`returned ${shown(m, r)}`]);
+  const extra = (x: number): number => m.mem.get(handleAt('obj', x).refcount.addr) - (t.refs.get(x) ?? 0);
+  const leaked = OBJS.filter((o) => o.addr !== a && m.mem.slotOf(o.addr)?.live === true && extra(o.addr) > 0);
+  if (a === 0) {
+    if (stayed) return fail(`it returned NULL although an object with key ${key} stayed published for the whole call`, [`${m.mem.describe(m.mem.get(t.slot.addr))} (key ${key}) was in the slot throughout`]);
+  } else {
+    const s = m.mem.slotOf(a);
+    if (s === undefined || s.base !== a || CACHES[s.cache] !== TYPESAFE) return fail('it returned something that is not an object of the cache', [`returned ${shown(m, r)}`]);
+    if (!s.live) {
+      return fail('it returned an object that has been freed: a count of zero means "being freed", and must not be revived (atomic_inc_not_zero, not atomic_inc)',
+        [`returned ${m.mem.describe(a)}, freed by ${m.threadName(s.freedBy)} at step ${s.freedAt}`]);
+    }
+    const got = m.mem.get(handleAt('obj', a).key.addr);
+    if (got !== key) {
+      return fail(`it returned someone else's object: its key is ${got}, not ${key}. The object was freed and reused after it was looked up: check the key after pinning it`,
+        [`returned ${m.mem.describe(a)} (allocated by ${s.allocBy < 0 ? 'setup' : m.threadName(s.allocBy)} at step ${s.allocAt}) with key ${got}; looked up key ${key}`]);
+    }
+    const mine = extra(a);
+    if (mine < 1) return fail('it returned an object without holding a reference on it: pin it (atomic_inc_not_zero) before you trust or return it', [`${m.mem.describe(a)} has refcount ${m.mem.get(handleAt('obj', a).refcount.addr)}: the table's reference${mine < 0 ? ', less one' : ''} only`]);
+    if (mine > 1) return fail(`it returned an object holding ${mine} references on it: one is enough, the rest leak`, [`${m.mem.describe(a)} has refcount ${m.mem.get(handleAt('obj', a).refcount.addr)}`]);
+  }
+  if (leaked.length > 0) {
+    return fail('it kept a reference on an object it did not return: drop it (obj_put) on every path that gives up',
+      leaked.map((o) => `${m.mem.describe(o.addr)}: refcount ${m.mem.get(o.refcount.addr)}, of which ${extra(o.addr)} not accounted for`));
+  }
+  return true;
+}

@@ -18,11 +18,15 @@ import { forkTree, drawTree } from '../scenarios/demos/forkTree';
 import { rcuGracePeriod, rcuReaderNoLock } from '../scenarios/demos/rcu';
 import { typesafeReuse, typesafeLookup, lock_anon_vma_naive, lock_anon_vma_checked, LookupSubject } from '../scenarios/demos/typesafe';
 import { namePointers } from '../scenarios/demos/format';
+import { SEED_DEMOS } from './demos/seed';
+import { LATER_DEMOS } from './demos/later';
+
+import { BUDGET, Run, blockedSteps, factoryOf, fit, kindWords, page, phases, plural, recordRun, renameGp, replaying, verdictLine, wrap, DemoOptions } from './demoKit';
 
 export class UnknownDemo extends Error {}
 
-export interface DemoOptions { readonly color: boolean; readonly width: number }
 type Demo = (o: DemoOptions) => string;
+export type { DemoOptions };
 
 const DEMOS: Readonly<Record<string, Demo>> = {
   'rmap-walk-quiet': rmapWalkQuietDemo,
@@ -32,6 +36,8 @@ const DEMOS: Readonly<Record<string, Demo>> = {
   'typesafe-reuse': typesafeReuseDemo,
   'typesafe-no-recheck': typesafeNoRecheckDemo,
   'typesafe-pin-recheck': typesafePinRecheckDemo,
+  ...SEED_DEMOS,
+  ...LATER_DEMOS,
 };
 
 export function demoNames(): string[] { return Object.keys(DEMOS); }
@@ -41,99 +47,6 @@ export function runDemo(name: string, opts: DemoOptions = { color: false, width:
   if (d === undefined) throw new UnknownDemo(`unknown demo: ${name}`);
   return d({ color: opts.color, width: Math.max(60, opts.width) });
 }
-
-// ---- running and recording ----------------------------------------------------------------
-
-const BUDGET = { maxExecutions: 20000 };
-
-interface Run { readonly trace: Trace; readonly machine: Machine; readonly enabledAt: readonly (readonly number[])[]; readonly schedule: readonly number[] }
-
-/** One recorded run under `choose`; every thread (the RCU thread too) gets its lane. */
-function recordRun(name: string, factory: Factory, choose: Chooser): Run {
-  const r = runOnce(factory, choose, { record: true, haltOnFailure: false });
-  const m = r.machine;
-  const failure = m.primaryFailure();
-  const trace: Trace = {
-    scenario: name, threads: m.threads.map((t) => t.name), events: namePointers(m.events), failures: m.failures,
-    ...(failure ? { failure } : {}), schedule: encode(r.schedule), preemptions: preemptions(r.schedule, r.enabledAt),
-  };
-  return { trace, machine: m, enabledAt: r.enabledAt, schedule: r.schedule };
-}
-
-/** Replay `schedule`, then run on without preemption. */
-function replaying(schedule: readonly number[]): Chooser {
-  return (_m, en, i, last) => (i < schedule.length && en.includes(schedule[i]) ? schedule[i] : stay(en, last));
-}
-
-/** Run `steps[k].n` steps of thread `steps[k].tid` in turn (fewer if it stops), then on. */
-function phases(steps: readonly { tid: number; n: number }[]): Chooser {
-  let k = 0, done = 0;
-  return (_m, en, _i, last) => {
-    while (k < steps.length && (done >= steps[k].n || !en.includes(steps[k].tid))) { k++; done = 0; }
-    if (k < steps.length) { done++; return steps[k].tid; }
-    return stay(en, last);
-  };
-}
-
-function factoryOf<S>(sc: Scenario<S>, subject: S): Factory { return (o) => instantiate(sc, subject, o); }
-
-// ---- text ---------------------------------------------------------------------------------
-
-function wrap(text: string, width: number): string {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line !== '' && line.length + 1 + word.length > width) { out.push(line); line = word; } else line = line === '' ? word : `${line} ${word}`;
-  }
-  if (line !== '') out.push(line);
-  return out.join('\n');
-}
-
-/** Fold lines longer than `width` (kernel reports) at a space, continuing indented. */
-function fit(text: string, width: number): string {
-  return text.split('\n').map((line) => {
-    if (line.length <= width) return line;
-    const lead = /^\s*/.exec(line)?.[0] ?? '';
-    const more = `${lead}    `;
-    return wrap(line.trim(), width - more.length).split('\n').map((l, i) => `${i === 0 ? lead : more}${l}`).join('\n');
-  }).join('\n');
-}
-
-function page(o: DemoOptions, headline: string, body: readonly string[], explain: string): string {
-  const bold = o.color ? (s: string): string => `\u001b[1m${s}\u001b[22m` : (s: string): string => s;
-  return [bold(wrap(headline, o.width)), '', ...body.filter((b) => b !== ''), '', wrap(explain, o.width)].join('\n\n').replace(/\n{3,}/g, '\n\n');
-}
-
-function plural(n: number, one: string, many = `${one}s`): string { return `${n} ${n === 1 ? one : many}`; }
-
-function verdictLine(v: Verdict): string {
-  switch (v.kind) {
-    case 'VERIFIED': return v.classes === 1 ? 'VERIFIED: its only interleaving explored' : `VERIFIED: all ${v.classes} interleaving classes explored`;
-    case 'BUG': return `BUG: ${kindWords(v.failure.kind)} found after ${plural(v.stats.executions, 'execution')}`;
-    case 'NO_BUG_WITHIN': return `NO BUG WITHIN ${v.reason}`;
-  }
-}
-
-function kindWords(kind: string): string {
-  return kind === 'use-after-free' ? 'KASAN use-after-free' : kind === 'contract' ? 'contract violation' : kind;
-}
-
-/** Steps where thread `tid` had not finished yet could not run. */
-function blockedSteps(r: Run, tid: number): number[] {
-  const out: number[] = [];
-  r.enabledAt.forEach((en, i) => {
-    const started = r.schedule.slice(0, i).includes(tid);
-    const finishedBefore = r.schedule.lastIndexOf(tid) < i;
-    if (started && !finishedBefore && !en.includes(tid)) out.push(r.trace.events[i].i);
-  });
-  return out;
-}
-
-function renameGp(events: readonly StepEvent[]): StepEvent[] {
-  return events.map((e) => (e.k === 'gp_start' ? { ...e, name: 'synchronize_rcu: grace period starts' } : e.k === 'gp_wait' ? { ...e, name: 'synchronize_rcu returns: grace period over' } : e));
-}
-
-// ---- lesson 1 -----------------------------------------------------------------------------
 
 function rmapWalkQuietDemo(o: DemoOptions): string {
   const sc = rmapWalkQuiet();

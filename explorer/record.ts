@@ -23,7 +23,7 @@ export function record(scenario: string, factory: Factory, schedule: readonly nu
     const failure = r.machine.primaryFailure();
     return {
       scenario,
-      threads: r.machine.threads.filter((t) => !t.system).map((t) => t.name),
+      threads: r.machine.threads.map((t) => t.name),
       events: r.machine.events,
       ...(failure ? { failure } : {}),
       failures: r.failures,

@@ -226,7 +226,9 @@ export class Machine {
   threadName(tid: number): string { return tid >= 0 && tid < this.threads.length ? this.threads[tid].name : `T${tid}`; }
 
   private recordEvent(t: ThreadState, o: Op, res: OpResult): void {
-    const d = o.k === 'alloc' && typeof res === 'number' ? this.mem.describe(res) : o.a !== 0 && o.k !== 'call_rcu' ? this.mem.describe(o.a) : o.k === 'call_rcu' ? this.mem.describe(o.a) : '';
+    const asObject = o.k === 'alloc' || o.k === 'free' || o.k === 'call_rcu' || o.k === 'rcu_callbacks';
+    const d = o.k === 'alloc' ? (typeof res === 'number' && res !== 0 ? this.mem.describe(res) : '')
+      : o.a === 0 ? '' : asObject ? this.mem.describe(o.a) : this.mem.describeField(o.a);
     const ev: StepEvent = {
       i: this.now, tid: t.id, k: o.k, name: o.n ?? o.k, obj: d,
       ...(o.k === 'write' || o.k === 'list_add' || o.k === 'list_del' ? { value: this.mem.describeStored(o) } : {}),

@@ -136,6 +136,12 @@ export class Memory {
     const inc = s ? ` #${s.inc}${s.live ? '' : ' (free)'}` : ' (never allocated)';
     return `${d.obj}${inc}${a !== d.base ? ` .${d.field}` : ''}`;
   }
+  /** The address as a field of its object, even at offset 0: "obj@0x6000 #1 .key". */
+  describeField(a: number): string {
+    const d = describeAddr(a);
+    if (d.cache < 0 || a !== d.base) return this.describe(a);
+    return `${this.describe(a)} .${d.field}`;
+  }
   /** A read result as a person would want it: pointers by object, ints as numbers. */
   describeValue(o: Op, v: number): string {
     if (o.k !== 'read' && o.k !== 'alloc') return String(v);
@@ -143,7 +149,13 @@ export class Memory {
     const field = d.cache >= 0 ? d.field : '';
     if (o.k === 'alloc' || POINTER_FIELDS.has(field)) return v === 0 ? 'NULL' : this.describePtr(v);
     if (field === 'mapping') return v === 0 ? 'NULL' : `${this.describePtr(v & ~1)}${v & 1 ? ' | ANON' : ''}`;
-    return String(v);
+    return this.maybePtr(field, v);
+  }
+  /** A word in a generic field that holds exactly an object's address reads as that object. */
+  private maybePtr(field: string, v: number): string {
+    if (INT_FIELDS.has(field)) return String(v);
+    const d = describeAddr(v);
+    return d.cache >= 0 && d.base === v ? d.obj : String(v);
   }
   /** A stored value (write, list add/del) as a person would want it. */
   describeStored(o: Op): string {
@@ -152,7 +164,7 @@ export class Memory {
     const field = d.cache >= 0 ? d.field : '';
     if (POINTER_FIELDS.has(field)) return o.v === 0 ? 'NULL' : this.describePtr(o.v);
     if (field === 'mapping') return o.v === 0 ? 'NULL' : `${this.describePtr(o.v & ~1)}${o.v & 1 ? ' | ANON' : ''}`;
-    return String(o.v);
+    return this.maybePtr(field, o.v);
   }
   private describePtr(v: number): string {
     const d = describeAddr(v);
@@ -164,3 +176,4 @@ const EMPTY: readonly number[] = Object.freeze([]);
 const PAGES = CACHES.find((c) => c.name === 'pages')!;
 const MAPCOUNT = fieldOffset('page', '_mapcount');
 const POINTER_FIELDS = new Set(['root', 'anon_vma', 'vma', 'vm_mm', 'sighand']);
+const INT_FIELDS = new Set(['refcount', '_mapcount', 'flags', 'count', 'key', 'owner', 'lock', 'siglock']);

@@ -51,32 +51,48 @@ export interface DporResult {
 
 export class NondeterministicReplay extends Error {}
 
-/** Per-resource access tables for one execution. */
+/** Per-resource access tables for one execution: the last write, and the last read of each
+ *  thread since it. Entries persist across executions and are reset lazily by epoch, so a
+ *  step allocates nothing here. */
+interface Slot { epoch: number; write: number; reads: Int32Array; nreads: number }
 class Tables {
-  readonly lastWrite = new Map<number, number>();
-  readonly reads = new Map<number, Map<number, number>>();
-  clear(): void { this.lastWrite.clear(); this.reads.clear(); }
+  private readonly slots = new Map<number, Slot>();
+  private epoch = 0;
+  private n = 0;
+  reset(nThreads: number): void { this.epoch++; if (nThreads !== this.n) { this.n = nThreads; this.slots.clear(); } }
+  private get(k: number): Slot | undefined {
+    const s = this.slots.get(k);
+    return s !== undefined && s.epoch === this.epoch ? s : undefined;
+  }
+  private touch(k: number): Slot {
+    let s = this.slots.get(k);
+    if (s === undefined) { s = { epoch: this.epoch, write: -1, reads: new Int32Array(this.n).fill(-1), nreads: 0 }; this.slots.set(k, s); }
+    else if (s.epoch !== this.epoch) { s.epoch = this.epoch; s.write = -1; if (s.nreads > 0) { s.reads.fill(-1); s.nreads = 0; } }
+    return s;
+  }
   /** Earlier events of other threads dependent with `fp`, newest per resource. */
   candidates(fp: Footprint, tid: number, evs: readonly Ev[], out: Set<number>): void {
-    for (const k of fp.r) { const w = this.lastWrite.get(k); if (w !== undefined && evs[w].tid !== tid) out.add(w); }
+    for (const k of fp.r) { const s = this.get(k); if (s !== undefined && s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write); }
     for (const k of fp.w) {
-      const w = this.lastWrite.get(k); if (w !== undefined && evs[w].tid !== tid) out.add(w);
-      const rs = this.reads.get(k);
-      if (rs !== undefined) for (const [t, i] of rs) if (t !== tid) out.add(i);
+      const s = this.get(k);
+      if (s === undefined) continue;
+      if (s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write);
+      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
     }
   }
   /** All earlier events (any thread) whose clocks j must join. */
   preds(fp: Footprint, out: number[]): void {
-    for (const k of fp.r) { const w = this.lastWrite.get(k); if (w !== undefined) out.push(w); }
+    for (const k of fp.r) { const s = this.get(k); if (s !== undefined && s.write >= 0) out.push(s.write); }
     for (const k of fp.w) {
-      const w = this.lastWrite.get(k); if (w !== undefined) out.push(w);
-      const rs = this.reads.get(k);
-      if (rs !== undefined) for (const i of rs.values()) out.push(i);
+      const s = this.get(k);
+      if (s === undefined) continue;
+      if (s.write >= 0) out.push(s.write);
+      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (s.reads[t] >= 0) out.push(s.reads[t]);
     }
   }
   add(fp: Footprint, tid: number, j: number): void {
-    for (const k of fp.r) { let rs = this.reads.get(k); if (rs === undefined) { rs = new Map(); this.reads.set(k, rs); } rs.set(tid, j); }
-    for (const k of fp.w) { this.lastWrite.set(k, j); this.reads.delete(k); }
+    for (const k of fp.r) { const s = this.touch(k); if (s.reads[tid] < 0) s.nreads++; s.reads[tid] = j; }
+    for (const k of fp.w) { const s = this.touch(k); s.write = j; if (s.nreads > 0) { s.reads.fill(-1); s.nreads = 0; } }
   }
 }
 
@@ -99,7 +115,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     const perThread = new Int32Array(n);
     lastOf.length = 0;
     for (let t = 0; t < n; t++) lastOf.push(-1);
-    tables.clear();
+    tables.reset(n);
     let nextSleep: Set<number> = new Set();
     let last = -1, wasBlocked = false;
     const preds: number[] = [];

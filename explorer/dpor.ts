@@ -6,8 +6,8 @@
 // Blocking: a waiting thread is not enabled. A race whose reversal is infeasible (its initial
 // steps cannot run at the backtrack point, e.g. an acquire after the release it waited for, or
 // an RCU callback after the read-side exit that let it run) adds nothing; a lock acquire is
-// also raced against the acquire matching the release it waited for, so both lock orders are
-// explored.
+// also raced against the acquire that the release it waited for ended, so both lock orders
+// are explored.
 // Must never: know of scenarios, exercises or output.
 import type { Machine, MachineOptions } from '../sim/machine';
 import type { Failure } from '../sim/failure';
@@ -35,6 +35,10 @@ export interface DporOptions {
   readonly now?: () => number;
   /** Called after each execution with its events (tests, the bench's class counting). */
   readonly onExecution?: (evs: readonly Ev[], nThreads: number, sleepBlocked: boolean) => void;
+  /** Which awake thread a new state tries first: 'low' (default: stay with the last thread,
+   *  else the lowest id) or 'high' (the highest id). Tests use both: the classes found must not
+   *  depend on it. */
+  readonly order?: 'low' | 'high';
   /** Called with the kind of every failing execution's leading failure. */
   readonly onFailure?: (kind: string) => void;
 }
@@ -126,7 +130,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         const en = m.enabled();
         const awake = en.filter((t) => !nextSleep.has(t));
         if (awake.length === 0) { wasBlocked = true; break; }
-        const p = awake.includes(last) ? last : awake[0];
+        const p = o.order === 'high' ? awake[awake.length - 1] : awake.includes(last) ? last : awake[0];
         st = { enabled: en, backtrack: new Set([p]), done: new Set(), sleep: nextSleep, chosen: p };
         stack.push(st);
       }
@@ -152,7 +156,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       if (reuse && st.vc !== undefined) vc = st.vc;
       else {
         const prev = lastOf[p];
-        vc = prev >= 0 ? Int32Array.from(stack[prev].vc!) : new Int32Array(n);
+        vc = prev >= 0 ? new Int32Array(stack[prev].vc!) : new Int32Array(n);
         preds.length = 0;
         tables.preds(fp, preds);
         for (const i of preds) { const v = stack[i].vc!; for (let t = 0; t < n; t++) if (v[t] > vc[t]) vc[t] = v[t]; }
@@ -210,13 +214,15 @@ function races(stack: State[], evs: readonly Ev[], j: number, prevJ: number, can
     for (const k of cands) if (k > i && before(stack, evs, i, k)) { covered = true; break; }
     if (covered) continue;
     const ei = evs[i];
-    let target = i;
+    addBacktrack(stack, evs, i, j);
     if (ej.fp.acquire && ei.fp.release && ei.fp.lock === ej.fp.lock && ej.fp.lock !== 0) {
-      target = -1;
-      for (let k = i - 1; k >= 0; k--) if (evs[k].tid === ei.tid && evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { target = k; break; }
-      if (target < 0) continue;
+      // j waited for this release: also race it with the acquire that the release ended (by
+      // any thread: a bad unlock may release someone else's lock), so the other lock order
+      // is explored from before that acquire.
+      for (let k = i - 1; k >= 0; k--) {
+        if (evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { if (evs[k].tid !== ej.tid) addBacktrack(stack, evs, k, j); break; }
+      }
     }
-    addBacktrack(stack, evs, target, j);
   }
 }
 
@@ -242,5 +248,5 @@ function addBacktrack(stack: State[], evs: readonly Ev[], i: number, j: number):
   // cannot be reversed at i (e.g. an acquire after the release it waited for).
   const runnable = initials.filter((t) => st.enabled.includes(t));
   if (runnable.length === 0 || runnable.some((t) => st.backtrack.has(t))) return;
-  st.backtrack.add(runnable.includes(evs[j].tid) ? evs[j].tid : runnable[0]);
+  st.backtrack.add(runnable[0]);
 }

@@ -16,7 +16,7 @@ export class HappensBefore {
     for (let j = 0; j < evs.length; j++) {
       const e = evs[j];
       const p = lastOf[e.tid];
-      const c = p >= 0 ? Int32Array.from(this.vc[p]) : new Int32Array(nThreads);
+      const c = p >= 0 ? new Int32Array(this.vc[p]) : new Int32Array(nThreads);
       for (let i = 0; i < j; i++) {
         const x = evs[i];
         if (x.tid === e.tid || c[x.tid] > x.ti) continue;

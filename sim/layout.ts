@@ -39,10 +39,10 @@ export interface CacheSpec {
 export const STRIDE = 0x40;
 
 export const CACHES: readonly CacheSpec[] = [
-  { name: 'anon_vma_cachep', struct: 'anon_vma', typesafe: true, base: 0x40, slots: 6 },
+  { name: 'anon_vma_cachep', struct: 'anon_vma', typesafe: true, base: 0x40, slots: 12 },
   { name: 'anon_vma_chain_cachep', struct: 'anon_vma_chain', typesafe: false, base: 0x1000, slots: 24 },
-  { name: 'vm_area_cachep', struct: 'vma', typesafe: false, base: 0x2000, slots: 12 },
-  { name: 'mm_cachep', struct: 'mm', typesafe: false, base: 0x3000, slots: 8 },
+  { name: 'vm_area_cachep', struct: 'vma', typesafe: false, base: 0x2000, slots: 20 },
+  { name: 'mm_cachep', struct: 'mm', typesafe: false, base: 0x3000, slots: 16 },
   { name: 'pages', struct: 'page', typesafe: false, base: 0x4000, slots: 4 },
   { name: 'obj_cachep', struct: 'obj', typesafe: false, base: 0x5000, slots: 6 },
   { name: 'obj_typesafe_cachep', struct: 'obj', typesafe: true, base: 0x6000, slots: 6 },

@@ -34,6 +34,7 @@ export class Memory {
   setupAlloc(cacheName: string): number {
     const ci = CACHES.findIndex((c) => c.name === cacheName);
     if (ci < 0) throw new Error(`unknown cache ${cacheName}`);
+    if (this.freelists[ci].length === 0) throw new Error(`scenario setup needs more ${cacheName} slots than the model has (${CACHES[ci].slots})`);
     return this.allocIn(-1, ci);
   }
   set(addr: number, v: number): void { this.words.set(addr, v); }

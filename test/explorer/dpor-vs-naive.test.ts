@@ -16,7 +16,7 @@ import { preemptions, encode, decode } from '../../explorer/schedule';
 type Step =
   | { t: 'read'; x: number } | { t: 'write'; x: number; v: number } | { t: 'inc'; x: number }
   | { t: 'locked'; l: number; body: Step[] } | { t: 'check'; x: number; bad: number } | { t: 'try'; l: number }
-  | { t: 'rcu'; body: Step[] } | { t: 'deref' } | { t: 'retire' };
+  | { t: 'rcu'; body: Step[] } | { t: 'deref' } | { t: 'retire' } | { t: 'badunlock'; l: number };
 
 const leaf: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ t: fc.constant('read' as const), x: fc.integer({ min: 0, max: 2 }) }),
@@ -26,6 +26,7 @@ const leaf: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ t: fc.constant('try' as const), l: fc.integer({ min: 0, max: 1 }) }),
   fc.record({ t: fc.constant('deref' as const) }),
   fc.record({ t: fc.constant('retire' as const) }),
+  fc.record({ t: fc.constant('badunlock' as const), l: fc.integer({ min: 0, max: 1 }) }),
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: leaf },
@@ -53,6 +54,7 @@ function factory(prog: Step[][]): Factory {
         case 'try': if (yield* k.spin_trylock(locks[s.l])) yield* k.spin_unlock(locks[s.l]); return;
         case 'locked': yield* k.spin_lock(locks[s.l]); for (const b of s.body) yield* run(b); yield* k.spin_unlock(locks[s.l]); return;
         case 'rcu': yield* k.rcu_read_lock(); for (const b of s.body) yield* run(b); yield* k.rcu_read_unlock(); return;
+        case 'badunlock': yield* k.spin_unlock(locks[s.l]); return;
         case 'deref': { const p = yield* k.READ_ONCE(objs[1].value); if (p !== 0) yield* k.READ_ONCE(k.handleAt('obj', p).key); return; }
         case 'retire': if ((yield* k.READ_ONCE(objs[1].value)) !== 0) { yield* k.WRITE_ONCE(objs[1].value, 0); yield* k.kfree_rcu(victim); } return;
       }
@@ -77,6 +79,10 @@ test('DPOR covers every trace class and every bug of naive enumeration', () => {
       seen.add(new HappensBefore(evs, n).canonical());
     }, onFailure: (kind) => kindsSeen.add(kind) });
     expect(r.complete).toBe(true);
+    // the classes found do not depend on the order the search tries threads in
+    const seenHigh = new Set<string>();
+    dpor(f, { stopOnBug: false, order: 'high', onExecution: (evs, n, blocked) => { if (!blocked) seenHigh.add(new HappensBefore(evs, n).canonical()); } });
+    expect([...seenHigh].sort()).toEqual([...seen].sort());
     for (const [key, kind] of all.traces) {
       expect(seen.has(key)).toBe(true);
       if (kind !== '') expect(kindsSeen.has(kind)).toBe(true);

@@ -17,9 +17,9 @@ const COLS: readonly Col[] = [
   { h: 'classes', w: 7, get: (r) => int(r.distinct_traces) },
   { h: 'dpor', w: 7, get: (r) => int(r.dpor_executions) },
   { h: 'ratio', w: 5, get: (r) => ratio(r.dpor_ratio) },
-  { h: 'blk', w: 5, get: (r) => int(r.blocked) },
+  { h: 'blk', w: 6, get: (r) => int(r.blocked) },
   { h: 'verdict', w: 14, left: true, get: verdict },
-  { h: 'ms', w: 7, get: (r) => ms(r.ms) },
+  { h: 'ms', w: 6, get: (r) => ms(r.ms) },
   { h: 'ns/st', w: 5, get: (r) => int(r.ns_per_step === null ? null : Math.round(r.ns_per_step)) },
   { h: 'bug ms', w: 6, get: (r) => ms(r.first_bug_ms) },
   { h: 'pre', w: 3, get: (r) => int(r.preemptions) },
@@ -59,12 +59,13 @@ export function table(rep: Report): string[] {
   const notes: string[] = [];
   for (const r of rep.scenarios) {
     const bits: string[] = [];
+    if (r.failure === 'memory') bits.push(`${r.failure_why ?? 'out of memory'}${r.steps === 0 ? ' (at setup, before any step)' : ''}`);
     if (r.reason !== null) bits.push(r.reason);
     if (r.naive_note !== null && !r.name.startsWith('seed')) bits.push(`naive: ${r.naive_note}`);
     if (r.covered === false) bits.push('DPOR MISSED a class naive enumeration found');
     if (!r.stable) bits.push('counts or verdict CHANGED between runs');
-    if (r.runs < rep.runs) bits.push(`${r.runs} run${r.runs > 1 ? 's' : ''} within the budget`);
-    if (bits.length > 0) notes.push(...wrap(`${r.name}: ${bits.join('; ')}`, 100, '    '));
+    if (r.runs < rep.runs || r.dpor_runs < rep.runs) bits.push(`runs within the budget: ${r.runs} explore, ${r.dpor_runs} counting`);
+    if (bits.length > 0) notes.push(...wrap(`${r.name}: ${bits.join('; ')}`, 98, '    '));
   }
   if (notes.length > 0) out.push('', 'notes:', ...notes.map((n) => (n.startsWith('    ') ? n : `  ${n}`)));
   return out;

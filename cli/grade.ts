@@ -61,7 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
     out(`${t.failure ? `BUG ${t.failure.kind}` : 'no failure'} — scenario ${scenario}: ${r.summary ?? ''}`);
     out(`schedule ${t.schedule} (${t.preemptions} preemption${t.preemptions === 1 ? '' : 's'}, ${t.events.length} steps)`);
     for (const f of t.failures) out(`\n${f.report}\nWhy this is wrong: ${f.why}.`);
-    const table = lockTable(t);
+    const table = lockTable(t, 74);
     if (table) out(`\n${table}`);
     out(`\n${timeline(t, { color, source: sourceOf(file), fold: !a.flags.has('full'), focus: 0 })}`);
     return t.failure ? 1 : 0;

@@ -67,7 +67,7 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
       const cause = tr?.failures.find((x) => x.kind === 'contract' && x.step < (tr.failure?.step ?? Infinity));
       if (cause !== undefined) out.push(`${p.bold('Where it began:')} at step ${cause.step}, ${cause.why}.`);
       if (tr !== undefined) {
-        const table = lockTable(tr, width);
+        const table = lockTable(tr, width - 6); // the table adds a "  [NN]" step column
         if (table !== undefined) { out.push(''); out.push(table); }
         out.push('');
         out.push(p.bold('The interleaving (● a step; ✗ the failure; ┆ steps folded away):'));

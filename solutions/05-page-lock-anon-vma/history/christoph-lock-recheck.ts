@@ -2,7 +2,8 @@
 // rely only on the type; pin the object (here: take the lock), then re-verify everything you
 // read before the pin — ->root is still the root you locked, page->mapping still names this
 // anon_vma, the page is still mapped — and retry or give up otherwise. Stricter than Hugh's fix,
-// and it does not lean on the caller's page lock. Expected: passes every page-lock scenario.
+// and it re-checks page->mapping itself. Expected: passes every scenario where callers hold the
+// page lock; like Hugh's fix it fails hugetlb-move, where the page moves after its last check.
 import { Kernel, Page, AnonVma, rcu_read_lock, rcu_read_unlock, READ_ONCE, page_mapped, PageAnon,
   anon_vma_from_mapping, spin_lock, spin_unlock } from '../../../sim/api';
 

@@ -53,7 +53,9 @@ async function checkOnce(ex: ExerciseEntry, stub: string): Promise<number> {
   out(renderText(r, {
     color,
     source: (f, line) => (path.resolve(f) === stub ? fs.readFileSync(stub, 'utf8').split('\n')[line - 1] : undefined),
-    replayCommand: (s) => `npm run grade -- ${ex.id} ${rel} --replay '${s.failure?.schedule ?? ''}' --scenario ${s.name}`,
+    replayCommand: (s) => ex.kind === 'schedule'
+      ? `npm run play ${Number(ex.id.slice(0, 2))} -- --moves '${s.failure?.schedule ?? ''}'`
+      : `npm run grade -- ${ex.id} ${rel} --replay '${s.failure?.schedule ?? ''}' --scenario ${s.name}`,
   }));
   const file = stateFile(home);
   const states = loadStates(file);

@@ -75,7 +75,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const q = (s: string): string => (/^[\w./:,*-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
     out(renderText(result, {
       color, source: sourceOf(file), full: a.flags.has('full'),
-      replayCommand: (s: ScenarioResult) => `npm run grade -- ${ex.id} ${q(rel)} --replay ${q(s.failure?.schedule ?? '')} --scenario ${s.name}`,
+      replayCommand: (s: ScenarioResult) => ex.kind === 'schedule'
+        ? `npm run play ${Number(ex.id.slice(0, 2))} -- --moves ${q(s.failure?.schedule ?? '')}`
+        : `npm run grade -- ${ex.id} ${q(rel)} --replay ${q(s.failure?.schedule ?? '')} --scenario ${s.name}`,
     }));
   }
   return result.verdict === 'pass' ? 0 : 1;

@@ -1,15 +1,117 @@
-// Platform outputs and class grading for `npm run grade` (Gradescope, JUnit, --all).
+// Platform outputs and class grading for `npm run grade` (Gradescope, JUnit, --all): the
+// printing, file writing and exit codes around grader/batch.ts and grader/reporters/*.
+import * as fs from 'fs';
+import * as path from 'path';
+import { SingleBar } from 'cli-progress';
 import type { ExerciseEntry } from '../exercises/index';
-import type { GradeResult } from '../grader/result';
+import type { GradeResult, ScenarioResult } from '../grader/result';
+import { renderGradescope } from '../grader/reporters/gradescope';
+import { renderJunit } from '../grader/reporters/junit';
+import { renderSummary } from '../grader/reporters/summary';
+import { gradeAll, listSubmissions, BatchInputError, BatchProgress } from '../grader/batch';
+import type { SourceLookup } from '../trace/trace';
 import type { Args } from './args';
+import { gradeHtml } from './gradeHtml';
 
-export async function extraOutputs(_ex: ExerciseEntry, _r: GradeResult, a: Args): Promise<void> {
-  if (a.options.has('gradescope') || a.options.has('junit') || a.options.has('html')) {
-    throw new Error('--gradescope, --junit and --html are not built yet');
+/** A path or schedule as a shell word. */
+export function shellWord(s: string): string { return /^[\w./:,*+@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`; }
+
+/** `npm run grade -- ID FILE --replay S --scenario N` for a failing scenario of FILE. */
+export function replayCommandFor(ex: ExerciseEntry, file: string): (s: Pick<ScenarioResult, 'name'> & { failure?: { schedule: string } }) => string {
+  const rel = path.relative(process.cwd(), file) || file;
+  return (s) => `npm run grade -- ${ex.id} ${shellWord(rel)} --replay ${shellWord(s.failure?.schedule ?? '')} --scenario ${s.name}`;
+}
+
+/** The submission's own lines, for the timelines in reports. */
+export function sourceLookup(file: string): SourceLookup {
+  let lines: string[] | undefined;
+  return (f, line) => {
+    if (path.resolve(f) !== path.resolve(file)) return undefined;
+    try { lines ??= fs.readFileSync(file, 'utf8').split('\n'); } catch { lines = []; }
+    return lines[line - 1];
+  };
+}
+
+function write(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 
-export async function runAll(_ex: ExerciseEntry, _dir: string, _a: Args, _o: { color: boolean; typeCheck: boolean }): Promise<number> {
-  process.stderr.write('grade: --all is not built yet\n');
-  return 2;
+/** --gradescope PATH, --junit PATH and --html PATH: written in addition to the normal output. */
+export async function extraOutputs(ex: ExerciseEntry, r: GradeResult, a: Args): Promise<void> {
+  const o = { source: sourceLookup(r.submission), replayCommand: replayCommandFor(ex, r.submission) };
+  const html = a.options.get('html');
+  if (html !== undefined) write(html, gradeHtml(ex, r, o));
+  const gs = a.options.get('gradescope');
+  if (gs !== undefined) write(gs, renderGradescope(r, o));
+  const ju = a.options.get('junit');
+  if (ju !== undefined) write(ju, renderJunit(r, o));
+}
+
+function err(msg: string): number { process.stderr.write(`grade: ${msg}\n`); return 2; }
+
+function line(p: BatchProgress): string {
+  const r = p.result;
+  const width = String(p.total).length;
+  const first = r.verdict === 'error' ? `${r.error_kind ?? 'error'}` : (() => {
+    const s = r.scenarios.find((x) => x.verdict === 'BUG' || x.verdict === 'ERROR');
+    return s === undefined ? '' : `${s.name}: ${s.failure?.kind ?? 'error'}`;
+  })();
+  const when = p.reused ? 'reused' : `${(p.ms / 1000).toFixed(1)} s`;
+  return `[${String(p.done).padStart(width)}/${p.total}] ${p.name.padEnd(20)} ${`${r.score}/${r.max_score}`.padStart(5)} ${r.verdict.padEnd(5)} ${first.padEnd(28)} ${when}`;
+}
+
+/** `grade ID DIR --all [--jobs N] [--scenario A,B] [--json] [--junit PATH]`. */
+export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color: boolean; typeCheck: boolean }): Promise<number> {
+  for (const bad of ['gradescope', 'replay', 'html']) if (a.options.has(bad)) return err(`--${bad} grades one submission: it does not go with --all`);
+  const jobsText = a.options.get('jobs') ?? '2';
+  const jobs = Number(jobsText);
+  if (!/^\d+$/.test(jobsText) || jobs < 1 || jobs > 64) return err(`--jobs takes a number from 1 to 64, not "${jobsText}"`);
+  const only = a.options.get('scenario')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = only?.filter((n) => !ex.scenarios.some((s) => s.name === n)) ?? [];
+  if (unknown.length > 0) return err(`no scenario ${unknown.join(', ')} in ${ex.id}; scenarios: ${ex.scenarios.map((s) => s.name).join(', ')}`);
+
+  let total: number;
+  try {
+    total = listSubmissions(ex, dir).length;
+  } catch (e) {
+    if (e instanceof BatchInputError) return err(e.message);
+    throw e;
+  }
+  if (total === 0) return err(`${dir} holds no submissions (.ts files, or folders holding one)`);
+  // A progress bar on a terminal; one plain line per submission otherwise (logs, CI).
+  let bar: SingleBar | undefined;
+  if (process.stderr.isTTY === true) {
+    bar = new SingleBar({ format: 'grading {bar} {value}/{total} | {duration_formatted} | {last}', barsize: 30, hideCursor: false,
+      barCompleteChar: '█', barIncompleteChar: '░', stream: process.stderr });
+    bar.start(total, 0, { last: '' });
+  }
+  const progress = (p: BatchProgress): void => {
+    if (bar !== undefined) bar.update(p.done, { last: `${p.name} ${p.result.score}/${p.result.max_score}${p.reused ? ' (reused)' : ''}` });
+    else process.stderr.write(`${line(p)}\n`);
+  };
+  let out;
+  try {
+    out = await gradeAll(ex, dir, { jobs, grade: { typeCheck: o.typeCheck, ...(only !== undefined ? { only } : {}) } }, progress);
+  } catch (e) {
+    bar?.stop();
+    if (e instanceof BatchInputError) return err(e.message);
+    throw e;
+  }
+  bar?.stop();
+  const ju = a.options.get('junit');
+  if (ju !== undefined) write(ju, renderJunit(out.entries.map((e) => e.result)));
+  process.stderr.write(`graded ${out.graded}, reused ${out.reused} from ${path.relative(process.cwd(), out.journal) || out.journal}\n`);
+  if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(out.summary, null, 2)}\n`);
+  else {
+    const byName = new Map(out.entries.map((e) => [e.name, e.result.submission]));
+    process.stdout.write(`${renderSummary(out.summary, {
+      color: o.color,
+      replayCommand: (c) => replayCommandFor(ex, byName.get(c.submissions[0]) ?? c.submissions[0])({ name: c.scenario, failure: { schedule: c.schedule } }),
+    })}\n`);
+  }
+  return 0;
 }

@@ -15,6 +15,7 @@ import { LessonFormatError, parseLesson, type Lesson } from '../course/parse';
 import { loadProgress, progressFile } from '../course/progress';
 import { renderLesson, type RenderOptions } from '../course/render';
 import type * as Interactive from './interactive';
+import type * as LessonHtml from './lessonHtml';
 
 const env = process.env;
 const lessonsDir = path.resolve(env.ANON_VMA_LAB_LESSONS || path.join(__dirname, '..', 'lessons'));
@@ -24,10 +25,15 @@ const stdoutTTY = process.stdout.isTTY === true;
 const color = stdoutTTY && !env.NO_COLOR; // no-color.org: set and non-empty
 const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
 const width = Math.min(80, stdoutTTY ? process.stdout.columns || 80 : 80);
-const render: RenderOptions = { color, width };
+let render: RenderOptions = { color, width };
 
 const USAGE = `usage: npm run lesson        list the lessons and your progress
        npm run lesson N      read lesson N (Enter: next · b: back · q: quit)
+       npm run lesson N -- --present
+                             presenter mode for a projector: roomier screens, quiz answers
+                             hidden until you press a; your own progress is left alone
+       npm run lesson N -- --html DIR
+                             draw every demo of lesson N as a web page, DIR/<demo>.html
 Not on a terminal, or with CI set, lesson N is printed whole, quiz answers included.
 `;
 
@@ -49,7 +55,13 @@ function nextHint(entries: readonly LessonEntry[], n: number): string {
     : `Lesson ${next.number} (${next.title}) is coming soon.`;
 }
 
-async function main(args: readonly string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
+  const presenting = argv.includes('--present');
+  const htmlAt = argv.indexOf('--html');
+  const htmlDir = htmlAt >= 0 ? argv[htmlAt + 1] : undefined;
+  if (htmlAt >= 0 && (htmlDir === undefined || htmlDir.startsWith('--'))) fail('--html needs a folder', 2);
+  const args = argv.filter((a, i) => a !== '--present' && (htmlAt < 0 || (i !== htmlAt && i !== htmlAt + 1)));
+  if (presenting) render = { ...render, present: true };
   const entries = listLessons(lessonsDir);
   const { progress, warning } = loadProgress(file);
   if (warning !== undefined) process.stderr.write(`lesson: ${warning}\n`);
@@ -75,6 +87,14 @@ async function main(args: readonly string[]): Promise<number> {
     fail(`cannot read ${displayPath(entry.file)}: ${err instanceof Error ? err.message : String(err)}`, 1);
   }
 
+  if (htmlDir !== undefined) {
+    const { writeDemoPages } = require('./lessonHtml') as typeof LessonHtml;
+    const { written, skipped } = writeDemoPages(lesson, htmlDir);
+    for (const f of written) process.stdout.write(`wrote ${displayPath(f)}\n`);
+    for (const s of skipped) process.stdout.write(`no page for ${s}\n`);
+    return 0;
+  }
+
   const interactive = stdoutTTY && process.stdin.isTTY === true && !ci;
   if (!interactive) {
     process.stdout.write(renderLesson(lesson, render));
@@ -84,6 +104,10 @@ async function main(args: readonly string[]): Promise<number> {
   // Loaded only now: a pipe or CI never pays for the session, the raw-mode terminal or inquirer.
   const { runInteractive } = require('./interactive') as typeof Interactive;
   const end = await runInteractive({ lesson, entry, progress, progressFile: file, render });
+  if (presenting) {
+    process.stdout.write(end.kind === 'finished' ? `\nEnd of lesson ${entry.number}.\n` : `\nStopped at section ${end.section}/${end.sections}.\n`);
+    return end.kind === 'interrupted' ? 130 : 0;
+  }
   if (end.kind === 'finished') {
     process.stdout.write(`\nLesson ${entry.number} finished. ${nextHint(entries, entry.number)}\n`);
     return 0;

@@ -20,6 +20,10 @@ export const BUDGET = { maxExecutions: 20000 };
 
 export interface Run { readonly trace: Trace; readonly machine: Machine; readonly enabledAt: readonly (readonly number[])[]; readonly schedule: readonly number[] }
 
+let onRecorded: ((t: Trace) => void) | undefined;
+/** Be told of every run a demo records (`npm run lesson N -- --html DIR` draws them); undefined stops. */
+export function watchRecordedRuns(f: ((t: Trace) => void) | undefined): void { onRecorded = f; }
+
 /** One recorded run under `choose`; every thread (the RCU thread too) gets its lane. */
 export function recordRun(name: string, factory: Factory, choose: Chooser): Run {
   const r = runOnce(factory, choose, { record: true, haltOnFailure: false });
@@ -29,6 +33,7 @@ export function recordRun(name: string, factory: Factory, choose: Chooser): Run 
     scenario: name, threads: m.threads.map((t) => t.name), events: namePointers(m.events), failures: m.failures,
     ...(failure ? { failure } : {}), schedule: encode(r.schedule), preemptions: preemptions(r.schedule, r.enabledAt),
   };
+  onRecorded?.(trace);
   return { trace, machine: m, enabledAt: r.enabledAt, schedule: r.schedule };
 }
 

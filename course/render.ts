@@ -13,6 +13,8 @@ export { palette, stripAnsi } from './style';
 export interface RenderOptions {
   readonly color: boolean;
   readonly width: number;
+  /** Presenter mode (`npm run lesson N -- --present`): roomier layout, quiz answers withheld. */
+  readonly present?: boolean;
 }
 
 export type DemoRunner = (name: string, opts: RenderOptions) => string;
@@ -205,6 +207,41 @@ export function renderSection(section: Section, opts: RenderOptions, run: DemoRu
 
 /** The whole lesson at once, for a pipe, a file or CI. */
 export function renderLesson(lesson: Lesson, opts: RenderOptions, run: DemoRunner = defaultRunDemo): string {
+  if (opts.present === true) return renderLessonPresent(lesson, opts, run);
   const rule = palette(opts.color).dim('─'.repeat(Math.min(opts.width, 80)));
   return lesson.sections.map((s) => renderSection(s, opts, run)).join(`\n${rule}\n\n`);
+}
+
+// ---- presenter mode -------------------------------------------------------------------------
+
+/** Left margin of presenter mode: text rendered this much narrower, then indented. */
+export const PRESENT_MARGIN = 4;
+
+/** Presenter layout: a left margin, and a blank line more between paragraphs and blocks. */
+export function spacious(text: string, margin = PRESENT_MARGIN): string {
+  const pad = ' '.repeat(margin);
+  return text.replace(/\n+$/, '').split('\n').map((l) => (l.trim() === '' ? '' : pad + l)).join('\n').replace(/\n{2,}/g, '\n\n\n') + '\n';
+}
+
+/** A quiz on the projector: the question and its choices; the answer and the explanations only
+ *  once the presenter reveals them. */
+export function renderQuizPresent(quiz: Quiz, number: number, opts: RenderOptions, revealed: boolean): string {
+  if (revealed) return renderQuizPlain(quiz, number, opts);
+  const p = palette(opts.color);
+  const out = [renderQuestion(quiz, number, opts), ''];
+  quiz.choices.forEach((c, i) => out.push(wrap(`  ${choiceLabel(i)} ${renderInline(c.text, opts)}`, opts.width, '     ')));
+  out.push('', p.dim('  (answer hidden: press a to reveal it)'));
+  return out.join('\n') + '\n';
+}
+
+/** One section as the presenter shows it; `revealed` quizzes (by number) show their answers. */
+export function renderSectionPresent(section: Section, opts: RenderOptions, revealed: ReadonlySet<number>, run: DemoRunner = defaultRunDemo): string {
+  const inner: RenderOptions = { ...opts, width: Math.max(40, opts.width - 2 * PRESENT_MARGIN) };
+  return section.blocks.map((b) => spacious(b.kind === 'quiz' ? renderQuizPresent(b.quiz, b.number, inner, revealed.has(b.number)) : renderBlock(b, inner, run))).join('\n\n');
+}
+
+/** The whole lesson in presenter layout, answers withheld (for a pipe: slides to print). */
+export function renderLessonPresent(lesson: Lesson, opts: RenderOptions, run: DemoRunner = defaultRunDemo): string {
+  const p = palette(opts.color);
+  return lesson.sections.map((s, k) => `${p.dim(`── ${k + 1}/${lesson.sections.length} ${'─'.repeat(Math.max(0, Math.min(opts.width, 80) - 10))}`)}\n\n${renderSectionPresent(s, opts, new Set(), run)}`).join('\n\n');
 }

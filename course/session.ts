@@ -19,11 +19,12 @@ import {
   renderInline,
   renderQuestion,
   renderQuizResult,
+  renderSectionPresent,
   type DemoRunner,
   type RenderOptions,
 } from './render';
 
-export type Key = 'next' | 'back' | 'quit' | 'interrupt' | 'restart' | 'other';
+export type Key = 'next' | 'back' | 'quit' | 'interrupt' | 'restart' | 'answer' | 'other';
 
 /** Split a chunk of terminal input into keys: escape sequences stay whole. */
 export function splitKeys(data: string): string[] {
@@ -45,6 +46,8 @@ export function decodeKey(key: string): Key {
       return 'interrupt';
     case 'r': case 'R':
       return 'restart';
+    case 'a': case 'A':
+      return 'answer';
     default:
       return 'other';
   }
@@ -74,6 +77,11 @@ export type SessionEnd =
   | { readonly kind: 'finished' }
   | { readonly kind: 'quit' | 'interrupted'; readonly section: number; readonly sections: number };
 
+/** Presenter mode's footer: `a` while a quiz on the screen still hides its answer. */
+export function presentFooter(k: number, n: number, hidden: boolean): string {
+  return `${k}/${n} — Enter: next · b: back${hidden ? ' · a: show the answer' : ''} · q: quit`;
+}
+
 export function footer(k: number, n: number, canRestart: boolean): string {
   const enter = k < n ? 'Enter: next' : 'Enter: finish';
   return `section ${k}/${n} — ${enter} · b: back · q: quit${canRestart ? ' · r: start over' : ''}`;
@@ -89,6 +97,7 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     saveProgress(cfg.progressFile, p);
   };
 
+  if (render.present === true) return present(cfg);
   const before = lessonProgress(progress, number);
   let k = 1;
   let notice: string | undefined;
@@ -164,11 +173,56 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
         case 'quit':
         case 'interrupt':
           return { kind: key === 'quit' ? 'quit' : 'interrupted', section: k, sections: n };
+        case 'answer':
         case 'other':
           break;
       }
     }
     notice = undefined;
     canRestart = false;
+  }
+}
+
+/** Presenter mode: one section per screen in the roomy layout, from the first section; quizzes
+ *  are shown, not asked, and `a` reveals their answers one at a time. The presenter's own
+ *  progress file is left alone. */
+async function present(cfg: SessionConfig): Promise<SessionEnd> {
+  const { lesson, number, term, render } = cfg;
+  const c = palette(render.color);
+  const n = lesson.sections.length;
+  const revealed = new Set<number>();
+  let k = 1;
+  for (;;) {
+    const section = lesson.sections[k - 1];
+    const quizzes = section.blocks.flatMap((b) => (b.kind === 'quiz' ? [b.number] : []));
+    const hidden = quizzes.filter((q) => !revealed.has(q));
+    term.clear();
+    term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n\n');
+    term.write(renderSectionPresent(section, render, revealed, cfg.runDemo) + '\n');
+    term.write(c.dim('─'.repeat(Math.min(render.width, 80))) + '\n');
+    term.write(c.bold(presentFooter(k, n, hidden.length > 0)) + '\n');
+    let moved = false;
+    while (!moved) {
+      const key = await term.readKey();
+      switch (key) {
+        case 'next':
+          if (k === n) return { kind: 'finished' };
+          k++;
+          moved = true;
+          break;
+        case 'back':
+          if (k > 1) { k--; moved = true; }
+          break;
+        case 'answer':
+          if (hidden.length > 0) { revealed.add(hidden[0]); moved = true; }
+          break;
+        case 'quit':
+        case 'interrupt':
+          return { kind: key === 'quit' ? 'quit' : 'interrupted', section: k, sections: n };
+        case 'restart':
+        case 'other':
+          break;
+      }
+    }
   }
 }

@@ -10,6 +10,20 @@ export interface ScenarioEntry {
   readonly hidden?: boolean;
 }
 
+/** A bug hunt's target: known code on a known scenario. The submission is a schedule (the
+ *  string `npm run play` prints); replaying it, the run's worst failure sets the score. */
+export interface ScheduleTarget {
+  /** The code the schedule drives, loaded like a submission (relative to the repo root). */
+  readonly code: string;
+  /** Whose scenarios and exports the code has (scenarios/registry.ts). */
+  readonly kind: 'page-lock';
+  readonly scenario: string;
+  /** The failure kind that earns the scenario's full points (e.g. 'hang'). */
+  readonly goal: string;
+  /** Points for lesser failure kinds on the way (e.g. a bad unlock without the hang). */
+  readonly partial: Readonly<Record<string, number>>;
+}
+
 export interface ExerciseEntry {
   readonly id: string;
   readonly title: string;
@@ -24,6 +38,8 @@ export interface ExerciseEntry {
   readonly solution: string;
   readonly scenarios: readonly ScenarioEntry[];
   readonly hints: readonly string[];
+  /** kind 'schedule' only: what a submitted schedule is replayed against, and what it earns. */
+  readonly target?: ScheduleTarget;
   /** Known variants and the verdict each must get (tests hold the index to it). */
   readonly variants?: readonly { readonly file: string; readonly expect: 'pass' | 'fail'; readonly kinds?: readonly string[] }[];
 }
@@ -114,6 +130,34 @@ export const EXERCISES = [
     ],
   },
   {
+    id: '04-bug-hunt',
+    title: 'Bug hunt: pick the schedule that makes 2.6.36-rc2 hang',
+    lesson: 4,
+    kind: 'schedule',
+    exports: [],
+    stub: 'exercises/04-bug-hunt/schedule.txt',
+    solution: 'solutions/04-bug-hunt/schedule.txt',
+    scenarios: [
+      { name: 'seed-hang', points: 5 },
+    ],
+    target: {
+      code: 'solutions/05-page-lock-anon-vma/history/2.6.36-rc2.ts',
+      kind: 'page-lock',
+      scenario: 'seed',
+      goal: 'hang',
+      partial: { 'bad-unlock': 2 },
+    },
+    hints: [
+      'Play it first: `npm run play 4` shows every thread\'s next step and who holds what. The walker must be inside page_lock_anon_vma, between its check and its lock, when the page\'s anon_vma goes away.',
+      'Stop the walker right after page_mapped() says yes (5 steps), then let exit run until it has freed anon_vma@0x40. Now the walker reads ->root of a free anon_vma: still an anon_vma, thanks to SLAB_DESTROY_BY_RCU.',
+      'Then let fork reuse the slot (anon_vma@0x40 #2, whose ->root is another tree\'s root) before the walker takes its lock: the unlock re-reads ->root and releases a lock the walker never took. That bad unlock earns 2 points.',
+      'For the hang, the lock the walker left held must be wanted: let fork finish (it frees anon_vma@0x40 #2 again), then fault\'s anon_vma_prepare() gets the same slot and spins on its lock forever.',
+    ],
+    variants: [
+      { file: 'test/fixtures/submissions/04-bug-hunt/bad-unlock-only.txt', expect: 'fail', kinds: ['bad-unlock'] },
+    ],
+  },
+  {
     id: '05-page-lock-anon-vma',
     title: 'page_lock_anon_vma() for the root-lock kernel',
     lesson: 5,
@@ -141,6 +185,99 @@ export const EXERCISES = [
       { file: 'solutions/05-page-lock-anon-vma/history/no-access-once.ts', expect: 'fail', kinds: ['bad-unlock'] },
       { file: 'solutions/05-page-lock-anon-vma/history/christoph-lock-recheck.ts', expect: 'pass' },
       { file: 'solutions/05-page-lock-anon-vma/history/2.6.35.ts', expect: 'fail', kinds: ['contract'] },
+    ],
+  },
+  {
+    id: '06-page-get-anon-vma',
+    title: 'page_get_anon_vma() and put_anon_vma(): pin with a reference (3.0)',
+    lesson: 6,
+    kind: 'page-get',
+    exports: ['page_get_anon_vma', 'put_anon_vma'],
+    stub: 'exercises/06-page-get-anon-vma/page_get_anon_vma.ts',
+    solution: 'solutions/06-page-get-anon-vma/page_get_anon_vma.ts',
+    scenarios: [
+      { name: 'quiet', points: 2 },
+      { name: 'exit', points: 2 },
+      { name: 'last-put', points: 3 },
+      { name: 'seed', points: 3 },
+    ],
+    hints: [
+      'Under rcu_read_lock() the anon_vma that page->mapping names is still *an* anon_vma, maybe freed and reused. Pin it with atomic_inc_not_zero(anon_vma.refcount): it fails on a count of 0, which means "being freed"; a plain atomic_inc would revive it.',
+      'A pin says the object is alive, not that it is the page\'s: a reused slot has a nonzero count too. After the pin, ask page_mapped() again; if the page is no longer mapped, drop your reference and return null.',
+      'Dropping a reference may free (the last put), and freeing takes the root\'s mutex: it may sleep. Leave the RCU section before you put.',
+      'put_anon_vma: atomic_dec_and_test() tells you, in one step, whether yours was the last reference. If so, read ->root, free the anon_vma, then (if it is not its own root) drop its reference on the root the same way. Free the child before the root: anon_vma_free() reads the root\'s mutex.',
+    ],
+    variants: [
+      { file: 'solutions/06-page-get-anon-vma/history/migration-2.6.37.ts', expect: 'fail', kinds: ['contract', 'use-after-free'] },
+      { file: 'test/fixtures/submissions/06-page-get-anon-vma/no-recheck.ts', expect: 'fail', kinds: ['contract'] },
+      { file: 'test/fixtures/submissions/06-page-get-anon-vma/atomic-inc.ts', expect: 'fail', kinds: ['use-after-free', 'contract'] },
+      { file: 'test/fixtures/submissions/06-page-get-anon-vma/put-root-first.ts', expect: 'fail', kinds: ['use-after-free'] },
+      { file: 'test/fixtures/submissions/06-page-get-anon-vma/put-no-free.ts', expect: 'fail', kinds: ['contract'] },
+      { file: 'test/fixtures/submissions/06-page-get-anon-vma/put-dec-then-read.ts', expect: 'fail', kinds: ['use-after-free'] },
+      { file: 'test/fixtures/submissions/06-page-get-anon-vma/put-in-rcu.ts', expect: 'fail', kinds: ['sleep-in-atomic'] },
+      { file: 'test/fixtures/submissions/06-page-get-anon-vma/leak-on-unmapped.ts', expect: 'fail', kinds: ['contract'] },
+      { file: 'test/fixtures/submissions/06-page-get-anon-vma/no-rcu.ts', expect: 'fail', kinds: ['use-after-free'] },
+    ],
+  },
+  {
+    id: '07-lock-anon-vma-read',
+    title: 'page_lock_anon_vma_read(): trylock fast path, refcount slow path (3.8)',
+    lesson: 7,
+    kind: 'lock-read',
+    exports: ['page_lock_anon_vma_read', 'page_unlock_anon_vma_read'],
+    stub: 'exercises/07-lock-anon-vma-read/lock_anon_vma_read.ts',
+    solution: 'solutions/07-lock-anon-vma-read/lock_anon_vma_read.ts',
+    scenarios: [
+      { name: 'quiet', points: 2 },
+      { name: 'contended', points: 2 },
+      { name: 'exit-vs-walk', points: 1 },
+      { name: 'last-put', points: 2 },
+      { name: 'seed', points: 3 },
+    ],
+    hints: [
+      'down_read() may sleep, so it may not run inside rcu_read_lock(). down_read_trylock() never sleeps: try it first, on the root you read once with ACCESS_ONCE().',
+      'When the trylock works, you are in 2010 again: re-check page_mapped() under the lock, and on failure release the lock you took (not a re-read ->root).',
+      'When it fails, pin the anon_vma with atomic_inc_not_zero(), re-check page_mapped(), and only then leave RCU and sleep in down_read(). A reference you give up must be put — outside RCU, since a put may sleep.',
+      'After down_read(), drop your reference with atomic_dec_and_test(): the read lock now keeps the anon_vma. If yours was the last reference, up_read() first, then __put_anon_vma(), and return null: freeing takes the rwsem for write.',
+    ],
+    variants: [
+      { file: 'test/fixtures/submissions/07-lock-anon-vma-read/sleep-in-rcu.ts', expect: 'fail', kinds: ['sleep-in-atomic'] },
+      { file: 'test/fixtures/submissions/07-lock-anon-vma-read/put-in-rcu.ts', expect: 'fail', kinds: ['sleep-in-atomic'] },
+      { file: 'test/fixtures/submissions/07-lock-anon-vma-read/keep-reference.ts', expect: 'fail', kinds: ['contract'] },
+      { file: 'test/fixtures/submissions/07-lock-anon-vma-read/trust-refcount.ts', expect: 'fail', kinds: ['bad-unlock', 'hang'] },
+      { file: 'test/fixtures/submissions/07-lock-anon-vma-read/no-fast-recheck.ts', expect: 'fail', kinds: ['use-after-free', 'bad-unlock', 'hang', 'contract'] },
+      { file: 'test/fixtures/submissions/07-lock-anon-vma-read/put-under-lock.ts', expect: 'fail', kinds: ['hang'] },
+      { file: 'test/fixtures/submissions/07-lock-anon-vma-read/drop-before-lock.ts', expect: 'fail', kinds: ['use-after-free', 'bad-unlock', 'hang'] },
+    ],
+  },
+  {
+    id: '08-lock-task-sighand',
+    title: 'lock_task_sighand(): the pattern in the signal code',
+    lesson: 8,
+    kind: 'sighand',
+    exports: ['lock_task_sighand', 'unlock_task_sighand'],
+    stub: 'exercises/08-lock-task-sighand/lock_task_sighand.ts',
+    solution: 'solutions/08-lock-task-sighand/lock_task_sighand.ts',
+    scenarios: [
+      { name: 'quiet', points: 2 },
+      { name: 'exit', points: 2 },
+      { name: 'exec', points: 2 },
+      { name: 'reuse', points: 3 },
+      { name: 'exec-reuse', points: 1, hidden: true },
+    ],
+    hints: [
+      'Read tsk.sighand with rcu_dereference() inside rcu_read_lock(): the sighand_struct it names stays a sighand_struct until you leave, so its siglock is a real lock — of someone, maybe not the task.',
+      'NULL is an answer: the task has exited. Return null (outside RCU).',
+      'Pin first, verify after: take sh.siglock, then read tsk.sighand again. Exec and exit change it only under the siglock of the sighand it names, so if it still names sh now, it will until you unlock.',
+      'If it names something else, sh is stale (maybe another process\'s by now): spin_unlock(sh.siglock) and go round again. Only a NULL pointer means "give up".',
+    ],
+    variants: [
+      { file: 'test/fixtures/submissions/08-lock-task-sighand/no-recheck.ts', expect: 'fail', kinds: ['contract'] },
+      { file: 'test/fixtures/submissions/08-lock-task-sighand/check-before-lock.ts', expect: 'fail', kinds: ['contract'] },
+      { file: 'test/fixtures/submissions/08-lock-task-sighand/give-up-on-mismatch.ts', expect: 'fail', kinds: ['contract'] },
+      { file: 'test/fixtures/submissions/08-lock-task-sighand/no-rcu.ts', expect: 'fail', kinds: ['use-after-free'] },
+      { file: 'test/fixtures/submissions/08-lock-task-sighand/no-unlock-on-retry.ts', expect: 'fail', kinds: ['lock-held-at-return', 'hang', 'contract'] },
+      { file: 'test/fixtures/submissions/08-lock-task-sighand/null-path-rcu.ts', expect: 'fail', kinds: ['rcu-imbalance'] },
     ],
   },
 ] as const satisfies readonly ExerciseEntry[];

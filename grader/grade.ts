@@ -8,6 +8,7 @@ import { runJob, runReplay } from './sandbox/host';
 import type { RecordedRun } from '../explorer/record';
 import { subjectShape } from '../scenarios/registry';
 import type { FailureKind } from '../sim/failure';
+import { gradeSchedule } from './scheduleGrade';
 
 export interface GradeOptions {
   /** Skip hidden scenarios (a student's local check). */
@@ -39,6 +40,7 @@ export async function replayFile(ex: ExerciseEntry, file: string, scenario: stri
 }
 
 export async function gradeFile(ex: ExerciseEntry, file: string, o: GradeOptions = {}): Promise<GradeResult> {
+  if (ex.kind === 'schedule') return gradeSchedule(ex, file, o);
   const suite = ex.scenarios.filter((s) => !(o.skipHidden && s.hidden) && (o.only === undefined || o.only.includes(s.name)));
   const max = suite.reduce((a, s) => a + s.points, 0);
   const skipped = ex.scenarios.length - suite.length;

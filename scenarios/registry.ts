@@ -7,6 +7,9 @@ import * as pageLock from './pageLock';
 import { RMAP_WALK } from './rmapWalk';
 import { RCU_READER } from './rcuReader';
 import { TYPESAFE_LOOKUP } from './typesafeLookup';
+import { PAGE_GET } from './pageGet';
+import { LOCK_READ } from './lockRead';
+import { SIGHAND } from './sighand';
 
 export type ExerciseKind = ExerciseEntry['kind'];
 
@@ -40,6 +43,9 @@ const BY_KIND: Partial<Record<ExerciseKind, Readonly<Record<string, () => Scenar
   'rmap-walk': RMAP_WALK,
   'rcu-reader': RCU_READER,
   'typesafe-lookup': TYPESAFE_LOOKUP,
+  'page-get': PAGE_GET,     // 3.0: page_get_anon_vma + put_anon_vma
+  'lock-read': LOCK_READ,   // 3.8: page_lock_anon_vma_read
+  sighand: SIGHAND,         // lock_task_sighand over sighand_cachep
 };
 
 /** What a submission of each kind must export (generator functions). */
@@ -48,11 +54,11 @@ const SHAPES: Readonly<Record<ExerciseKind, readonly string[]>> = {
   'rmap-walk': ['page_anon_vma', 'rmap_walk_anon'],
   'rcu-reader': ['anon_vma_places'],
   'typesafe-lookup': ['obj_lookup'],
+  'page-get': ['page_get_anon_vma', 'put_anon_vma'],
+  'lock-read': ['page_lock_anon_vma_read', 'page_unlock_anon_vma_read'],
+  sighand: ['lock_task_sighand', 'unlock_task_sighand'],
   // Exercises not written yet: their shapes arrive with their scenarios.
   schedule: [],
-  'page-get': [],
-  'lock-read': [],
-  sighand: [],
 };
 
 /** A fresh scenario of `kind` named `name`, or undefined when there is none. */

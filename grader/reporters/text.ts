@@ -34,7 +34,8 @@ export function scenarioLine(s: ScenarioResult, color = false): string {
     case 'NO_BUG_WITHIN': return `${p.yellow('~')} ${s.name} ${pts}: no bug within ${s.reach ?? 'the budget'}`;
     case 'BUG': {
       const f = s.failure!;
-      return `${p.red('✗')} ${s.name} ${pts}: BUG ${f.kind} — ${plural(f.preemptions, 'preemption')}, ${plural(f.steps, 'step')}`;
+      const mark = s.points === s.max_points && s.max_points > 0 ? p.green('✓') : p.red('✗');
+      return `${mark} ${s.name} ${pts}: BUG ${f.kind} — ${plural(f.preemptions, 'preemption')}, ${plural(f.steps, 'step')}`;
     }
     case 'ERROR': return `${p.red('✗')} ${s.name} ${pts}: ${s.failure?.kind ?? 'error'} — ${s.failure?.message ?? s.reach ?? ''}`;
   }
@@ -77,6 +78,12 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
     } else {
       out.push(f.message);
     }
+  }
+  // a scenario that ran a given schedule without breaking anything still shows what it did
+  for (const s of r.scenarios) {
+    if (s === first || s.trace === undefined || s.verdict === 'BUG') continue;
+    out.push('', p.bold(`Scenario "${s.name}": what the schedule did (nothing broke):`));
+    out.push(timeline(s.trace, { width, color: o.color, source: o.source, fold: !o.full, focus: 0 }));
   }
   out.push('');
   for (const s of r.scenarios) out.push(scenarioLine(s, o.color));

@@ -1,41 +1,38 @@
-// Runs a job in a sandbox worker thread with a heap limit, a clean environment and a
+// Runs a job in a sandbox worker thread (pool.ts) with a heap limit, a clean environment and a
 // watchdog; a scenario that overruns its time or memory gets that verdict, and the remaining
 // scenarios go on in a fresh worker. The grader's own process never runs student code.
-import { Worker } from 'worker_threads';
-import * as path from 'path';
 import type { Job, FromWorker } from './protocol';
 import type { ScenarioResult } from '../result';
+import { acquireWorker, releaseWorker } from './pool';
 
 export interface HostLimits { readonly scenarioMs: number; readonly heapMb: number }
 export type HostOutcome = { readonly results: ScenarioResult[]; readonly fatal?: { kind: string; message: string } };
 
-const WORKER = path.join(__dirname, 'worker.ts');
-const BOOT = `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true, project: ${JSON.stringify(path.resolve(__dirname, '..', '..', 'tsconfig.json'))} }); require(${JSON.stringify(WORKER)});`;
-
 function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void): Promise<{ end: 'done' | 'timeout' | 'memory' | 'crash'; detail?: string }> {
   return new Promise((resolve) => {
-    const w = new Worker(BOOT, {
-      eval: true, workerData: job, env: {}, stdout: true, stderr: true, execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
-    });
-    w.stdout.resume(); w.stderr.resume();
+    const sw = acquireWorker(limits.heapMb);
+    const w = sw.worker;
     let settled = false;
     const finish = (end: 'done' | 'timeout' | 'memory' | 'crash', detail?: string): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void w.terminate();
+      w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit);
+      releaseWorker(sw, end === 'done');
       resolve({ end, ...(detail ? { detail } : {}) });
     };
-    // start-up (loading the engine) gets its own allowance on top of a scenario's
+    // Start-up (loading the engine, the submission's module) gets its own allowance.
     let timer = setTimeout(() => finish('timeout'), limits.scenarioMs + 15000);
-    w.on('message', (m: FromWorker) => {
+    const onMessage = (m: FromWorker): void => {
       onMsg(m);
       if (m.type === 'start') { clearTimeout(timer); timer = setTimeout(() => finish('timeout'), limits.scenarioMs); }
-      if (m.type === 'done' || m.type === 'fatal' || m.type === 'trace') finish('done');
-    });
-    w.on('error', (e: Error & { code?: string }) => finish(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', e.message));
-    w.on('exit', () => finish('crash', 'the sandbox exited'));
+      // The worker ends every job with 'done' (after a fatal or a trace too).
+      if (m.type === 'done') finish('done');
+    };
+    const onError = (e: Error & { code?: string }): void => finish(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', e.message);
+    const onExit = (): void => finish('crash', 'the sandbox exited');
+    w.on('message', onMessage); w.on('error', onError); w.on('exit', onExit);
+    w.postMessage({ type: 'job', job });
   });
 }
 
@@ -55,22 +52,30 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
   let pending = [...job.scenarios];
   while (pending.length > 0) {
     let current: string | undefined;
+    let started = false;
     let fatal: HostOutcome['fatal'];
     const r = await runWorker({ ...job, scenarios: pending }, limits, (m) => {
-      if (m.type === 'start') current = m.name;
+      if (m.type === 'start') { current = m.name; started = true; }
       else if (m.type === 'result') { results.push(m.result); current = undefined; }
       else if (m.type === 'fatal') fatal = { kind: m.kind, message: m.message };
     });
     if (fatal !== undefined) return { results, fatal };
     const doneNames = new Set(results.map((x) => x.name));
     if (r.end !== 'done' || current !== undefined) {
+      const kind = r.end === 'memory' ? 'memory' : r.end === 'timeout' ? 'timeout' : 'exception';
+      // Loading the module is the same for every scenario: if that fails, the submission does.
+      if (!started) {
+        const message = kind === 'memory' ? `loading the module used more than ${limits.heapMb} MB: is something at its top level allocating without bound?`
+          : kind === 'timeout' ? 'loading the module took too long: is there a loop at its top level?'
+          : `the sandbox failed before running any scenario: ${(r.detail ?? r.end).split('\n')[0].slice(0, 160)}`;
+        return { results, fatal: { kind, message } };
+      }
       const name = current ?? pending.find((s) => !doneNames.has(s.name))?.name;
       const sc = pending.find((s) => s.name === name);
-      if (sc === undefined) return { results, fatal: { kind: 'exception', message: `the sandbox failed before running any scenario: ${r.detail ?? r.end}` } };
-      const kind = r.end === 'memory' ? 'memory' : r.end === 'timeout' ? 'timeout' : 'exception';
+      if (sc === undefined) return { results, fatal: { kind: 'exception', message: `the sandbox failed: ${(r.detail ?? r.end).split('\n')[0].slice(0, 160)}` } };
       const message = kind === 'memory' ? `the scenario used more than ${limits.heapMb} MB: is something allocating without bound?`
         : kind === 'timeout' ? `the scenario ran longer than ${limits.scenarioMs / 1000} s: is there a loop without a yield* in it?`
-        : `the sandbox crashed: ${(r.detail ?? '').slice(0, 160)}`;
+        : `the sandbox crashed: ${(r.detail ?? '').split('\n')[0].slice(0, 160)}`;
       results.push({ name: sc.name, summary: '', verdict: 'ERROR', points: 0, max_points: sc.points, hidden: sc.hidden,
         failure: { kind, message, why: message, schedule: '', steps: 0, preemptions: 0 }, stats: { executions: 0, steps: 0, ms: 0 } });
       doneNames.add(sc.name);

@@ -2,6 +2,15 @@
 import type { ScenarioResult } from '../result';
 import type { RecordedRun } from '../../explorer/record';
 
+/** What a worker is started with: the engine precompiled by the host. Jobs come after, one
+ *  message each (ToWorker). */
+export interface WorkerInput {
+  /** Absolute .ts path -> CommonJS JavaScript: the worker's own code and the engine. */
+  readonly engine: Readonly<Record<string, string>>;
+  /** The student API's files (relative to the repo root) compiled for the realm. */
+  readonly api: Readonly<Record<string, string>>;
+}
+
 export interface Job {
   readonly kind: string;
   readonly exports: readonly string[];
@@ -14,9 +23,11 @@ export interface Job {
   readonly replay?: { readonly scenario: string; readonly schedule: string };
 }
 
+export type ToWorker = { readonly type: 'job'; readonly job: Job };
+
 export type FromWorker =
   | { readonly type: 'start'; readonly name: string }
   | { readonly type: 'result'; readonly result: ScenarioResult }
-  | { readonly type: 'fatal'; readonly kind: 'invalid-submission' | 'exception' | 'nondeterminism'; readonly message: string }
+  | { readonly type: 'fatal'; readonly kind: 'invalid-submission' | 'exception' | 'nondeterminism' | 'timeout' | 'memory'; readonly message: string }
   | { readonly type: 'trace'; readonly trace: RecordedRun; readonly summary: string }
   | { readonly type: 'done' };

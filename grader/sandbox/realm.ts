@@ -1,15 +1,23 @@
 // A separate V8 realm for student code (inside the sandbox worker): its own globals and
-// built-ins, its own copy of the student API, no require, no process, no I/O, no eval, and
-// Math.random/Date that throw. Tampering with the API or prototypes there changes only the
-// realm; the engine reads what the realm yields as plain validated data.
+// built-ins, its own frozen copy of the student API, no require, no process, no I/O, no eval,
+// no microtasks outside its own evaluation, and Math.random/Date/Intl/WeakRef that throw or
+// are absent. Every object student code can reach is the realm's own: the API's modules and the
+// submission's module objects are made inside the realm, and what the engine hands in passes
+// through membrane.ts. Tampering with the API or prototypes there changes only the realm; the
+// engine reads what the realm yields as plain validated data.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
-import ts from 'typescript';
+import type TS from 'typescript';
+import { makeMembrane, Membrane } from './membrane';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The API and what it imports, evaluated inside the realm (paths relative to ROOT). */
-const API_FILES = ['sim/layout.ts', 'sim/op.ts', 'sim/handles.ts', 'sim/api.ts'];
+export const API_FILES = ['sim/layout.ts', 'sim/op.ts', 'sim/handles.ts', 'sim/api.ts'];
+/** The file name the API's code runs under: sim/api.ts skips its own frames by this name. */
+const API_FILENAME = path.join(ROOT, 'sim', 'api.ts');
+/** How long the submission's top-level code may run when its module loads. */
+const LOAD_MS = 5000;
 
 const PRELUDE = `
 'use strict';
@@ -20,53 +28,100 @@ const PRELUDE = `
   const D = function () { throw new NondeterminismError('Date'); };
   D.now = function () { throw new NondeterminismError('Date.now()'); };
   Object.defineProperty(g, 'Date', { value: D });
+  // Clocks and the garbage collector by other doors.
+  for (const k of ['Intl', 'WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer', 'Atomics']) delete g[k];
   const noop = function () {};
   Object.defineProperty(g, 'console', { value: Object.freeze({ log: noop, error: noop, warn: noop, info: noop, debug: noop }) });
 })(globalThis);
 `;
 
-let apiJs: Map<string, string> | undefined;
-function apiSources(): Map<string, string> {
-  if (apiJs !== undefined) return apiJs;
-  apiJs = new Map();
+/** Transpile the API files for the realm (the host does this once and hands the result to
+ *  each worker, so a worker never loads TypeScript). */
+export function transpileApi(ts: typeof TS): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const f of API_FILES) {
     const src = fs.readFileSync(path.join(ROOT, f), 'utf8');
-    const out = ts.transpileModule(src, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } });
-    apiJs.set(f, out.outputText);
+    out[f] = ts.transpileModule(src, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } }).outputText;
   }
+  return out;
+}
+
+let apiJs: Record<string, string> | undefined;
+/** The worker passes the host's precompiled API here; in process it is compiled on demand. */
+export function provideApiSources(js: Record<string, string>): void { apiJs = js; }
+function apiSources(): Record<string, string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  apiJs ??= transpileApi(require('typescript') as typeof TS);
   return apiJs;
 }
 
-export interface RealmModule { readonly exports: Record<string, unknown>; readonly setCapture: (on: boolean) => void }
+/** One script that defines the API's modules inside the realm, links them, freezes their
+ *  exports and returns the API's. */
+function apiBundle(src: Record<string, string>): string {
+  const defs = API_FILES.map((f) => `${JSON.stringify(f)}: function (exports, require, module) {${src[f]}\n}`).join(',\n');
+  return `(function () {
+'use strict';
+const defs = {
+${defs}
+};
+const cache = Object.create(null);
+function resolve(from, spec) {
+  const parts = from.split('/'); parts.pop();
+  for (const p of spec.split('/')) { if (p === '.') continue; if (p === '..') parts.pop(); else parts.push(p); }
+  return parts.join('/') + '.ts';
+}
+function load(rel) {
+  const hit = cache[rel];
+  if (hit !== undefined) return hit.exports;
+  const def = defs[rel];
+  if (def === undefined) throw new Error('the API may not import ' + rel);
+  const module = { exports: {} };
+  cache[rel] = module;
+  def(module.exports, function (spec) { return load(resolve(rel, spec)); }, module);
+  return module.exports;
+}
+const api = load('sim/api.ts');
+for (const k of Object.keys(cache)) Object.freeze(cache[k].exports);
+return api;
+})()`;
+}
+
+export interface RealmModule {
+  /** The submission's exports, as it left them after loading (realm values). */
+  readonly exports: Record<string, unknown>;
+  readonly setCapture: (on: boolean) => void;
+  readonly membrane: Membrane;
+}
+
+/** Thrown when the submission's top-level code runs past LOAD_MS. */
+export class LoadTimeout extends Error {}
 
 /** Evaluate the submission (CommonJS JS) in a fresh realm; its only import is the API. */
 export function loadInRealm(js: string, file: string): RealmModule {
-  const ctx = vm.createContext({}, { codeGeneration: { strings: false, wasm: false }, name: 'submission' });
+  const sandbox: Record<string, unknown> = {};
+  const ctx = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false }, name: 'submission', microtaskMode: 'afterEvaluate' });
   vm.runInContext(PRELUDE, ctx, { filename: 'prelude.js', timeout: 1000 });
-  const cache = new Map<string, Record<string, unknown>>();
-  const load = (rel: string): Record<string, unknown> => {
-    const hit = cache.get(rel);
-    if (hit !== undefined) return hit;
-    const mod = { exports: {} as Record<string, unknown> };
-    cache.set(rel, mod.exports);
-    const fn = vm.runInContext(`(function (exports, require, module) {${apiSources().get(rel)}\n})`, ctx, { filename: path.join(ROOT, rel), timeout: 1000 }) as
-      (e: unknown, r: unknown, m: unknown) => void;
-    fn(mod.exports, (spec: string) => load(resolveApi(rel, spec)), mod);
-    cache.set(rel, mod.exports);
-    return mod.exports;
-  };
-  const api = load('sim/api.ts');
-  const mod = { exports: {} as Record<string, unknown> };
-  const wrapper = vm.runInContext(`(function (exports, require, module) {${js}\n})`, ctx, { filename: file, timeout: 2000 }) as
-    (e: unknown, r: unknown, m: unknown) => void;
-  wrapper(mod.exports, () => api, mod);
+  const api = vm.runInContext(apiBundle(apiSources()), ctx, { filename: API_FILENAME, timeout: 5000 }) as Record<string, unknown>;
+  // Read what the engine needs from the realm's API before the submission can touch anything.
   const setCapture = api.__setCaptureLocations as (on: boolean) => void;
-  return { exports: mod.exports, setCapture: (on) => setCapture(on) };
-}
-
-function resolveApi(from: string, spec: string): string {
-  const r = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
-  const f = `${r}.ts`;
-  if (!API_FILES.includes(f)) throw new Error(`the API may not import ${spec}`);
-  return f;
+  const membrane = makeMembrane(ctx, api.handleAt);
+  const boot = vm.runInContext(`(function (api) {
+    'use strict';
+    const module = { exports: {} };
+    return { module: module, require: function require() { return api; } };
+  })`, ctx) as (api: unknown) => { module: { exports: Record<string, unknown> }; require: unknown };
+  const submission = boot(api);
+  sandbox.__submission = submission;
+  try {
+    // The wrapper keeps the submission's first line on line 1, so source-map lines hold.
+    vm.runInContext(`(function (exports, require, module) {${js}\n})(__submission.module.exports, __submission.require, __submission.module)`, ctx,
+      { filename: file, timeout: LOAD_MS });
+  } catch (e) {
+    if ((e as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw new LoadTimeout(`the module's top-level code ran longer than ${LOAD_MS / 1000} s: is there a loop outside the functions?`);
+    }
+    throw e;
+  }
+  delete sandbox.__submission;
+  return { exports: submission.module.exports, setCapture: (on) => setCapture(on), membrane };
 }

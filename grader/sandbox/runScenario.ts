@@ -2,53 +2,110 @@
 // process (tests, and the fallback when workers are unavailable).
 import type { Job, FromWorker } from './protocol';
 import type { ScenarioResult } from '../result';
-import { loadInRealm, RealmModule } from './realm';
+import { loadInRealm, LoadTimeout, RealmModule } from './realm';
 import { lineMap } from '../sourcemap';
 import { scenariosFor } from '../../scenarios/registry';
 import { instantiate } from '../../scenarios/scenario';
 import { explore } from '../../explorer/explore';
 import { record, RecordedRun } from '../../explorer/record';
 import { decode } from '../../explorer/schedule';
-import type { Factory } from '../../explorer/run';
+import { replay, Factory, ScheduleMismatch } from '../../explorer/run';
+import { NondeterministicReplay } from '../../explorer/dpor';
+
+type Fatal = Extract<FromWorker, { type: 'fatal' }>;
 
 export function runScenario(job: Job, post: (m: FromWorker) => void): void {
   let realm: RealmModule;
+  let subject: Record<string, unknown>;
   try {
     realm = loadInRealm(job.js, job.file);
+    subject = subjectOf(job, realm);
   } catch (e) {
     post({ type: 'fatal', ...classify(e, 'loading the module') });
     return;
   }
-  for (const name of job.exports) {
-    const f = realm.exports[name];
-    if (typeof f !== 'function') { post({ type: 'fatal', kind: 'invalid-submission', message: `the submission must export a function named ${name} (found ${f === undefined ? 'nothing' : typeof f})` }); return; }
-    if (f.constructor?.name !== 'GeneratorFunction') { post({ type: 'fatal', kind: 'invalid-submission', message: `${name} must be a generator function: write \`export function* ${name}(...)\`` }); return; }
-  }
   const lines = lineMap(job.map);
-  if (job.replay !== undefined) { replayOne(job, realm, lines, post); return; }
+  if (job.replay !== undefined) { replayOne(job, realm, subject, lines, post); return; }
   for (const sc of job.scenarios) {
     post({ type: 'start', name: sc.name });
-    post({ type: 'result', result: one(job, realm, sc, lines) });
+    post({ type: 'result', result: guarded(job, realm, subject, sc, lines) });
   }
 }
 
-function classify(e: unknown, when: string): { kind: 'invalid-submission' | 'nondeterminism'; message: string } {
-  const name = e instanceof Object && 'name' in e ? String((e as { name: unknown }).name) : '';
-  const msg = e instanceof Object && 'message' in e ? String((e as { message: unknown }).message) : String(e);
-  if (name === 'NondeterminismError') return { kind: 'nondeterminism', message: msg };
+class BadExport extends Error {}
+
+/** The submission's functions as the engine calls them: checked once, read once (later changes
+ *  to its exports object change nothing), each behind the membrane. */
+function subjectOf(job: Job, realm: RealmModule): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of job.exports) {
+    const f = realm.exports[name];
+    if (typeof f !== 'function') throw new BadExport(`the submission must export a function named ${name} (found ${f === undefined ? 'nothing' : typeof f})`);
+    if (f.constructor?.name !== 'GeneratorFunction') throw new BadExport(`${name} must be a generator function: write \`export function* ${name}(...)\``);
+    out[name] = realm.membrane.wrap(f as (...a: unknown[]) => unknown);
+  }
+  for (const name of Object.keys(realm.exports).slice(0, 50)) {
+    if (name in out) continue;
+    const v = realm.exports[name];
+    out[name] = typeof v === 'function' ? realm.membrane.wrap(v as (...a: unknown[]) => unknown) : v;
+  }
+  return out;
+}
+
+function classify(e: unknown, when: string): Omit<Fatal, 'type'> {
+  if (e instanceof BadExport) return { kind: 'invalid-submission', message: e.message };
+  if (e instanceof LoadTimeout) return { kind: 'timeout', message: e.message };
+  if (e instanceof NondeterministicReplay || e instanceof ScheduleMismatch) {
+    return { kind: 'nondeterminism', message: 'the same schedule ran differently twice: the code keeps state between runs (a module-level variable?) — a submission must behave the same on every run' };
+  }
+  // Realm errors are not instances of this realm's Error: read them as plain objects.
+  let name = '', msg = '';
+  try {
+    const o = typeof e === 'object' && e !== null ? (e as { name?: unknown; message?: unknown }) : undefined;
+    name = o !== undefined && typeof o.name === 'string' ? o.name : '';
+    msg = o !== undefined && o.message !== undefined ? String(o.message) : String(e);
+  } catch { msg = 'an unprintable value'; }
+  if (name === 'NondeterminismError') return { kind: 'nondeterminism', message: `${when}: ${msg}` };
   return { kind: 'invalid-submission', message: `${when} threw ${name || 'an error'}: ${msg.split('\n')[0].slice(0, 160)}` };
 }
 
-function one(job: Job, realm: RealmModule, sc: Job['scenarios'][number], lines: Map<number, number>): ScenarioResult {
+/** One scenario; anything the engine did not expect from the submission is its verdict, not a
+ *  crash of the sandbox. */
+function guarded(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc: Job['scenarios'][number], lines: Map<number, number>): ScenarioResult {
+  try {
+    return one(job, realm, subject, sc, lines);
+  } catch (e) {
+    const f = classify(e, 'the scenario');
+    const message = f.kind === 'invalid-submission' ? f.message.replace(/^the scenario threw/, 'running the submission threw') : f.message;
+    return { name: sc.name, summary: '', verdict: 'ERROR', points: 0, max_points: sc.points, hidden: sc.hidden,
+      failure: { kind: f.kind === 'nondeterminism' ? 'nondeterminism' : 'exception', message, why: message, schedule: '', steps: 0, preemptions: 0 },
+      stats: { executions: 0, steps: 0, ms: 0 } };
+  }
+}
+
+/** What the non-preemptive run does, as data: the same before and after exploring, unless the
+ *  submission keeps state between runs (module-level variables). */
+function fingerprint(factory: Factory): string {
+  const r = replay(factory, [], { record: true, haltOnFailure: false });
+  return JSON.stringify([r.schedule, r.machine.events, r.failures.map((f) => [f.kind, f.step, f.tid])]);
+}
+
+function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc: Job['scenarios'][number], lines: Map<number, number>): ScenarioResult {
   const scenario = scenariosFor(job.kind as never, sc.name);
   const base = { name: sc.name, max_points: sc.points, hidden: sc.hidden };
   if (scenario === undefined) {
     return { ...base, summary: '', verdict: 'ERROR', points: 0, stats: { executions: 0, steps: 0, ms: 0 }, reach: `unknown scenario ${sc.name}` };
   }
-  const factory: Factory = (o) => instantiate(scenario, realm.exports, o);
+  const factory: Factory = (o) => instantiate(scenario, subject, o);
+  const before = fingerprint(factory);
   const v = explore(factory, { maxExecutions: job.budget.maxExecutions, maxMs: job.budget.maxMs, maxSteps: job.budget.maxSteps, proveMinimal: true, minimalBudget: job.budget.minimalBudget });
   const stats = { executions: v.stats.executions, steps: v.stats.steps, ms: v.stats.ms };
   const summary = scenario.summary;
+  if (fingerprint(factory) !== before) {
+    const why = 'the same schedule ran differently before and after exploring: the code keeps state between runs (a module-level variable?) — a submission must behave the same on every run';
+    return { ...base, summary, verdict: 'ERROR', points: 0, stats,
+      failure: { kind: 'nondeterminism', message: why, why, schedule: 'v1:', steps: 0, preemptions: 0 } };
+  }
   if (v.kind === 'VERIFIED') return { ...base, summary, verdict: 'VERIFIED', points: sc.points, reach: `${v.classes} interleaving class${v.classes === 1 ? '' : 'es'}`, stats };
   if (v.kind === 'NO_BUG_WITHIN') return { ...base, summary, verdict: 'NO_BUG_WITHIN', points: sc.points, reach: v.reason, stats };
   const schedule = decode(v.schedule);
@@ -66,14 +123,14 @@ function one(job: Job, realm: RealmModule, sc: Job['scenarios'][number], lines: 
   };
 }
 
-function replayOne(job: Job, realm: RealmModule, lines: Map<number, number>, post: (m: FromWorker) => void): void {
+function replayOne(job: Job, realm: RealmModule, subject: Record<string, unknown>, lines: Map<number, number>, post: (m: FromWorker) => void): void {
   const r = job.replay!;
   const scenario = scenariosFor(job.kind as never, r.scenario);
   if (scenario === undefined) { post({ type: 'fatal', kind: 'invalid-submission', message: `no scenario named ${r.scenario} for this exercise` }); return; }
   let schedule: number[];
   try { schedule = decode(r.schedule); } catch (e) { post({ type: 'fatal', kind: 'invalid-submission', message: (e as Error).message }); return; }
   try {
-    const t = fixLines(record(r.scenario, (o) => instantiate(scenario, realm.exports, o), schedule, realm.setCapture), job.file, lines);
+    const t = fixLines(record(r.scenario, (o) => instantiate(scenario, subject, o), schedule, realm.setCapture), job.file, lines);
     post({ type: 'trace', trace: t, summary: scenario.summary });
   } catch (e) {
     post({ type: 'fatal', kind: 'invalid-submission', message: `the schedule does not fit scenario ${r.scenario}: ${(e as Error).message}` });

@@ -85,7 +85,9 @@ function* anon_vma_free_root(v: KernelVersion, av: AnonVma): Kernel<void> {
 
 /** anon_vma_free(). 3.0 and 3.8 first synchronise with a page_lock_anon_vma() that may hold
  *  the root's sleeping lock through a reference it is about to drop: if the lock is held,
- *  take it and release it (modelled as: trylock, else lock; then unlock). */
+ *  take it and release it (modelled as: trylock, else lock; then unlock). 3.8 asks
+ *  rwsem_is_locked(), which is true for readers too, and then takes it for *write*: so the
+ *  free waits for a walker that holds it for reading (a read trylock would not). */
 export function* anon_vma_free(v: KernelVersion, av: AnonVma): Kernel<void> {
   const f = lockFlavour(v);
   if (f === 'root-mutex' || f === 'root-rwsem') {
@@ -93,8 +95,7 @@ export function* anon_vma_free(v: KernelVersion, av: AnonVma): Kernel<void> {
     if (f === 'root-mutex') {
       if (!(yield* k.mutex_trylock(root.mutex))) yield* k.mutex_lock(root.mutex);
       yield* k.mutex_unlock(root.mutex);
-    } else if (yield* k.down_read_trylock(root.rwsem)) yield* k.up_read(root.rwsem);
-    else { yield* k.down_write(root.rwsem); yield* k.up_write(root.rwsem); }
+    } else { yield* k.down_write(root.rwsem); yield* k.up_write(root.rwsem); }
   }
   yield* k.kmem_cache_free(k.anon_vma_cachep, av);
 }

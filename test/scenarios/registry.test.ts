@@ -18,7 +18,7 @@ describe('scenario registry', () => {
     expect(scenariosFor('rmap-walk', 'quiet')).not.toBe(scenariosFor('rmap-walk', 'quiet'));
     expect(scenariosFor('rcu-reader', 'nope')).toBeUndefined();
     expect(scenariosFor('rcu-reader', 'toString')).toBeUndefined();
-    expect(scenariosFor('sighand', 'quiet')).toBeUndefined();
+    expect(scenariosFor('sighand', 'nope')).toBeUndefined();
     expect(subjectShape('schedule')).toEqual([]);
   });
 });

@@ -1,0 +1,89 @@
+// Presenter mode (`npm run lesson N -- --present`): one roomy section per screen, quizzes shown
+// but not asked, answers only when the presenter presses a, the presenter's progress untouched.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseLesson } from '../../course/parse';
+import { emptyProgress, progressFile, recordSection } from '../../course/progress';
+import { renderLesson, spacious } from '../../course/render';
+import { decodeKey, runSession, type Key, type LessonTerminal } from '../../course/session';
+import { FIXTURE_LESSONS, runLessonCli } from './cliHelpers';
+
+const FIXTURE = path.join(FIXTURE_LESSONS, '03-slab-typesafe-by-rcu.md');
+const lesson = parseLesson(fs.readFileSync(FIXTURE, 'utf8'), 'fixture.md');
+
+let home: string;
+beforeEach(() => { home = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-present-')); });
+afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+function present(keys: Key[]) {
+  const screens: string[] = [''];
+  let asked = 0;
+  const term: LessonTerminal = {
+    clear: () => void screens.push(''),
+    write: (t) => void (screens[screens.length - 1] += t),
+    readKey: async () => keys.shift() ?? 'quit',
+    choose: async () => { asked++; return 0; },
+  };
+  const end = runSession({
+    lesson, number: 3, title: 'SLAB_DESTROY_BY_RCU', progress: recordSection(emptyProgress(), 3, 3, 4),
+    progressFile: progressFile(home), render: { color: false, width: 80, present: true }, term, runDemo: () => 'DEMO OUTPUT',
+  });
+  return { end, screens: () => screens.slice(1), asked: () => asked };
+}
+
+test('a is the answer key', () => {
+  expect(decodeKey('a')).toBe('answer');
+  expect(decodeKey('A')).toBe('answer');
+});
+
+test('starts at section 1 whatever the progress, one section per screen, with a margin and more space', async () => {
+  const s = present(['next', 'quit']);
+  expect(await s.end).toEqual({ kind: 'quit', section: 2, sections: 4 });
+  const [first, second] = s.screens();
+  expect(first).toContain('1/4 — Enter: next · b: back · q: quit');
+  expect(first).not.toContain('resuming');
+  expect(second).toContain('2/4 — Enter: next');
+  // Every text line is indented, and paragraphs are two blank lines apart.
+  const body = second.split('\n').slice(2, -3).filter((l) => l.trim() !== '');
+  expect(body.length).toBeGreaterThan(3);
+  for (const l of body) expect(l.startsWith('    ')).toBe(true);
+  expect(second).toMatch(/\S\n\n\n {4}\S/);
+  expect(fs.existsSync(progressFile(home))).toBe(false);
+});
+
+test('a quiz is shown, not asked; its answer appears only when the presenter presses a', async () => {
+  const s = present(['next', 'next', 'answer', 'answer', 'back', 'quit']);
+  await s.end;
+  const [, , quiz, revealed, again, back] = s.screens();
+  expect(s.asked()).toBe(0);
+  expect(quiz).toMatch(/Quiz 1: Under `rcu_read_lock\(\)`/);
+  expect(quiz).toContain('a) the same object');
+  expect(quiz).toContain('b) memory of the same type');
+  expect(quiz).not.toContain('Answer:');
+  expect(quiz).not.toContain('✓');
+  expect(quiz).toContain('a: show the answer');
+  expect(revealed).toContain('Answer: b) memory of the same type');
+  expect(revealed).toContain('✓ b)');
+  expect(revealed).not.toContain('a: show the answer');
+  // A second a with nothing left to reveal changes nothing: the next screen is the one after back.
+  expect(again).toContain('2/4 — Enter: next');
+  expect(back).toBeUndefined();
+});
+
+test('renderLesson in presenter layout withholds every answer', () => {
+  const plain = renderLesson(lesson, { color: false, width: 80 }, () => 'DEMO');
+  const shown = renderLesson(lesson, { color: false, width: 80, present: true }, () => 'DEMO');
+  expect(plain).toContain('Answer:');
+  expect(shown).not.toContain('Answer:');
+  expect(shown).toContain('Quiz 1:');
+  expect(spacious('a\nb\n\nc')).toBe('    a\n    b\n\n\n    c\n');
+});
+
+test('npm run lesson 3 -- --present (not a TTY): the slides, answers withheld; exit 0', async () => {
+  const r = await runLessonCli(['3', '--present'], { ANON_VMA_LAB_LESSONS: FIXTURE_LESSONS, ANON_VMA_LAB_HOME: home, CI: '1' });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('── 1/4 ');
+  expect(r.stdout).toContain('Quiz 1:');
+  expect(r.stdout).not.toContain('Answer:');
+}, 30_000);

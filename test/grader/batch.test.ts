@@ -1,0 +1,151 @@
+// `npm run grade -- ID DIR --all` on a small class: every entry graded (a file, a folder with
+// the stub's name in it, a folder with one file, a folder that is ambiguous), results journaled
+// as they come, a run killed halfway and resumed that loses nothing and regrades nothing, the
+// same summary bytes on every run, and a changed file — only that one — regraded.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ClassSummary } from '../../grader/reporters/summary';
+import { HOSTILE, SOLUTIONS, runGradeCli, spawnGradeCli, type CliRun } from './helpers';
+
+const JOURNAL = '.anon-vma-lab-results';
+let dir: string;
+const ARGS = (): string[] => ['05', dir, '--all', '--scenario', 'quiet,seed'];
+
+const CLASS: Record<string, string> = {
+  'alice.ts': path.join(SOLUTIONS, 'page_lock_anon_vma.ts'),
+  'bob/page_lock_anon_vma.ts': path.join(SOLUTIONS, 'history', 'hugh-fix.ts'),
+  'bob/scratch.ts': path.join(SOLUTIONS, 'history', '2.6.35.ts'),
+  'carol.ts': path.join(SOLUTIONS, 'history', '2.6.36-rc2.ts'),
+  'carol2.ts': path.join(SOLUTIONS, 'history', '2.6.36-rc2.ts'),
+  'dave/mine.ts': path.join(SOLUTIONS, 'history', 'andrea-single-check.ts'),
+  'erin.ts': path.join(SOLUTIONS, 'history', '2.6.35.ts'),
+  'frank.ts': path.join(HOSTILE, 'throw.ts'),
+  'gina.ts': path.join(HOSTILE, 'import-fs.ts'),
+  'hank/a.ts': path.join(SOLUTIONS, 'page_lock_anon_vma.ts'),
+  'hank/b.ts': path.join(SOLUTIONS, 'page_lock_anon_vma.ts'),
+};
+const GRADABLE = ['alice', 'bob', 'carol', 'carol2', 'dave', 'erin', 'frank', 'gina'];
+
+const journaled = (): Map<string, number> => {
+  const j = path.join(dir, JOURNAL);
+  if (!fs.existsSync(j)) return new Map();
+  return new Map(fs.readdirSync(j).filter((f) => f.endsWith('.json') && f !== 'summary.json').map((f) => [f.slice(0, -5), fs.statSync(path.join(j, f)).mtimeMs]));
+};
+const reusedIn = (r: CliRun): string[] => r.stderr.split('\n').filter((l) => / reused$/.test(l)).map((l) => l.replace(/^\[\s*\d+\/\d+\] (\S+).*$/, '$1')).sort();
+
+let killedAfter: Map<string, number>;
+let resumed: CliRun, again: CliRun;
+let summaryBytes: string[];
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-class-'));
+  for (const [to, from] of Object.entries(CLASS)) {
+    fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
+    fs.copyFileSync(from, path.join(dir, to));
+  }
+  fs.writeFileSync(path.join(dir, 'README.md'), 'not a submission\n');
+
+  // Killed as soon as the first result is journaled.
+  const child = spawnGradeCli([...ARGS(), '--jobs', '1']);
+  await new Promise<void>((resolve, reject) => {
+    const t0 = Date.now();
+    const poll = setInterval(() => {
+      if (journaled().size > 0) { clearInterval(poll); child.kill('SIGKILL'); resolve(); }
+      else if (Date.now() - t0 > 60_000 || child.exitCode !== null) { clearInterval(poll); child.kill('SIGKILL'); reject(new Error('no journal file appeared')); }
+    }, 20);
+  });
+  await new Promise((r) => child.once('exit', r));
+  killedAfter = journaled();
+
+  resumed = await runGradeCli(ARGS());
+  summaryBytes = [fs.readFileSync(path.join(dir, JOURNAL, 'summary.json'), 'utf8')];
+  again = await runGradeCli([...ARGS(), '--jobs', '3']);
+  summaryBytes.push(fs.readFileSync(path.join(dir, JOURNAL, 'summary.json'), 'utf8'));
+}, 170_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('the killed run journaled some results but not all, atomically', () => {
+  expect(killedAfter.size).toBeGreaterThan(0);
+  expect(killedAfter.size).toBeLessThan(GRADABLE.length);
+  for (const name of killedAfter.keys()) expect(GRADABLE).toContain(name);
+});
+
+test('the resumed run reuses exactly what was journaled (untouched) and grades the rest', () => {
+  expect(resumed.code).toBe(0);
+  expect(reusedIn(resumed)).toEqual([...killedAfter.keys()].sort());
+  const after = journaled();
+  for (const [name, mtime] of killedAfter) expect([name, after.get(name)]).toEqual([name, mtime]);
+  expect([...after.keys()].sort()).toEqual(GRADABLE);
+  expect(resumed.stderr).toContain(`graded ${GRADABLE.length - killedAfter.size}, reused ${killedAfter.size}`);
+  expect(fs.readdirSync(path.join(dir, JOURNAL)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  // Not a TTY: one plain line per submission, no progress-bar escapes.
+  expect(resumed.stderr.split('\n').filter((l) => /^\[\s*\d+\/9\]/.test(l))).toHaveLength(9);
+  expect(resumed.stderr + resumed.stdout).not.toMatch(/\u001b/);
+});
+
+test('a third run regrades nothing, and prints and writes the same summary bytes', () => {
+  expect(again.code).toBe(0);
+  expect(reusedIn(again)).toEqual(GRADABLE);
+  expect(again.stderr).toContain(`graded 0, reused ${GRADABLE.length}`);
+  expect(again.stdout).toBe(resumed.stdout);
+  expect(summaryBytes[1]).toBe(summaryBytes[0]);
+});
+
+test('the summary is right: verdicts, distribution, kinds by scenario, the most common counterexample', () => {
+  const s = JSON.parse(summaryBytes[0]) as ClassSummary;
+  const row = Object.fromEntries(s.results.map((r) => [r.name, `${r.verdict} ${r.score}${r.first_failure ? ` ${r.first_failure}` : ''}`]));
+  expect(s.submissions).toBe(9);
+  expect(row.alice).toBe('pass 6');
+  expect(row.bob).toBe('pass 6'); // the stub's file name wins over another .ts in the folder
+  expect(row.carol).toMatch(/^fail 2 seed: (bad-unlock|hang)$/);
+  expect(row.carol2).toBe(row.carol);
+  expect(row.dave).toMatch(/^fail 2 seed: (bad-unlock|hang)$/);
+  expect(row.erin).toBe('fail 0 quiet: contract');
+  expect(row.frank).toBe('fail 0 quiet: exception');
+  expect(row.gina).toBe('error 0 forbidden-import');
+  expect(row.hank).toBe('error 0 invalid-submission'); // two .ts files, neither the stub's name
+  expect(s.verdicts).toEqual({ pass: 2, fail: 5, error: 2 });
+  expect(s.distribution).toEqual([0, 1, 2, 3, 4, 5, 6].map((score) => ({ score, count: { 0: 4, 2: 3, 6: 2 }[score] ?? 0 })));
+  expect(s.scenarios.map((x) => [x.name, x.passed, x.failed])).toEqual([['quiet', 5, 2], ['seed', 2, 5]]);
+  expect(s.scenarios[0].kinds).toEqual({ contract: 1, exception: 1 });
+  const top = s.counterexamples[0];
+  expect(top.scenario).toBe('seed');
+  expect(['bad-unlock', 'hang']).toContain(top.kind);
+  expect(top.submissions).toEqual(expect.arrayContaining(['carol', 'carol2']));
+  expect(top.count).toBe(top.submissions.length);
+  expect(top.schedule).toMatch(/^v1:/);
+});
+
+test('the text summary: distribution, kinds by scenario, the counterexample with its replay command, in 80 columns', () => {
+  const out = resumed.stdout;
+  for (const h of ['Class summary — 05-page-lock-anon-vma: 9 submissions', 'Score distribution', 'Failure kinds by scenario', 'Most common counterexample']) {
+    expect(out).toContain(h);
+  }
+  // The replay command may be continued over lines with backslashes, as a shell reads it.
+  expect(out.replace(/ \\\n +/g, ' ')).toMatch(/replay: npm run grade -- 05-page-lock-anon-vma \S*carol\S* --replay v1:\S+ --scenario seed/);
+  for (const l of out.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
+});
+
+test('a changed file is regraded, and only that one', async () => {
+  fs.appendFileSync(path.join(dir, 'alice.ts'), '\n// resubmitted\n');
+  const r = await runGradeCli(ARGS());
+  expect(r.code).toBe(0);
+  expect(reusedIn(r)).toEqual(GRADABLE.filter((n) => n !== 'alice'));
+  expect(r.stderr).toContain(`graded 1, reused ${GRADABLE.length - 1}`);
+}, 60_000);
+
+test('bad input exits 2: an empty folder, a bad --jobs, an unknown scenario', async () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-empty-'));
+  const runs = await Promise.all([
+    runGradeCli(['05', empty, '--all']),
+    runGradeCli(['05', dir, '--all', '--jobs', 'many']),
+    runGradeCli(['05', dir, '--all', '--scenario', 'nosuch']),
+  ]);
+  fs.rmSync(empty, { recursive: true, force: true });
+  for (const r of runs) {
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^grade: /);
+    expect(r.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
+  }
+}, 60_000);

@@ -1,0 +1,106 @@
+// A hostile corpus: submissions that loop, recurse, throw, allocate, exit, import what they
+// must not, tamper with the API and the prototypes, use clocks and randomness, keep state,
+// export the wrong thing or do not compile. Each ends with a clear one-line verdict of the
+// right kind — never a stack dump — and a normal submission graded after them all, in the same
+// process, gets exactly the grade it got before them.
+import * as path from 'node:path';
+import { gradeFile, GradeOptions } from '../../grader/grade';
+import type { GradeResult } from '../../grader/result';
+import { renderText } from '../../grader/reporters/text';
+import { EX05, HOSTILE, SOLUTIONS, pool, withoutMs } from './helpers';
+
+type Expect =
+  | { readonly error: string }                       // the whole submission: verdict error, this kind
+  | { readonly scenario: string; readonly kinds: readonly string[] } // every run scenario fails with one of these
+  | { readonly pass: true };
+
+const CASES: Record<string, Expect> = {
+  'loop-before-yield.ts': { scenario: 'ERROR', kinds: ['timeout'] },
+  'loop-after-yield.ts': { scenario: 'ERROR', kinds: ['timeout'] },
+  'loop-top-level.ts': { error: 'timeout' },
+  'deep-recursion.ts': { scenario: 'BUG', kinds: ['exception'] },
+  'throw.ts': { scenario: 'BUG', kinds: ['exception'] },
+  'huge-allocation.ts': { scenario: 'ERROR', kinds: ['memory'] },
+  'huge-allocation-top-level.ts': { error: 'memory' },
+  'process-exit.ts': { scenario: 'BUG', kinds: ['exception'] },
+  'process-exit-global.ts': { scenario: 'BUG', kinds: ['exception'] },
+  'escape-constructor.ts': { scenario: 'BUG', kinds: ['exception'] },
+  'escape-stack.ts': { pass: true },
+  'import-fs.ts': { error: 'forbidden-import' },
+  'import-child-process.ts': { error: 'forbidden-import' },
+  'import-solutions.ts': { error: 'forbidden-import' },
+  'import-grader.ts': { error: 'forbidden-import' },
+  'require.ts': { error: 'forbidden-import' },
+  'dynamic-import.ts': { error: 'forbidden-import' },
+  'mutate-api.ts': { error: 'invalid-submission' },
+  'pollute-reference.ts': { pass: true },
+  'math-random.ts': { scenario: 'BUG', kinds: ['nondeterminism'] },
+  'date-now.ts': { scenario: 'BUG', kinds: ['nondeterminism'] },
+  'module-state.ts': { scenario: 'any', kinds: ['nondeterminism'] },
+  'wrong-export-name.ts': { error: 'invalid-submission' },
+  'not-generator.ts': { error: 'invalid-submission' },
+  'yield-garbage.ts': { scenario: 'BUG', kinds: ['exception'] },
+  'broken/syntax-error.ts': { error: 'invalid-submission' },
+  'broken/type-error.ts': { error: 'invalid-submission' },
+};
+
+// Short limits keep the loops and the allocations quick to stop.
+const LIMITS: GradeOptions = { only: ['quiet', 'exit-vs-walk'], scenarioMs: 1500, heapMb: 64 };
+const NORMAL = path.join(SOLUTIONS, 'history', '2.6.36-rc2.ts');
+const NORMAL_OPTS: GradeOptions = { only: ['quiet', 'seed'], typeCheck: false };
+
+const graded = new Map<string, GradeResult>();
+let before: GradeResult;
+let after: GradeResult;
+
+beforeAll(async () => {
+  before = await gradeFile(EX05, NORMAL, NORMAL_OPTS);
+  // An allocation reaches the heap limit in ~0.1 s on an idle machine but may take seconds on a
+  // busy one (V8's last-resort collections): give those cases time to be memory, not timeout.
+  const limits = (f: string): GradeOptions => (f.startsWith('huge-allocation') ? { ...LIMITS, scenarioMs: 20000 } : LIMITS);
+  await pool(Object.keys(CASES), 2, async (f) => { graded.set(f, await gradeFile(EX05, path.join(HOSTILE, f), limits(f))); });
+  after = await gradeFile(EX05, NORMAL, NORMAL_OPTS);
+}, 150_000);
+
+describe('each hostile submission gets a clear verdict of the right kind', () => {
+  test.each(Object.entries(CASES))('%s', (f, want) => {
+    const r = graded.get(f)!;
+    const text = renderText(r);
+    const lines = text.split('\n');
+    // One line with the verdict, first; no stack dump anywhere.
+    expect(lines[0]).toMatch(/^(PASS|FAIL|ERROR) 05-page-lock-anon-vma: \d+\/\d+ points — /);
+    expect(text).not.toMatch(/^\s+at .+[:(]/m);
+    expect(text).not.toMatch(/node:internal|worker_threads|grader\/sandbox/);
+    if ('error' in want) {
+      expect([r.verdict, r.error_kind]).toEqual(['error', want.error]);
+      expect(r.error).toBeDefined();
+      expect(r.error!.split('\n')).toHaveLength(1);
+      expect(r.error!.length).toBeLessThan(300);
+      expect(lines[1]).toBe(`${want.error}: ${r.error}`);
+    } else if ('pass' in want) {
+      expect([r.verdict, r.score]).toEqual(['pass', r.max_score]);
+    } else {
+      expect(r.verdict).toBe('fail');
+      expect(r.scenarios.map((s) => s.name)).toEqual(LIMITS.only);
+      for (const s of r.scenarios) {
+        if (want.scenario !== 'any') expect([s.name, s.verdict]).toEqual([s.name, want.scenario]);
+        if (s.verdict === 'BUG' || s.verdict === 'ERROR') {
+          expect(want.kinds).toContain(s.failure?.kind);
+          expect(s.failure!.message.split('\n').length).toBeLessThanOrEqual(12);
+        }
+      }
+      expect(r.scenarios.some((s) => s.verdict === 'BUG' || s.verdict === 'ERROR')).toBe(true);
+    }
+  });
+});
+
+test('prototype pollution cannot make the rc2 code pass the seed scenario', async () => {
+  const r = await gradeFile(EX05, path.join(HOSTILE, 'pollute-buggy.ts'), { only: ['seed'], typeCheck: false });
+  expect(r.scenarios[0].verdict).toBe('BUG');
+  expect(['bad-unlock', 'hang']).toContain(r.scenarios[0].failure?.kind);
+});
+
+test('a normal submission graded after the whole corpus gets the same grade as before it', () => {
+  expect(after.verdict).toBe('fail');
+  expect(withoutMs(after)).toEqual(withoutMs(before));
+});

@@ -1,0 +1,119 @@
+// The platform outputs: Gradescope's results.json and JUnit XML, written by the real CLI next
+// to its normal output, parse and carry the right fields; the JSON on stdout is DESIGN.md's
+// contract; and whatever a student wrote is escaped in the XML.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { GradeResult } from '../../grader/result';
+import { renderJunit } from '../../grader/reporters/junit';
+import { gradescopeResults } from '../../grader/reporters/gradescope';
+import { HOSTILE, SOLUTIONS, runGradeCli, type CliRun } from './helpers';
+import { parseXml, find } from './xml';
+
+let tmp: string;
+let buggy: CliRun, broken: CliRun, json: CliRun;
+const out = (f: string): string => path.join(tmp, f);
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-outputs-'));
+  [buggy, broken, json] = await Promise.all([
+    runGradeCli(['05', path.join(SOLUTIONS, 'history', '2.6.36-rc2.ts'), '--gradescope', out('gs.json'), '--junit', out('junit.xml'), '--no-typecheck']),
+    runGradeCli(['05-page-lock-anon-vma', path.join(HOSTILE, 'import-fs.ts'), '--gradescope', out('gs-error.json'), '--junit', out('junit-error.xml')]),
+    runGradeCli(['05', path.join(SOLUTIONS, 'history', 'no-access-once.ts'), '--json', '--no-typecheck']),
+  ]);
+}, 150_000);
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('--gradescope PATH', () => {
+  test('a failing submission: score, max_score, one test per scenario, the hidden one after_published', () => {
+    expect(buggy.code).toBe(1);
+    expect(buggy.stdout).toMatch(/^FAIL 05-page-lock-anon-vma: 5\/10 points/); // the normal output still goes to stdout
+    const gs = JSON.parse(fs.readFileSync(out('gs.json'), 'utf8'));
+    expect({ score: gs.score, max_score: gs.max_score, visibility: gs.visibility }).toEqual({ score: 5, max_score: 10, visibility: 'visible' });
+    expect(gs.tests.map((t: { name: string }) => t.name)).toEqual(['quiet', 'exit-vs-walk', 'remap', 'seed', 'seed-churn-1']);
+    for (const t of gs.tests) {
+      expect(Object.keys(t).sort()).toEqual(['max_score', 'name', 'output', 'score', 'status', 'visibility']);
+      expect(t.visibility).toBe(t.name === 'seed-churn-1' ? 'after_published' : 'visible');
+      expect(t.output).not.toMatch(/\u001b/);
+    }
+    const seed = gs.tests.find((t: { name: string }) => t.name === 'seed');
+    expect([seed.score, seed.max_score, seed.status]).toEqual([0, 4, 'failed']);
+    expect(seed.output).toContain('Scenario "seed"');
+    expect(seed.output).toMatch(/bad unlock balance|hang/);
+    expect(seed.output).toContain('The interleaving');
+    expect(seed.output).toMatch(/2\.6\.36-rc2\.ts:\d+ +yield\* spin_lock\(root\.lock\);/); // the student's own line
+    expect(seed.output).toMatch(/--replay v1:\S+ --scenario seed/);
+    const quiet = gs.tests.find((t: { name: string }) => t.name === 'quiet');
+    expect([quiet.score, quiet.max_score, quiet.status]).toEqual([2, 2, 'passed']);
+    expect(quiet.output).toMatch(/VERIFIED/);
+    // The top-level output, always visible, says nothing about the hidden scenario's result.
+    expect(gs.output).not.toContain('seed-churn-1');
+    expect(gs.output).toContain('1 hidden scenario is graded too');
+  });
+
+  test('an error verdict is one failed test carrying the error line', () => {
+    expect(broken.code).toBe(1);
+    const gs = JSON.parse(fs.readFileSync(out('gs-error.json'), 'utf8'));
+    expect([gs.score, gs.max_score]).toEqual([0, 10]);
+    expect(gs.tests).toHaveLength(1);
+    expect(gs.tests[0]).toMatchObject({ name: 'submission', score: 0, max_score: 10, status: 'failed', visibility: 'visible' });
+    expect(gs.tests[0].output).toMatch(/^forbidden-import: import-fs\.ts:2:1: a submission may import only the student API/);
+    expect(gs.tests[0].output.split('\n')).toHaveLength(1);
+  });
+});
+
+describe('--junit PATH', () => {
+  test('one testsuite for the submission, one testcase per scenario, <failure message=KIND> with the report', () => {
+    const doc = parseXml(fs.readFileSync(out('junit.xml'), 'utf8'));
+    expect(doc.name).toBe('testsuites');
+    const suites = find(doc, 'testsuite');
+    expect(suites).toHaveLength(1);
+    expect(suites[0].attrs).toMatchObject({ tests: '5', failures: '2', errors: '0' });
+    const cases = find(doc, 'testcase');
+    expect(cases.map((c) => c.attrs.name)).toEqual(['quiet', 'exit-vs-walk', 'remap', 'seed', 'seed-churn-1']);
+    const seed = cases.find((c) => c.attrs.name === 'seed')!;
+    const failure = find(seed, 'failure')[0];
+    expect(['bad-unlock', 'hang']).toContain(failure.attrs.message);
+    expect(failure.text).toContain('The interleaving');
+    expect(find(cases[0], 'failure')).toHaveLength(0);
+    const props = Object.fromEntries(find(doc, 'property').map((p) => [p.attrs.name, p.attrs.value]));
+    expect(props).toMatchObject({ score: '5', max_score: '10', verdict: 'fail', exercise: '05-page-lock-anon-vma' });
+  });
+
+  test('an error verdict is one testcase with an <error>', () => {
+    const doc = parseXml(fs.readFileSync(out('junit-error.xml'), 'utf8'));
+    const cases = find(doc, 'testcase');
+    expect(cases).toHaveLength(1);
+    expect(find(cases[0], 'error')[0].attrs.message).toBe('forbidden-import');
+  });
+
+  test('markup, quotes, control characters and colour codes in what a student wrote are escaped', () => {
+    const nasty = 'x <y> & "z" \'w\' ]]> \u0000\u0007 \u001b[31mred\u001b[39m \ud800 done';
+    const r: GradeResult = {
+      exercise: '05-page-lock-anon-vma', submission: 'a&b <c>.ts', verdict: 'fail', score: 0, max_score: 1,
+      scenarios: [{ name: 'seed"<>', summary: nasty, verdict: 'BUG', points: 0, max_points: 1, hidden: false,
+        failure: { kind: 'exception', message: `Oops: ${nasty}`, why: nasty, schedule: 'v1:0', steps: 1, preemptions: 0 }, stats: { executions: 1, steps: 1, ms: 1 } }],
+    };
+    const doc = parseXml(renderJunit(r));
+    expect(find(doc, 'testsuite')[0].attrs.name).toBe('a&b <c>.ts');
+    const c = find(doc, 'testcase')[0];
+    expect(c.attrs.name).toBe('seed"<>');
+    const text = find(c, 'failure')[0].text;
+    expect(text).toContain('Oops: x <y> & "z" \'w\' ]]> \ufffd\ufffd red \ufffd done');
+    expect(JSON.parse(JSON.stringify(gradescopeResults(r))).tests[0].output).toContain('x <y> & "z"');
+  });
+});
+
+describe('--json', () => {
+  test("prints DESIGN.md's contract", () => {
+    expect(json.code).toBe(1);
+    const r = JSON.parse(json.stdout);
+    expect(r).toMatchObject({ exercise: '05-page-lock-anon-vma', verdict: 'fail', score: 5, max_score: 10 });
+    expect(r.submission).toMatch(/no-access-once\.ts$/);
+    const seed = r.scenarios.find((s: { name: string }) => s.name === 'seed');
+    expect(seed).toMatchObject({ verdict: 'BUG', points: 0, max_points: 4, failure: { kind: 'bad-unlock' } });
+    expect(Object.keys(seed.failure)).toEqual(expect.arrayContaining(['kind', 'message', 'schedule', 'steps', 'preemptions']));
+    expect(Object.keys(seed.stats).sort()).toEqual(['executions', 'ms', 'steps']);
+    expect(r.error).toBeUndefined();
+  });
+});

@@ -1,0 +1,101 @@
+// The grader's verdicts on the known answers, through the real path (static checks, sandbox
+// worker, realm, explorer): the reference and Hugh's fix get full marks, the seed thread's
+// broken variants fail with a counterexample, and every `variants` entry of the exercise index
+// gets the verdict and failure kinds the index promises (the index's self-check).
+import * as path from 'node:path';
+import { EXERCISES, ExerciseEntry } from '../../exercises/index';
+import { gradeFile } from '../../grader/grade';
+import type { GradeResult } from '../../grader/result';
+import { renderText } from '../../grader/reporters/text';
+import { EX05, REPO, SOLUTIONS, pool } from './helpers';
+
+const results = new Map<string, GradeResult>();
+const key = (ex: ExerciseEntry, file: string): string => `${ex.id}:${file}`;
+const of = (ex: ExerciseEntry, file: string): GradeResult => {
+  const r = results.get(key(ex, file));
+  if (r === undefined) throw new Error(`not graded: ${file}`);
+  return r;
+};
+
+const list: readonly ExerciseEntry[] = EXERCISES;
+const jobs = list.flatMap((ex) => [ex.solution, ...(ex.variants ?? []).map((v) => v.file)].map((file) => ({ ex, file })));
+
+beforeAll(async () => {
+  // Two at a time: each grading runs in its own worker.
+  await pool(jobs, 2, async ({ ex, file }) => {
+    results.set(key(ex, file), await gradeFile(ex, path.join(REPO, file), { typeCheck: true }));
+  });
+}, 170_000);
+
+const kinds = (r: GradeResult): string[] => r.scenarios.filter((s) => s.verdict === 'BUG' || s.verdict === 'ERROR').map((s) => s.failure?.kind ?? 'none');
+
+describe('exercise 05: the seed thread', () => {
+  test('the reference solution gets full marks, every scenario VERIFIED', () => {
+    const r = of(EX05, EX05.solution);
+    expect({ verdict: r.verdict, score: r.score }).toEqual({ verdict: 'pass', score: r.max_score });
+    expect(r.max_score).toBe(EX05.scenarios.reduce((a, s) => a + s.points, 0));
+    for (const s of r.scenarios) expect([s.name, s.verdict]).toEqual([s.name, 'VERIFIED']);
+  });
+
+  test("Hugh's fix (f18194275c39) gets full marks", () => {
+    const r = of(EX05, 'solutions/05-page-lock-anon-vma/history/hugh-fix.ts');
+    expect({ verdict: r.verdict, score: r.score }).toEqual({ verdict: 'pass', score: r.max_score });
+  });
+
+  test('2.6.36-rc2 fails the seed scenario with a bad unlock or a hang, and keeps the quiet one', () => {
+    const r = of(EX05, 'solutions/05-page-lock-anon-vma/history/2.6.36-rc2.ts');
+    const seed = r.scenarios.find((s) => s.name === 'seed')!;
+    expect(r.verdict).toBe('fail');
+    expect(seed.verdict).toBe('BUG');
+    expect(['bad-unlock', 'hang']).toContain(seed.failure?.kind);
+    expect(r.scenarios.find((s) => s.name === 'quiet')?.verdict).toBe('VERIFIED');
+  });
+
+  test.each(['andrea-single-check.ts', 'no-access-once.ts'])('%s fails with a counterexample a student can replay and read', (f) => {
+    const r = of(EX05, `solutions/05-page-lock-anon-vma/history/${f}`);
+    const bug = r.scenarios.find((s) => s.verdict === 'BUG')!;
+    expect(bug).toBeDefined();
+    expect(bug.failure?.schedule).toMatch(/^v1:\d/);
+    expect(bug.failure!.preemptions).toBeGreaterThan(0);
+    expect(bug.trace?.events.length).toBeGreaterThan(0);
+    // The timeline quotes the student's own lines.
+    const text = renderText(r, { source: (file, line) => (path.basename(file) === f ? `<line ${line}>` : undefined) });
+    expect(text).toMatch(new RegExp(`${f.replace('.', '\\.')}:\\d+ +<line \\d+>`));
+    expect(text).toContain('Why this is wrong:');
+  });
+
+  test('2.6.35 fails with the root-lock contract', () => {
+    const r = of(EX05, 'solutions/05-page-lock-anon-vma/history/2.6.35.ts');
+    expect(r.verdict).toBe('fail');
+    expect(new Set(kinds(r))).toEqual(new Set(['contract']));
+  });
+
+  test('the hidden scenario is graded here, and skipped (and counted) in a local check', async () => {
+    const hidden = EX05.scenarios.filter((s) => s.hidden).map((s) => s.name);
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(of(EX05, EX05.solution).scenarios.filter((s) => s.hidden).map((s) => s.name)).toEqual(hidden);
+    const local = await gradeFile(EX05, path.join(SOLUTIONS, 'history', '2.6.35.ts'), { skipHidden: true, only: ['quiet', ...hidden], typeCheck: false });
+    expect(local.scenarios.map((s) => s.name)).toEqual(['quiet']);
+    expect(local.skipped_hidden).toBe(EX05.scenarios.length - 1);
+  });
+});
+
+describe('the exercise index holds', () => {
+  test.each(list.map((ex) => [ex.id, ex] as const))('%s: the reference solution gets full marks', (_id, ex) => {
+    const r = of(ex, ex.solution);
+    expect([r.verdict, r.score, r.error ?? '']).toEqual(['pass', r.max_score, '']);
+  });
+
+  const variants = list.flatMap((ex) => (ex.variants ?? []).map((v) => [`${ex.id} ${path.basename(v.file)}`, ex, v] as const));
+  test.each(variants)('%s gets its expected verdict and kinds', (_name, ex, v) => {
+    const r = of(ex, v.file);
+    if (v.expect === 'pass') {
+      expect([r.verdict, r.score]).toEqual(['pass', r.max_score]);
+      return;
+    }
+    expect(r.verdict).toBe('fail');
+    const ks = kinds(r);
+    expect(ks.length).toBeGreaterThan(0);
+    if (v.kinds !== undefined) for (const k of ks) expect(v.kinds).toContain(k);
+  });
+});

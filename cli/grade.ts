@@ -2,7 +2,8 @@
 //   --json                 print the JSON result (DESIGN.md's contract) instead of text
 //   --replay S --scenario N   replay schedule S of scenario N and print its trace
 //   --full                 show every step of the interleaving (no folding)
-//   --gradescope PATH / --junit PATH / --all DIR: see grader/cli-batch.ts
+//   --html PATH            also write the counterexample as a drawn, self-contained page
+//   --gradescope PATH / --junit PATH / --all DIR: see cli/gradeOutputs.ts
 // Exit: 0 pass, 1 fail (or an error verdict), 2 bad input. Only this file reads argv and env,
 // prints, and picks the exit code.
 import * as fs from 'fs';
@@ -16,7 +17,7 @@ import type { ScenarioResult } from '../grader/result';
 import { parseArgs, UsageError } from './args';
 import { extraOutputs, runAll } from './gradeOutputs';
 
-const USAGE = `usage: npm run grade -- ID FILE [--json] [--full] [--gradescope PATH] [--junit PATH]
+const USAGE = `usage: npm run grade -- ID FILE [--json] [--full] [--html PATH] [--gradescope PATH] [--junit PATH]
        npm run grade -- ID FILE --replay SCHEDULE --scenario NAME
        npm run grade -- ID DIR --all [--jobs N]
 ID is an exercise id or number: ${EXERCISES.map((e) => e.id).join(', ')}`;

@@ -68,7 +68,8 @@ function checkLock(m: Machine, tid: number, tsk: Task, sh: unknown): boolean {
     return fail(`it returned a sighand that is no longer the task's: it changed after it was read (exec or exit), and the slot may be someone else's now. Re-check tsk->sighand after taking the siglock`,
       [`returned ${owner(a)}, locked`,
         cur === 0 ? 'but tsk->sighand is NULL now: the task has exited' : `but tsk->sighand is now ${owner(cur)}`,
-        `unlock_task_sighand() reads tsk->sighand again: it would ${cur === 0 ? 'oops on NULL' : `release ${m.mem.describe(cur)}'s siglock`}, and ${m.mem.describe(a)}'s would stay held`]);
+        `unlock_task_sighand() reads tsk->sighand again: it would ${cur === 0 ? 'oops on NULL' : `release ${m.mem.describe(cur)}'s siglock`},`,
+        `and ${m.mem.describe(a)}'s siglock would stay held`]);
   }
   return true;
 }

@@ -75,9 +75,8 @@ function rc2Checkers(o: DemoOptions): string {
   return page(o,
     `2.6.36-rc2 on the seed: ${verdictLine(v)}, ${v.preemptions} preemption${v.preemptions === 1 ? '' : 's'}. What each kernel checker would have said on that run:`,
     [table],
-    'The bug is logical, not a memory error: RCU and the type-safe cache kept every pointer pointing at an anon_vma, so KASAN and PROVE_RCU have '
-    + 'nothing to say. lockdep would have objected at the first wrong unlock, hours before the hang — on a kernel built with it, on the run '
-    + 'that hit the window. A model checker goes looking for that run instead of waiting for it.');
+    'The bug is logical, not a memory error: RCU and the type-safe cache kept every pointer pointing at an anon_vma. Only the lock bookkeeping '
+    + 'sees it, and only on a run that hits the window; a model checker goes looking for that run instead of waiting for it.');
 }
 
 export const ELSEWHERE_DEMOS: Readonly<Record<string, (o: DemoOptions) => string>> = {

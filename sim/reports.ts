@@ -78,7 +78,15 @@ export const report = {
   },
   livelock(name: string, max: number): string[] { return [`watchdog: BUG: soft lockup — ${name} ran ${max} steps without finishing`]; },
   exception(name: string, e: unknown): string[] {
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : `thrown value: ${String(e)}`;
+    // errors from the submission's realm are not `instanceof Error` here: read them as data
+    let msg: string;
+    try {
+      const o = e as { name?: unknown; message?: unknown };
+      msg = typeof e === 'object' && e !== null && typeof o.message === 'string'
+        ? `${typeof o.name === 'string' ? o.name : 'Error'}: ${o.message}` : `thrown value: ${String(e)}`;
+    } catch {
+      msg = 'thrown value that cannot be read';
+    }
     return [`Oops: exception in ${name}`, `  ${msg.split('\n')[0].slice(0, 160)}`];
   },
   badYield(name: string, o: unknown): string[] {

@@ -22,7 +22,7 @@ export function acquireWorker(heapMb: number): SandboxWorker {
     w.worker.ref();
     return w;
   }
-  const input: Omit<WorkerInput, 'job'> = compiledSandbox();
+  const input: WorkerInput = compiledSandbox();
   const worker = new Worker(BOOT, {
     // No stdio pipes (a flowing pipe would keep the process alive under an idle worker): the
     // boot code silences the worker's own stdout and stderr instead.

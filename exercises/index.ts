@@ -180,6 +180,8 @@ export const EXERCISES = [
     ],
     variants: [
       { file: 'solutions/05-page-lock-anon-vma/history/2.6.36-rc2.ts', expect: 'fail', kinds: ['bad-unlock', 'hang'] },
+      { file: 'test/fixtures/submissions/05-page-lock-anon-vma/no-rcu-unlock-on-failure.ts', expect: 'fail', kinds: ['rcu-imbalance'] },
+      { file: 'test/fixtures/submissions/05-page-lock-anon-vma/unlock-after-rcu-unlock.ts', expect: 'fail', kinds: ['use-after-free'] },
       { file: 'solutions/05-page-lock-anon-vma/history/hugh-fix.ts', expect: 'pass' },
       { file: 'solutions/05-page-lock-anon-vma/history/andrea-single-check.ts', expect: 'fail', kinds: ['bad-unlock', 'hang'] },
       { file: 'solutions/05-page-lock-anon-vma/history/no-access-once.ts', expect: 'fail', kinds: ['bad-unlock'] },

@@ -1,0 +1,69 @@
+// `npm run check`: the listing, hints one at a time, --reset (restores the stub from the
+// course's git history after confirmation), and --watch re-running on save (polling fallback).
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TS_NODE = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'check-home-'));
+const env = { ...process.env, ANON_VMA_LAB_HOME: home, CI: '1', NO_COLOR: '1' };
+const run = (...args: string[]) => spawnSync(TS_NODE, ['-T', 'cli/check.ts', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 120000 });
+const STUB = path.join(ROOT, 'exercises', '04-bug-hunt', 'schedule.txt');
+
+test('lists the exercises; a wrong number is one line and exit 2', () => {
+  const r = run();
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/5 {2}05-page-lock-anon-vma/);
+  const bad = run('9');
+  expect(bad.status).toBe(2);
+  expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+});
+
+test('hints are revealed one at a time and remembered', () => {
+  const a = run('5', '--hint');
+  expect(a.stdout).toMatch(/^Hint 1\/4:/m);
+  expect(a.stdout).not.toMatch(/Hint 2\/4/);
+  const b = run('5', '--hint');
+  expect(b.stdout).toMatch(/Hint 2\/4:/);
+  const state = JSON.parse(fs.readFileSync(path.join(home, '.anon-vma-lab', 'exercises.json'), 'utf8'));
+  expect(state['05-page-lock-anon-vma'].hints).toBe(2);
+});
+
+test('--reset asks first (not a terminal: needs --yes), then restores the stub', () => {
+  const original = fs.readFileSync(STUB, 'utf8');
+  try {
+    fs.writeFileSync(STUB, `${original}# my own work\n`);
+    const no = run('4', '--reset');
+    expect(no.status).toBe(1);
+    expect(fs.readFileSync(STUB, 'utf8')).toContain('# my own work');
+    const yes = run('4', '--reset', '--yes');
+    expect(yes.status).toBe(0);
+    const head = spawnSync('git', ['show', 'HEAD:exercises/04-bug-hunt/schedule.txt'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+    expect(fs.readFileSync(STUB, 'utf8')).toBe(head);
+  } finally {
+    fs.writeFileSync(STUB, original);
+  }
+});
+
+test('--watch re-runs when the file is saved (polling fallback)', async () => {
+  const child = spawn(TS_NODE, ['-T', 'cli/check.ts', '4', '--watch'], { cwd: ROOT, env: { ...env, ANON_VMA_LAB_POLL: '1' } });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d.toString(); });
+  const waitFor = async (n: number): Promise<void> => {
+    for (let i = 0; i < 600 && (out.match(/^Watching /gm) ?? []).length < n; i++) await new Promise((r) => setTimeout(r, 100));
+  };
+  try {
+    await waitFor(1);
+    expect(out).toMatch(/^Watching /m);
+    const original = fs.readFileSync(STUB, 'utf8');
+    await new Promise((r) => setTimeout(r, 1200));
+    fs.writeFileSync(STUB, original); // a save, same content, new mtime
+    await waitFor(2);
+    expect((out.match(/^Watching /gm) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect((out.match(/04-bug-hunt: \d+\/\d+ points/g) ?? []).length).toBeGreaterThanOrEqual(2);
+  } finally {
+    child.kill();
+  }
+});

@@ -4,12 +4,15 @@
 // asking and prints the last screen (no terminal needed).
 // Exit (DESIGN.md): 0 done or quit; 2 unknown N, bad --moves, or not a terminal; 130 Ctrl-C.
 // The only place that touches the terminal, argv and the environment (NO_COLOR) for play.
-import { findPlay, playNumbers, BadMoves, type Choice, type PlayTerminal } from '../course/play';
+import * as fs from 'fs';
+import { findPlay, playNumbers, BadMoves, PlayGame, type Choice, type PlayTerminal } from '../course/play';
+import { traceHtml } from '../trace/html';
 import { playMoves, runPlay } from '../course/playSession';
 import { parseArgs, UsageError } from './args';
 
 const USAGE = `usage: npm run play N                       you are the scheduler (needs a terminal)
        npm run play N -- --moves 'v1:...'    play a schedule and print the last screen
+       npm run play N -- --moves 'v1:...' --html PATH   ...and draw it as a page
 play scenarios: ${playNumbers().join(', ')}`;
 
 function out(s: string): void { process.stdout.write(s.endsWith('\n') ? s : `${s}\n`); }
@@ -38,7 +41,7 @@ function terminal(): PlayTerminal {
 
 async function main(argv: readonly string[]): Promise<number> {
   let a;
-  try { a = parseArgs(argv, { flags: ['help'], options: ['moves'] }); } catch (e) {
+  try { a = parseArgs(argv, { flags: ['help'], options: ['moves', 'html'] }); } catch (e) {
     if (e instanceof UsageError) die(`${e.message}\n${USAGE}`);
     throw e;
   }
@@ -52,6 +55,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (moves !== undefined) {
     try {
       out(playMoves(play, moves, { width: 80, height: 24, color }));
+      const html = a.options.get('html');
+      if (html !== undefined) {
+        const game = new PlayGame(play);
+        game.playAll(moves);
+        fs.writeFileSync(html, traceHtml(game.trace(), { title: `npm run play ${play.n}` }));
+        out(`Drawn: ${html}`);
+      }
     } catch (e) {
       if (e instanceof BadMoves) die(`--moves: ${e.message}`);
       throw e;

@@ -12,6 +12,8 @@ import type { Op } from '../sim/op';
 import { isFatal } from '../sim/failure';
 import { CACHES, fieldOffset } from '../sim/layout';
 import { decode, encode, BadSchedule } from '../explorer/schedule';
+import type { Trace } from '../trace/trace';
+import { preemptions } from '../explorer/schedule';
 import {
   applyMoves, loadTargetCode, lockName, targetFactory, waitsFor,
   type Position, type TargetCode,
@@ -79,6 +81,17 @@ export class PlayGame {
   }
 
   get position(): Position { return this.pos; }
+
+  /** What the player did, as a plain trace (for the drawn HTML page). */
+  trace(): Trace {
+    const m = this.pos.machine;
+    const failure = m.primaryFailure();
+    return {
+      scenario: `play ${this.play.n}: ${this.play.title}`, threads: m.threads.map((t) => t.name), events: m.events,
+      failures: m.failures, ...(failure ? { failure } : {}), schedule: this.schedule,
+      preemptions: preemptions(this.moves, this.pos.enabledAt),
+    };
+  }
   get step(): number { return this.moves.length; }
   get over(): boolean { return this.pos.end !== undefined; }
   get schedule(): string { return encode(this.moves); }

@@ -233,3 +233,20 @@ describe('npm run play 4 in a terminal (tmux)', () => {
     expect(r.scenarios[0].failure?.kind).toBe('hang');
   }, 120_000);
 });
+
+test('play --moves --html draws what the player did as one self-contained page', () => {
+  const { spawnSync } = require('child_process') as typeof import('child_process');
+  const fsm = require('fs') as typeof import('fs');
+  const osm = require('os') as typeof import('os');
+  const pathm = require('path') as typeof import('path');
+  const root = pathm.resolve(__dirname, '..', '..');
+  const out = pathm.join(fsm.mkdtempSync(pathm.join(osm.tmpdir(), 'play-html-')), 'play.html');
+  const schedule = fsm.readFileSync(pathm.join(root, 'solutions', '04-bug-hunt', 'schedule.txt'), 'utf8').split('\n').find((l) => l.startsWith('v1:'))!;
+  const r = spawnSync(pathm.join(root, 'node_modules', '.bin', 'ts-node'), ['-T', 'cli/play.ts', '4', '--moves', schedule, '--html', out], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  expect(r.status).toBe(0);
+  const html = fsm.readFileSync(out, 'utf8');
+  expect(html).toMatch(/^<!DOCTYPE html>/i);
+  expect(html).toContain('walker');
+  expect(html).toContain('hang');
+  expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+});

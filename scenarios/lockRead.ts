@@ -8,8 +8,9 @@
 import type { Machine } from '../sim/machine';
 import { World } from '../sim/world';
 import type { Kernel, Page } from '../sim/api';
-import { exit_mmap, fork_then_exit, first_fault } from '../sim/mm/process';
+import { exit_mmap, fork_then_exit } from '../sim/mm/process';
 import type { Scenario } from './scenario';
+import { family, seedWorld } from './worlds';
 import { PageLockSubject, rmapWalker } from './pageLockHarness';
 import { finishing } from './atEnd';
 import { checkAnonVmaRefs } from './anonVmaAccounting';
@@ -23,17 +24,11 @@ function spawnAll(m: Machine, page: Page, subject: PageLockSubject, others: read
   for (const [name, g] of others) m.spawn(name, finishing(g, check));
 }
 
-function family(m: Machine): { parent: ReturnType<World['process']>; child: ReturnType<World['fork']>; page: Page } {
-  const w = new World(m, V);
-  const parent = w.process();
-  const child = w.fork(parent);
-  return { parent, child, page: w.page(child) };
-}
 
 export function quiet(): S {
   return {
     name: 'quiet', summary: 'nobody else runs: the page stays mapped in a forked child', version: V,
-    build(m, subject) { const f = family(m); spawnAll(m, f.page, subject, []); },
+    build(m, subject) { const f = family(m, V); spawnAll(m, f.page, subject, []); },
   };
 }
 
@@ -57,7 +52,7 @@ export function contended(): S {
 export function exitVsWalk(): S {
   return {
     name: 'exit-vs-walk', summary: 'the child exits while the walker locks: it holds the rwsem for write, unmaps, unlinks, puts', version: V,
-    build(m, subject) { const f = family(m); spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])]]); },
+    build(m, subject) { const f = family(m, V); spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])]]); },
   };
 }
 
@@ -65,7 +60,7 @@ export function lastPut(): S {
   return {
     name: 'last-put', summary: 'parent and child exit: the walker\'s slow-path reference may be the last on the child and the root', version: V,
     build(m, subject) {
-      const f = family(m);
+      const f = family(m, V);
       spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])], ['exit-parent', exit_mmap(V, f.parent, [])]]);
     },
   };
@@ -75,13 +70,8 @@ export function seed(): S {
   return {
     name: 'seed', summary: 'the page\'s process exits; anon_vma_fork and anon_vma_prepare reuse the freed slot', version: V,
     build(m, subject) {
-      const w = new World(m, V);
-      const p = w.process();
-      const page = w.page(p);
-      const q = w.process();
-      const qChild = w.vma();
-      const fresh = w.vma();
-      spawnAll(m, page, subject, [['exit', exit_mmap(V, p, [page])], ['fork', fork_then_exit(V, q, qChild)], ['fault', first_fault(V, fresh)]]);
+      const { page, adversaries } = seedWorld(m, V);
+      spawnAll(m, page, subject, adversaries);
     },
   };
 }

@@ -2,10 +2,10 @@
 // the page's anon_vma with page_get_anon_vma() while the adversary exits, drops the last
 // references and reuses the slot. Every thread ends with the reference accounting check.
 import type { Machine } from '../sim/machine';
-import { World } from '../sim/world';
 import type { Kernel, Page } from '../sim/api';
-import { exit_mmap, fork_then_exit, first_fault } from '../sim/mm/process';
+import { exit_mmap } from '../sim/mm/process';
 import type { Scenario } from './scenario';
+import { family, seedWorld } from './worlds';
 import { PageGetSubject, migrationCaller } from './pageGetHarness';
 import { finishing } from './atEnd';
 import { checkAnonVmaRefs } from './anonVmaAccounting';
@@ -21,26 +21,18 @@ function spawnAll(m: Machine, page: Page, subject: PageGetSubject, others: reado
   for (const [name, g] of others) m.spawn(name, finishing(g, check));
 }
 
-/** A parent and its forked child; the page is mapped in the child (its anon_vma is a child of
- *  the parent's root). */
-function family(m: Machine): { parent: ReturnType<World['process']>; child: ReturnType<World['fork']>; page: Page } {
-  const w = new World(m, V);
-  const parent = w.process();
-  const child = w.fork(parent);
-  return { parent, child, page: w.page(child) };
-}
 
 export function quiet(): S {
   return {
     name: 'quiet', summary: 'nobody else runs: the page stays mapped in a forked child', version: V,
-    build(m, subject) { const f = family(m); spawnAll(m, f.page, subject, []); },
+    build(m, subject) { const f = family(m, V); spawnAll(m, f.page, subject, []); },
   };
 }
 
 export function exit(): S {
   return {
     name: 'exit', summary: 'the child exits: unmap, unlink, and the put that may be the last races the pin', version: V,
-    build(m, subject) { const f = family(m); spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])]]); },
+    build(m, subject) { const f = family(m, V); spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])]]); },
   };
 }
 
@@ -48,7 +40,7 @@ export function lastPut(): S {
   return {
     name: 'last-put', summary: 'parent and child both exit: migration\'s put may be the last for the child\'s anon_vma and for the root', version: V,
     build(m, subject) {
-      const f = family(m);
+      const f = family(m, V);
       spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])], ['exit-parent', exit_mmap(V, f.parent, [])]]);
     },
   };
@@ -60,13 +52,8 @@ export function seed(): S {
   return {
     name: 'seed', summary: 'the page\'s process exits; anon_vma_fork and anon_vma_prepare reuse the freed slot', version: V,
     build(m, subject) {
-      const w = new World(m, V);
-      const p = w.process();
-      const page = w.page(p);
-      const q = w.process();
-      const qChild = w.vma();
-      const fresh = w.vma();
-      spawnAll(m, page, subject, [['exit', exit_mmap(V, p, [page])], ['fork', fork_then_exit(V, q, qChild)], ['fault', first_fault(V, fresh)]]);
+      const { page, adversaries } = seedWorld(m, V);
+      spawnAll(m, page, subject, adversaries);
     },
   };
 }

@@ -2,9 +2,10 @@
 // Each builds a world with World and spawns an rmap walker plus the adversary's threads.
 import type { Machine } from '../sim/machine';
 import { World } from '../sim/world';
-import { exit_mmap, fork_then_exit, first_fault, unmap_then_swap_in, hugetlb_cow_reuse } from '../sim/mm/process';
+import { exit_mmap, unmap_then_swap_in, hugetlb_cow_reuse } from '../sim/mm/process';
 import type { KernelVersion } from '../sim/mm/version';
 import type { Scenario } from './scenario';
+import { seedWorld } from './worlds';
 import { PageLockSubject, rmapWalker } from './pageLockHarness';
 
 type S = Scenario<PageLockSubject>;
@@ -21,18 +22,9 @@ export function seed(version: KernelVersion = '2.6.36', extra = 0): S {
       : `the seed, plus ${extra} unrelated fork/exit pair${extra > 1 ? 's' : ''}`,
     version,
     build(m: Machine, subject: PageLockSubject): void {
-      const w = new World(m, version);
-      const p = w.process();           // the page's process; its anon_vma is a root
-      const page = w.page(p);
-      const q = w.process();           // another tree: its root becomes the reused slot's root
-      const qChild = w.vma();
-      const fresh = w.vma();           // a vma about to take its first fault
-      const others = Array.from({ length: extra }, () => ({ parent: w.process(), child: w.vma() }));
+      const { page, adversaries } = seedWorld(m, version, extra);
       m.spawn('walker', rmapWalker(version, page, subject, true));
-      m.spawn('exit', exit_mmap(version, p, [page]));
-      m.spawn('fork', fork_then_exit(version, q, qChild));
-      m.spawn('fault', first_fault(version, fresh));
-      others.forEach((o, i) => m.spawn(`fork${i + 2}`, fork_then_exit(version, o.parent, o.child)));
+      for (const [name, g] of adversaries) m.spawn(name, g);
     },
   };
 }

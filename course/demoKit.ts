@@ -67,7 +67,7 @@ export function wrap(text: string, width: number): string {
 }
 
 /** Fold lines longer than `width` (kernel reports) at a space, continuing indented. */
-export function fit(text: string, width: number): string {
+export function fitWidth(text: string, width: number): string {
   return text.split('\n').map((line) => {
     if (line.length <= width) return line;
     const lead = /^\s*/.exec(line)?.[0] ?? '';

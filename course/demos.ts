@@ -21,7 +21,7 @@ import { namePointers } from '../scenarios/demos/format';
 import { SEED_DEMOS } from './demos/seed';
 import { LATER_DEMOS } from './demos/later';
 
-import { BUDGET, Run, blockedSteps, factoryOf, fit, kindWords, page, phases, plural, recordRun, renameGp, replaying, verdictLine, wrap, DemoOptions } from './demoKit';
+import { BUDGET, Run, blockedSteps, factoryOf, fitWidth, kindWords, page, phases, plural, recordRun, renameGp, replaying, verdictLine, wrap, DemoOptions } from './demoKit';
 
 export class UnknownDemo extends Error {}
 
@@ -102,7 +102,7 @@ function rcuReaderNoLockDemo(o: DemoOptions): string {
   const f = r.trace.failure;
   return page(o,
     `${f === undefined ? 'No failure (expected a use-after-free)' : `BUG: ${kindWords(f.kind)}`}: the reader without rcu_read_lock() reads the anon_vma after kfree_rcu() freed it.`,
-    [timeline(r.trace, o), fit(f?.report ?? '', o.width)],
+    [timeline(r.trace, o), fitWidth(f?.report ?? '', o.width)],
     'The reader saw the page mapped, then the process exited: unmap, unlink, kfree_rcu(). No reader was inside a read-side section, so the '
     + 'grace period was over at once and the RCU thread freed the anon_vma. With rcu_read_lock() before the first read, the free would have waited.');
 }
@@ -144,7 +144,7 @@ function typesafeNoRecheckDemo(o: DemoOptions): string {
   const upTo = r.trace.failure?.step ?? Infinity;
   return page(o,
     `${verdictLine(v)}: the lookup locked and returned ${ret}, someone else's.`,
-    [timeline({ ...r.trace, events: r.trace.events.filter((e) => e.i <= upTo) }, { ...o, fold: true, focus: 0 }), fit(r.trace.failure?.report ?? '', o.width)],
+    [timeline({ ...r.trace, events: r.trace.events.filter((e) => e.i <= upTo) }, { ...o, fold: true, focus: 0 }), fitWidth(r.trace.failure?.report ?? '', o.width)],
     'After the lookup\'s page_mapped(), the process exited and freed the page\'s anon_vma, and a page fault reallocated its slot as #2. '
     + 'The lock pinned whatever lived at that address; nothing checked, after the pin, that it still was the page\'s.');
 }

@@ -8,7 +8,7 @@ import { timeline } from '../trace/timeline';
 import { paint } from '../trace/style';
 import { PlayGame, type PlayScenario, type PlayTerminal } from './play';
 import { renderScreen, type ScreenOptions } from './playScreen';
-import { fit, wrap } from './demoKit';
+import { fitWidth, wrap } from './demoKit';
 
 /** The whole screen for the game's current state. */
 export function screen(game: PlayGame, o: ScreenOptions): string { return renderScreen(game.view(o), o); }
@@ -22,7 +22,7 @@ export function endText(game: PlayGame, o: ScreenOptions): string {
   const trace = traceOf(targetScenario(game.target).name, game.position, game.code, failure);
   const out: string[] = [''];
   if (m.failures.length > 0) out.push(p.bold('What the kernel said:'), '');
-  for (const f of m.failures) out.push(p.red(fit(f.report, o.width)), wrap(`Why this is wrong: ${f.why}.`, o.width), '');
+  for (const f of m.failures) out.push(p.red(fitWidth(f.report, o.width)), wrap(`Why this is wrong: ${f.why}.`, o.width), '');
   out.push(p.bold('What you did (● a step; ✗ what ended it; ! a warning on the way):'));
   const lines = game.code.source.split('\n');
   out.push(timeline(trace, {

@@ -5,7 +5,7 @@
 //  rc2-checkers:       the 2.6.36-rc2 hang through the course's checker, sorted by which kernel
 //                      tool would have said what.
 import type { DemoOptions } from '../demoKit';
-import { BUDGET, factoryOf, fit, page, phases, recordRun, replaying, verdictLine, wrap } from '../demoKit';
+import { BUDGET, factoryOf, fitWidth, page, phases, recordRun, replaying, verdictLine, wrap } from '../demoKit';
 import { explore } from '../../explorer/explore';
 import { decode } from '../../explorer/schedule';
 import { timeline } from '../../trace/timeline';
@@ -50,7 +50,7 @@ function sighandNoRecheck(o: DemoOptions): string {
   return page(o,
     `${f?.kind === 'contract' ? 'BUG: contract violation' : `Unexpected: ${f?.kind ?? 'no failure'}`}: without the re-check the sender returns pid 3's sighand, locked. `
     + `On the reuse scenario: ${verdictLine(v)}.`,
-    [timeline({ ...r.trace, events: keep(r).filter((e) => e.i <= upTo) }, o), fit(f?.report ?? '', o.width)],
+    [timeline({ ...r.trace, events: keep(r).filter((e) => e.i <= upTo) }, o), fitWidth(f?.report ?? '', o.width)],
     'The same interleaving as before, one line missing. The sender would now deliver a signal using another process\'s handlers, and its '
     + 'unlock_task_sighand() reads tsk->sighand again: it would release the task\'s new siglock, which it never took, and leave pid 3\'s held '
     + 'for ever — the 2.6.36-rc2 bug, in the signal code.');

@@ -4,7 +4,7 @@
 //  last-put-order:  the last put frees the root before the child: KASAN, as in 2014.
 //  same-bug-twice:  the grader on the two 2011 replays of the seed bug, and on the fix.
 import type { DemoOptions } from '../demoKit';
-import { BUDGET, factoryOf, fit, page, phases, plural, recordRun, replaying, verdictLine, wrap } from '../demoKit';
+import { BUDGET, factoryOf, fitWidth, page, phases, plural, recordRun, replaying, verdictLine, wrap } from '../demoKit';
 import { readable } from './laterKit';
 import { explore } from '../../explorer/explore';
 import { decode } from '../../explorer/schedule';
@@ -31,7 +31,7 @@ function refcountPin(o: DemoOptions): string {
   return page(o,
     `${failed ? 'atomic_inc_not_zero() saw 0 and failed' : 'Unexpected: the pin succeeded'}: page_get_anon_vma() returned NULL, honestly. `
     + `With atomic_inc() instead: ${verdictLine(bad)}.`,
-    [timeline({ ...r.trace, events: kept }, o), `With atomic_inc(), the explorer's counterexample ends in:\n${fit(badRun?.trace.failure?.report ?? '', o.width)}`],
+    [timeline({ ...r.trace, events: kept }, o), `With atomic_inc(), the explorer's counterexample ends in:\n${fitWidth(badRun?.trace.failure?.report ?? '', o.width)}`],
     'The exit dropped the anon_vma\'s last reference (refcount 1 → 0) and freed it, after migration had checked page_mapped() but before it pinned. '
     + 'Zero means "being freed": the pin must fail there. A plain increment cannot fail: it revives the dying object (0 → 1), the re-check finds '
     + 'the page unmapped, and the put that follows touches memory already given back (the report above).');
@@ -50,7 +50,7 @@ function lastPutOrder(o: DemoOptions): string {
     && (e.tid === 0 ? !quietNames.test(e.name) : /refcount|kmem_cache_free/.test(`${e.obj} ${e.name}`)));
   return page(o,
     `Root first: ${verdictLine(bad)}. Child first (the fix): ${verdictLine(good)}.`,
-    [timeline({ ...r.trace, events: shown }, o), fit(r.trace.failure?.report ?? '', o.width)],
+    [timeline({ ...r.trace, events: shown }, o), fitWidth(r.trace.failure?.report ?? '', o.width)],
     'Both processes exited while migration held a reference on the child\'s anon_vma, so migration\'s put was the last for the child, and '
     + 'the child\'s pin was the last on the root. Freeing the root first leaves anon_vma_free(child) reading the freed root\'s mutex. 3.0 had this '
     + 'order; Andrey Ryabinin found it with KASAN in 2014 and swapped the two frees (624483f3ea82).');

@@ -15,7 +15,7 @@ import type { Verdict } from '../../explorer/verdict';
 import { timeline } from '../../trace/timeline';
 import { lockTable } from '../../trace/lockTable';
 import type { Trace } from '../../trace/trace';
-import { BUDGET, DemoOptions, Run, factoryOf, fit, page, plural, recordRun, replaying, verdictLine, wrap } from '../demoKit';
+import { BUDGET, DemoOptions, Run, factoryOf, fitWidth, page, plural, recordRun, replaying, verdictLine, wrap } from '../demoKit';
 
 /** Lesson 4's schedule, written by hand (test/sim/seed.test.ts replays the same string): the
  *  walker checks the page mapped (5 steps); the process exits and frees anon_vma@0x40 (12);
@@ -87,7 +87,7 @@ function condensed(t: Trace, keep: (e: StepEvent) => boolean, o: DemoOptions, up
 function walkerSteps(r: Run): StepEvent[] { return r.trace.events.filter((e) => e.tid === WALKER); }
 function lastWalkerStep(r: Run): number { return Math.max(...walkerSteps(r).map((e) => e.i)); }
 function report(f: Failure | undefined, o: DemoOptions, maxLines = 99): string {
-  return f === undefined ? '' : fit(f.report.split('\n').slice(0, maxLines).join('\n'), o.width);
+  return f === undefined ? '' : fitWidth(f.report.split('\n').slice(0, maxLines).join('\n'), o.width);
 }
 function failureOf(r: Run, kind: string): Failure | undefined { return r.trace.failures.find((f) => f.kind === kind); }
 

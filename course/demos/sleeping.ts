@@ -6,7 +6,7 @@
 //  lock-read-verdicts:  the checker on three wrong versions: sleeping in RCU, a lost
 //                       reference, the old hang.
 import type { DemoOptions } from '../demoKit';
-import { BUDGET, blockedSteps, factoryOf, fit, page, phases, recordRun, verdictLine, wrap } from '../demoKit';
+import { BUDGET, blockedSteps, factoryOf, fitWidth, page, phases, recordRun, verdictLine, wrap } from '../demoKit';
 import { stay } from '../../explorer/run';
 import { explore } from '../../explorer/explore';
 import type { Verdict } from '../../explorer/verdict';
@@ -24,7 +24,7 @@ function mutexInRcu(o: DemoOptions): string {
   return page(o,
     `${f?.kind === 'sleep-in-atomic' ? 'BUG: sleeping function called from invalid context' : `Unexpected: ${f?.kind ?? 'no failure'}`}, `
     + 'on the first run, with no other thread: the call itself is the bug.',
-    [timeline({ ...r.trace, events: r.trace.events.filter((e) => e.i <= upTo) }, o), fit(f?.report ?? '', o.width)],
+    [timeline({ ...r.trace, events: r.trace.events.filter((e) => e.i <= upTo) }, o), fitWidth(f?.report ?? '', o.width)],
     'This is Hugh\'s 2.6.36 page_lock_anon_vma() with 3.0\'s mutex where the spinlock was. A mutex that is taken sleeps until it is free, and '
     + 'a reader may not sleep inside rcu_read_lock(): a grace period could then last as long as the sleep (with classic RCU, the section is '
     + 'not even preemptible). The kernel\'s might_sleep() check reports the call whether or not it would have slept; so does this checker.');

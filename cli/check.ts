@@ -11,6 +11,7 @@ import { gradeFile } from '../grader/grade';
 import { renderText } from '../grader/reporters/text';
 import { getState, loadStates, saveStates, stateFile, withState } from '../course/exerciseState';
 import { parseArgs, UsageError } from './args';
+import { replayCommandFor, sourceLookup } from './gradeOutputs';
 
 const ROOT = path.resolve(__dirname, '..');
 const home = path.resolve(process.env.ANON_VMA_LAB_HOME || process.cwd());
@@ -49,14 +50,7 @@ function showHints(ex: ExerciseEntry, reveal: boolean): void {
 
 async function checkOnce(ex: ExerciseEntry, stub: string): Promise<number> {
   const r = await gradeFile(ex, stub, { skipHidden: true });
-  const rel = path.relative(process.cwd(), stub) || stub;
-  out(renderText(r, {
-    color,
-    source: (f, line) => (path.resolve(f) === stub ? fs.readFileSync(stub, 'utf8').split('\n')[line - 1] : undefined),
-    replayCommand: (s) => ex.kind === 'schedule'
-      ? `npm run play ${Number(ex.id.slice(0, 2))} -- --moves '${s.failure?.schedule ?? ''}'`
-      : `npm run grade -- ${ex.id} ${rel} --replay '${s.failure?.schedule ?? ''}' --scenario ${s.name}`,
-  }));
+  out(renderText(r, { color, source: sourceLookup(stub), replayCommand: replayCommandFor(ex, stub) }));
   const file = stateFile(home);
   const states = loadStates(file);
   const st = getState(states, ex.id);

@@ -7,15 +7,13 @@
 // Exit: 0 pass, 1 fail (or an error verdict), 2 bad input. Only this file reads argv and env,
 // prints, and picks the exit code.
 import * as fs from 'fs';
-import * as path from 'path';
 import { EXERCISES, findExercise } from '../exercises/index';
 import { gradeFile, replayFile } from '../grader/grade';
 import { renderText } from '../grader/reporters/text';
 import { timeline } from '../trace/timeline';
 import { lockTable } from '../trace/lockTable';
-import type { ScenarioResult } from '../grader/result';
 import { parseArgs, UsageError } from './args';
-import { extraOutputs, runAll } from './gradeOutputs';
+import { extraOutputs, replayCommandFor, runAll, sourceLookup } from './gradeOutputs';
 
 const USAGE = `usage: npm run grade -- ID FILE [--json] [--full] [--html PATH] [--gradescope PATH] [--junit PATH]
        npm run grade -- ID FILE --replay SCHEDULE --scenario NAME
@@ -24,15 +22,6 @@ ID is an exercise id or number: ${EXERCISES.map((e) => e.id).join(', ')}`;
 
 function out(s: string): void { process.stdout.write(s.endsWith('\n') ? s : `${s}\n`); }
 function die(msg: string, code = 2): never { process.stderr.write(`grade: ${msg}\n`); process.exit(code); }
-
-function sourceOf(file: string): (f: string, line: number) => string | undefined {
-  let lines: string[] | undefined;
-  return (f, line) => {
-    if (path.resolve(f) !== path.resolve(file)) return undefined;
-    lines ??= fs.readFileSync(file, 'utf8').split('\n');
-    return lines[line - 1];
-  };
-}
 
 async function main(argv: readonly string[]): Promise<number> {
   let a;
@@ -64,7 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const f of t.failures) out(`\n${f.report}\nWhy this is wrong: ${f.why}.`);
     const table = lockTable(t, 74);
     if (table) out(`\n${table}`);
-    out(`\n${timeline(t, { color, source: sourceOf(file), fold: !a.flags.has('full'), focus: 0 })}`);
+    out(`\n${timeline(t, { color, source: sourceLookup(file), fold: !a.flags.has('full'), focus: 0 })}`);
     return t.failure ? 1 : 0;
   }
 
@@ -72,14 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
   await extraOutputs(ex, result, a);
   if (a.flags.has('json')) out(JSON.stringify(result, null, 2));
   else {
-    const rel = path.relative(process.cwd(), file) || file;
-    const q = (s: string): string => (/^[\w./:,*-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-    out(renderText(result, {
-      color, source: sourceOf(file), full: a.flags.has('full'),
-      replayCommand: (s: ScenarioResult) => ex.kind === 'schedule'
-        ? `npm run play ${Number(ex.id.slice(0, 2))} -- --moves ${q(s.failure?.schedule ?? '')}`
-        : `npm run grade -- ${ex.id} ${q(rel)} --replay ${q(s.failure?.schedule ?? '')} --scenario ${s.name}`,
-    }));
+    out(renderText(result, { color, source: sourceLookup(file), full: a.flags.has('full'), replayCommand: replayCommandFor(ex, file) }));
   }
   return result.verdict === 'pass' ? 0 : 1;
 }

@@ -16,10 +16,13 @@ import { gradeHtml } from './gradeHtml';
 /** A path or schedule as a shell word. */
 export function shellWord(s: string): string { return /^[\w./:,*+@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`; }
 
-/** `npm run grade -- ID FILE --replay S --scenario N` for a failing scenario of FILE. */
+/** The command that replays a failing scenario of FILE: `npm run grade -- ID FILE --replay S
+ *  --scenario N`, or for a schedule exercise `npm run play N -- --moves S`. */
 export function replayCommandFor(ex: ExerciseEntry, file: string): (s: Pick<ScenarioResult, 'name'> & { failure?: { schedule: string } }) => string {
   const rel = path.relative(process.cwd(), file) || file;
-  return (s) => `npm run grade -- ${ex.id} ${shellWord(rel)} --replay ${shellWord(s.failure?.schedule ?? '')} --scenario ${s.name}`;
+  return (s) => ex.kind === 'schedule'
+    ? `npm run play ${Number(ex.id.slice(0, 2))} -- --moves ${shellWord(s.failure?.schedule ?? '')}`
+    : `npm run grade -- ${ex.id} ${shellWord(rel)} --replay ${shellWord(s.failure?.schedule ?? '')} --scenario ${s.name}`;
 }
 
 /** The submission's own lines, for the timelines in reports. */

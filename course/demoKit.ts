@@ -2,13 +2,10 @@
 // recording a run, choosing schedules, laying a demo out in the terminal's width.
 import type { Machine } from '../sim/machine';
 import type { StepEvent } from '../sim/events';
-import type { AnonVma } from '../sim/api';
 import { instantiate, Scenario } from '../scenarios/scenario';
-import { explore } from '../explorer/explore';
 import { runOnce, stay, Chooser, Factory } from '../explorer/run';
-import { decode, encode, preemptions } from '../explorer/schedule';
+import { encode, preemptions } from '../explorer/schedule';
 import type { Verdict } from '../explorer/verdict';
-import { timeline } from '../trace/timeline';
 import type { Trace } from '../trace/trace';
 import { namePointers } from '../scenarios/demos/format';
 

@@ -3,25 +3,20 @@
 // find a bug or prove there is none — and returns text: a one-line headline (what you see, with
 // the verdict), the timeline, the kernel's report if any, and a short explanation. Same output
 // on every run: no timings, no randomness. Returns strings; never prints.
-import type { Machine } from '../sim/machine';
-import type { StepEvent } from '../sim/events';
 import type { AnonVma } from '../sim/api';
-import { instantiate, Scenario } from '../scenarios/scenario';
 import { explore } from '../explorer/explore';
-import { runOnce, stay, Chooser, Factory } from '../explorer/run';
-import { decode, encode, preemptions } from '../explorer/schedule';
+import { stay, Factory } from '../explorer/run';
+import { decode } from '../explorer/schedule';
 import type { Verdict } from '../explorer/verdict';
 import { timeline } from '../trace/timeline';
-import type { Trace } from '../trace/trace';
 import { rmapWalkQuiet } from '../scenarios/demos/rmapWalkQuiet';
 import { forkTree, drawTree } from '../scenarios/demos/forkTree';
 import { rcuGracePeriod, rcuReaderNoLock } from '../scenarios/demos/rcu';
 import { typesafeReuse, typesafeLookup, lock_anon_vma_naive, lock_anon_vma_checked, LookupSubject } from '../scenarios/demos/typesafe';
-import { namePointers } from '../scenarios/demos/format';
 import { SEED_DEMOS } from './demos/seed';
 import { LATER_DEMOS } from './demos/later';
 
-import { BUDGET, Run, blockedSteps, factoryOf, fitWidth, kindWords, page, phases, plural, recordRun, renameGp, replaying, verdictLine, wrap, DemoOptions } from './demoKit';
+import { BUDGET, blockedSteps, factoryOf, fitWidth, kindWords, page, phases, plural, recordRun, renameGp, replaying, verdictLine, DemoOptions } from './demoKit';
 
 export class UnknownDemo extends Error {}
 

@@ -24,10 +24,18 @@ function slotKey(a: number): number { const c = cacheOf(a); return c < 0 ? -1 : 
 export function footprint(m: Machine, tid: number, o: Op): Footprint {
   const f = rawFootprint(m, tid, o);
   const n = m.threads.length;
-  const hasAll = f.r.includes(RCU_ALL) || f.w.includes(RCU_ALL);
-  if (!hasAll) return f;
-  const ex = (a: readonly number[]): number[] => a.flatMap((x) => (x === RCU_ALL ? Array.from({ length: n }, (_, t) => RCU_T + t) : [x]));
-  return { r: ex(f.r), w: ex(f.w), lock: f.lock, acquire: f.acquire, release: f.release };
+  if (!f.r.includes(RCU_ALL) && !f.w.includes(RCU_ALL)) return f;
+  return { r: expandRcu(f.r, n), w: expandRcu(f.w, n), lock: f.lock, acquire: f.acquire, release: f.release };
+}
+
+function expandRcu(a: readonly number[], n: number): readonly number[] {
+  if (!a.includes(RCU_ALL)) return a;
+  const out: number[] = [];
+  for (const x of a) {
+    if (x === RCU_ALL) for (let t = 0; t < n; t++) out.push(RCU_T + t);
+    else out.push(x);
+  }
+  return out;
 }
 
 function rawFootprint(m: Machine, tid: number, o: Op): Footprint {

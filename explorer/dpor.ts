@@ -10,21 +10,27 @@
 // are explored.
 // Must never: know of scenarios, exercises or output.
 import type { Machine, MachineOptions } from '../sim/machine';
+import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
 import { dependent, footprint, Footprint } from './dependence';
 import type { Ev } from './hb';
 import type { Factory } from './run';
 
+/** Thread sets are bit masks (thread ids < 31). `order` keeps the backtrack set's insertion
+ *  order, so the search visits alternatives in the order the races asked for them. */
 interface State {
-  readonly enabled: readonly number[];
-  readonly backtrack: Set<number>;
-  readonly done: Set<number>;
-  readonly sleep: ReadonlySet<number>;
+  readonly enabled: number;
+  backtrack: number;
+  readonly order: number[];
+  done: number;
+  readonly sleep: number;
   chosen: number;
-  /** Of the step taken from this state in the current execution. */
+  /** Of the step taken from this state in the current execution (its clock is row `depth`
+   *  of the Clocks). */
   ev?: Ev;
-  vc?: Int32Array;
 }
+
+const MAX_THREADS = 30;
 
 export interface DporOptions {
   readonly maxExecutions?: number;
@@ -55,30 +61,44 @@ export interface DporResult {
 
 export class NondeterministicReplay extends Error {}
 
-/** Per-resource access tables for one execution: the last write, and the last read of each
- *  thread since it. Entries persist across executions and are reset lazily by epoch, so a
- *  step allocates nothing here. */
-interface Slot { epoch: number; write: number; reads: Int32Array; nreads: number }
+/** Per-resource access tables: the last write, and the last read of each thread since it.
+ *  They persist across executions: every change is logged, and the next execution rolls them
+ *  back to its branch point, so the replayed prefix is never re-entered. */
+interface Slot { write: number; readonly reads: Int32Array; nreads: number }
 class Tables {
   private readonly slots = new Map<number, Slot>();
-  private epoch = 0;
-  private n = 0;
-  reset(nThreads: number): void { this.epoch++; if (nThreads !== this.n) { this.n = nThreads; this.slots.clear(); } }
-  private get(k: number): Slot | undefined {
-    const s = this.slots.get(k);
-    return s !== undefined && s.epoch === this.epoch ? s : undefined;
+  private readonly logSlot: Slot[] = [];
+  /** Per log entry: the thread whose read was changed, or -1 for the write. */
+  private readonly logT: number[] = [];
+  private readonly logOld: number[] = [];
+  /** Log length before event `depth` was added. */
+  private readonly marks: number[] = [];
+  constructor(private readonly n: number) {}
+  /** Undo every event from `depth` on. */
+  rollback(depth: number): void {
+    const to = depth < this.marks.length ? this.marks[depth] : this.logSlot.length;
+    for (let i = this.logSlot.length - 1; i >= to; i--) {
+      const s = this.logSlot[i], t = this.logT[i], old = this.logOld[i];
+      if (t < 0) s.write = old;
+      else {
+        if (s.reads[t] < 0 && old >= 0) s.nreads++;
+        else if (s.reads[t] >= 0 && old < 0) s.nreads--;
+        s.reads[t] = old;
+      }
+    }
+    this.logSlot.length = to; this.logT.length = to; this.logOld.length = to;
+    if (depth < this.marks.length) this.marks.length = depth;
   }
   private touch(k: number): Slot {
     let s = this.slots.get(k);
-    if (s === undefined) { s = { epoch: this.epoch, write: -1, reads: new Int32Array(this.n).fill(-1), nreads: 0 }; this.slots.set(k, s); }
-    else if (s.epoch !== this.epoch) { s.epoch = this.epoch; s.write = -1; if (s.nreads > 0) { s.reads.fill(-1); s.nreads = 0; } }
+    if (s === undefined) { s = { write: -1, reads: new Int32Array(this.n).fill(-1), nreads: 0 }; this.slots.set(k, s); }
     return s;
   }
   /** Earlier events of other threads dependent with `fp`, newest per resource. */
   candidates(fp: Footprint, tid: number, evs: readonly Ev[], out: Set<number>): void {
-    for (const k of fp.r) { const s = this.get(k); if (s !== undefined && s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write); }
+    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write); }
     for (const k of fp.w) {
-      const s = this.get(k);
+      const s = this.slots.get(k);
       if (s === undefined) continue;
       if (s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write);
       if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
@@ -86,94 +106,164 @@ class Tables {
   }
   /** All earlier events (any thread) whose clocks j must join. */
   preds(fp: Footprint, out: number[]): void {
-    for (const k of fp.r) { const s = this.get(k); if (s !== undefined && s.write >= 0) out.push(s.write); }
+    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0) out.push(s.write); }
     for (const k of fp.w) {
-      const s = this.get(k);
+      const s = this.slots.get(k);
       if (s === undefined) continue;
       if (s.write >= 0) out.push(s.write);
       if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (s.reads[t] >= 0) out.push(s.reads[t]);
     }
   }
+  /** Add event `j` (the next depth) of thread `tid`. */
   add(fp: Footprint, tid: number, j: number): void {
-    for (const k of fp.r) { const s = this.touch(k); if (s.reads[tid] < 0) s.nreads++; s.reads[tid] = j; }
-    for (const k of fp.w) { const s = this.touch(k); s.write = j; if (s.nreads > 0) { s.reads.fill(-1); s.nreads = 0; } }
+    this.marks[j] = this.logSlot.length;
+    for (const k of fp.r) {
+      const s = this.touch(k);
+      this.log(s, tid, s.reads[tid]);
+      if (s.reads[tid] < 0) s.nreads++;
+      s.reads[tid] = j;
+    }
+    for (const k of fp.w) {
+      const s = this.touch(k);
+      this.log(s, -1, s.write);
+      s.write = j;
+      if (s.nreads > 0) {
+        for (let t = 0; t < this.n; t++) if (s.reads[t] >= 0) { this.log(s, t, s.reads[t]); s.reads[t] = -1; }
+        s.nreads = 0;
+      }
+    }
+  }
+  private log(s: Slot, t: number, old: number): void { this.logSlot.push(s); this.logT.push(t); this.logOld.push(old); }
+}
+
+/** Vector clocks of the current execution's events, one row of n per depth in one buffer: a
+ *  new execution overwrites rows from its branch point on and keeps the prefix's. */
+class Clocks {
+  buf: Int32Array;
+  constructor(private readonly n: number) { this.buf = new Int32Array(256 * n); }
+  /** Row `d` = row `from` (or zeros), growing the buffer when needed. */
+  start(d: number, from: number): void {
+    const n = this.n;
+    if ((d + 1) * n > this.buf.length) { const b = new Int32Array(this.buf.length * 2); b.set(this.buf); this.buf = b; }
+    if (from >= 0) this.buf.copyWithin(d * n, from * n, from * n + n);
+    else this.buf.fill(0, d * n, d * n + n);
+  }
+  /** Row d := max(row d, row i). */
+  join(d: number, i: number): void {
+    const b = this.buf, n = this.n, o = d * n, q = i * n;
+    for (let t = 0; t < n; t++) if (b[q + t] > b[o + t]) b[o + t] = b[q + t];
+  }
+  /** Does event i happen before event j (or is it j)? */
+  before(evs: readonly Ev[], i: number, j: number): boolean {
+    const e = evs[i];
+    return this.buf[j * this.n + e.tid] > e.ti;
   }
 }
+
+/** Footprints of pending ops, per thread, while the op stays pending (alloc and RCU callback
+ *  footprints depend on the machine's state and are always recomputed). */
+class FootprintCache {
+  private readonly ops: (Op | null)[] = [];
+  private readonly fps: Footprint[] = [];
+  of(m: Machine, q: number, o: Op): Footprint {
+    if (this.ops[q] === o && o.k !== 'alloc' && o.k !== 'rcu_callbacks') return this.fps[q];
+    const f = footprint(m, q, o);
+    this.ops[q] = o; this.fps[q] = f;
+    return f;
+  }
+}
+
+function lowest(mask: number): number { return 31 - Math.clz32(mask & -mask); }
+function highest(mask: number): number { return 31 - Math.clz32(mask); }
 
 export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const now = o.now ?? Date.now;
   const t0 = now();
   const mopts: MachineOptions = { maxSteps: o.maxSteps, haltOnFailure: o.stopOnBug ?? true };
   const stack: State[] = [];
-  const tables = new Tables();
+  let tables: Tables | undefined;
+  let clocks: Clocks | undefined;
   let executions = 0, blocked = 0, steps = 0, bugs = 0;
   let bug: DporResult['bug'];
-  let branch = 0; // depth of the newest choice: events from here on are new
-  const lastOf: number[] = [];
+  let branch = 0; // depth of the newest choice: events before it are the previous execution's
+  const evs: Ev[] = [];
+  const preds: number[] = [];
+  const cands = new Set<number>();
+  let nThreads = -1;
   for (;;) {
     if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, bug, bugs };
     if (o.maxMs !== undefined && now() - t0 > o.maxMs) return { complete: false, reason: `${o.maxMs} ms`, executions, blocked, steps, bug, bugs };
     const m = factory(mopts);
     const n = m.threads.length;
-    const evs: Ev[] = [];
+    if (nThreads < 0) {
+      if (n > MAX_THREADS) throw new Error(`DPOR handles at most ${MAX_THREADS} threads; this scenario has ${n}`);
+      nThreads = n;
+      tables = new Tables(n);
+      clocks = new Clocks(n);
+    } else if (n !== nThreads) throw new NondeterministicReplay(`the scenario built ${n} threads, not ${nThreads} as before`);
+    const tab = tables!, clk = clocks!;
+    const fps = new FootprintCache();
+    tab.rollback(branch);
+    evs.length = branch;
     const perThread = new Int32Array(n);
-    lastOf.length = 0;
-    for (let t = 0; t < n; t++) lastOf.push(-1);
-    tables.reset(n);
-    let nextSleep: Set<number> = new Set();
+    const lastOf = new Int32Array(n).fill(-1);
+    let nextSleep = 0;
     let last = -1, wasBlocked = false;
-    const preds: number[] = [];
-    const cands = new Set<number>();
-    for (let depth = 0; !m.checkEnd(); depth++) {
+    for (let depth = 0; !m.halted; depth++) {
       let st = stack[depth];
       if (st === undefined) {
-        const en = m.enabled();
-        const awake = en.filter((t) => !nextSleep.has(t));
-        if (awake.length === 0) { wasBlocked = true; break; }
-        const p = o.order === 'high' ? awake[awake.length - 1] : awake.includes(last) ? last : awake[0];
-        st = { enabled: en, backtrack: new Set([p]), done: new Set(), sleep: nextSleep, chosen: p };
+        let en = 0;
+        for (let t = 0; t < n; t++) if (m.isEnabled(t)) en |= 1 << t;
+        if (en === 0) { m.checkEnd(); break; }
+        const awake = en & ~nextSleep;
+        if (awake === 0) { wasBlocked = true; break; }
+        const p = o.order === 'high' ? highest(awake) : last >= 0 && (awake & (1 << last)) !== 0 ? last : lowest(awake);
+        st = { enabled: en, backtrack: 1 << p, order: [p], done: 0, sleep: nextSleep, chosen: p };
         stack.push(st);
       }
       const p = st.chosen;
       const pending = m.threads[p].pending;
-      if (!m.isEnabled(p) || pending === null) throw new NondeterministicReplay(`replaying step ${depth}: thread ${p} cannot run as it did before`);
-      const reuse = depth < branch && st.ev !== undefined && st.ev.tid === p;
-      const fp = reuse ? st.ev!.fp : footprint(m, p, pending);
-      if (depth + 1 >= stack.length) {
-        // Sleep set of the next state: sleepers and explored siblings independent of this step.
-        const ns = new Set<number>();
-        for (const q of st.sleep) if (q !== p && sleeps(m, q, fp)) ns.add(q);
-        for (const q of st.done) if (q !== p && sleeps(m, q, fp)) ns.add(q);
-        nextSleep = ns;
+      if (depth <= branch && (pending === null || !m.isEnabled(p))) throw new NondeterministicReplay(`replaying step ${depth}: thread ${p} cannot run as it did before`);
+      if (depth < branch) {
+        // The previous execution's prefix: its event, clock and table entries stand.
+        if (st.ev === undefined || st.ev.tid !== p) throw new NondeterministicReplay(`replaying step ${depth}: no event recorded`);
+        m.step(p);
+        steps++;
+        perThread[p]++;
+        lastOf[p] = depth;
+        last = p;
+        continue;
       }
+      const fp = fps.of(m, p, pending!);
+      // Sleep set of the next state: sleepers and explored siblings independent of this step.
+      let ns = 0;
+      const sl = (st.sleep | st.done) & ~(1 << p);
+      for (let q = 0; q < n; q++) if ((sl & (1 << q)) !== 0 && sleeps(m, fps, q, fp)) ns |= 1 << q;
+      nextSleep = ns;
       const heldBefore = fp.lock !== 0 && m.locks.holding(p, fp.lock) !== undefined;
       m.step(p);
       steps++;
-      const ev: Ev = reuse ? st.ev! : { tid: p, fp, ti: perThread[p], took: fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined };
+      const ev: Ev = { tid: p, fp, ti: perThread[p], took: fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined };
       perThread[p]++;
       evs.push(ev);
-      let vc: Int32Array;
-      if (reuse && st.vc !== undefined) vc = st.vc;
-      else {
-        const prev = lastOf[p];
-        vc = prev >= 0 ? new Int32Array(stack[prev].vc!) : new Int32Array(n);
-        preds.length = 0;
-        tables.preds(fp, preds);
-        for (const i of preds) { const v = stack[i].vc!; for (let t = 0; t < n; t++) if (v[t] > vc[t]) vc[t] = v[t]; }
-        vc[p] = ev.ti + 1;
-        st.ev = ev; st.vc = vc;
-        // race analysis for this new step
-        cands.clear();
-        tables.candidates(fp, p, evs, cands);
-        if (cands.size > 0) races(stack, evs, depth, prev, cands);
-      }
-      tables.add(fp, p, depth);
+      const prev = lastOf[p];
+      clk.start(depth, prev);
+      preds.length = 0;
+      tab.preds(fp, preds);
+      for (const i of preds) clk.join(depth, i);
+      clk.buf[depth * n + p] = ev.ti + 1;
+      st.ev = ev;
+      // race analysis for this new step
+      cands.clear();
+      tab.candidates(fp, p, evs, cands);
+      if (cands.size > 0) races(stack, clk, evs, depth, prev, cands);
+      tab.add(fp, p, depth);
       lastOf[p] = depth;
       last = p;
     }
     executions++;
     if (wasBlocked) blocked++;
-    o.onExecution?.(evs, n, wasBlocked);
+    o.onExecution?.(evs.slice(), n, wasBlocked);
     const failure = m.primaryFailure();
     if (failure !== undefined) {
       bugs++;
@@ -185,9 +275,12 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     let resumed = false;
     while (stack.length > 0) {
       const st = stack[stack.length - 1];
-      st.done.add(st.chosen);
-      const next = [...st.backtrack].find((t) => !st.done.has(t) && !st.sleep.has(t));
-      if (next !== undefined) { st.chosen = next; st.ev = undefined; st.vc = undefined; resumed = true; break; }
+      st.done |= 1 << st.chosen;
+      const open = st.backtrack & ~st.done & ~st.sleep;
+      if (open !== 0) {
+        st.chosen = st.order.find((t) => (open & (1 << t)) !== 0)!;
+        st.ev = undefined; resumed = true; break;
+      }
       stack.pop();
     }
     if (!resumed) return { complete: true, executions, blocked, steps, bug, bugs };
@@ -195,58 +288,54 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   }
 }
 
-function sleeps(m: Machine, q: number, fp: Footprint): boolean {
+function sleeps(m: Machine, fps: FootprintCache, q: number, fp: Footprint): boolean {
   const t = m.threads[q];
   if (t.done || t.pending === null) return false;
-  return !dependent(footprint(m, q, t.pending), fp);
+  return !dependent(fps.of(m, q, t.pending), fp);
 }
 
-/** Does event i happen before event j (or is it j)? */
-function before(stack: readonly State[], evs: readonly Ev[], i: number, j: number): boolean {
-  return stack[j].vc![evs[i].tid] > evs[i].ti;
-}
-
-function races(stack: State[], evs: readonly Ev[], j: number, prevJ: number, cands: ReadonlySet<number>): void {
+function races(stack: State[], clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands: ReadonlySet<number>): void {
   const ej = evs[j];
   for (const i of cands) {
-    if (prevJ >= 0 && before(stack, evs, i, prevJ)) continue;
+    if (prevJ >= 0 && clk.before(evs, i, prevJ)) continue;
     let covered = false;
-    for (const k of cands) if (k > i && before(stack, evs, i, k)) { covered = true; break; }
+    for (const k of cands) if (k > i && clk.before(evs, i, k)) { covered = true; break; }
     if (covered) continue;
     const ei = evs[i];
-    addBacktrack(stack, evs, i, j);
+    addBacktrack(stack, clk, evs, i, j);
     if (ej.fp.acquire && ei.fp.release && ei.fp.lock === ej.fp.lock && ej.fp.lock !== 0) {
       // j waited for this release: also race it with the acquire that the release ended (by
       // any thread: a bad unlock may release someone else's lock), so the other lock order
       // is explored from before that acquire.
       for (let k = i - 1; k >= 0; k--) {
-        if (evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { if (evs[k].tid !== ej.tid) addBacktrack(stack, evs, k, j); break; }
+        if (evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { if (evs[k].tid !== ej.tid) addBacktrack(stack, clk, evs, k, j); break; }
       }
     }
   }
 }
 
-function addBacktrack(stack: State[], evs: readonly Ev[], i: number, j: number): void {
+function addBacktrack(stack: State[], clk: Clocks, evs: readonly Ev[], i: number, j: number): void {
   const st = stack[i];
   const initials: number[] = [];
   const v: number[] = [];
-  for (let k = i + 1; k < j; k++) if (!before(stack, evs, i, k)) v.push(k);
+  for (let k = i + 1; k < j; k++) if (!clk.before(evs, i, k)) v.push(k);
   v.push(j);
-  const seen = new Set<number>();
+  let seen = 0;
   for (let x = 0; x < v.length; x++) {
     const e = v[x];
     const t = evs[e].tid;
-    if (seen.has(t)) continue;
-    seen.add(t);
+    if ((seen & (1 << t)) !== 0) continue;
+    seen |= 1 << t;
     let initial = true;
-    for (let y = 0; y < x && initial; y++) if (before(stack, evs, v[y], e)) initial = false;
+    for (let y = 0; y < x && initial; y++) if (clk.before(evs, v[y], e)) initial = false;
     if (initial) initials.push(t);
   }
   // An initial's first step in v is its thread's next step at state i. If it is blocked there,
   // nothing in v can unblock it first (that would be an earlier, dependent event in v, so it
   // would not be initial): such a reversal is infeasible. If no initial can run, the race
   // cannot be reversed at i (e.g. an acquire after the release it waited for).
-  const runnable = initials.filter((t) => st.enabled.includes(t));
-  if (runnable.length === 0 || runnable.some((t) => st.backtrack.has(t))) return;
-  st.backtrack.add(runnable[0]);
+  const runnable = initials.filter((t) => (st.enabled & (1 << t)) !== 0);
+  if (runnable.length === 0 || runnable.some((t) => (st.backtrack & (1 << t)) !== 0)) return;
+  st.backtrack |= 1 << runnable[0];
+  st.order.push(runnable[0]);
 }

@@ -52,18 +52,27 @@ export const CACHES: readonly CacheSpec[] = [
 
 export const CACHE_ID: Readonly<Record<string, number>> = Object.fromEntries(CACHES.map((c, i) => [c.name, i]));
 
+/** Cache id by 64-byte slot index (every cache starts on a slot boundary): -1 outside any. */
+const BY_SLOT: Int8Array = (() => {
+  const end = Math.max(...CACHES.map((c) => c.base + c.slots * STRIDE));
+  const t = new Int8Array(end / STRIDE).fill(-1);
+  CACHES.forEach((c, i) => {
+    if (c.base % STRIDE !== 0) throw new Error(`cache ${c.name} must start on a ${STRIDE}-byte boundary`);
+    for (let s = 0; s < c.slots; s++) t[c.base / STRIDE + s] = i;
+  });
+  return t;
+})();
+const LIMIT = BY_SLOT.length * STRIDE;
+
 /** The cache an address belongs to, or -1. */
 export function cacheOf(addr: number): number {
-  for (let i = 0; i < CACHES.length; i++) {
-    const c = CACHES[i];
-    if (addr >= c.base && addr < c.base + c.slots * STRIDE) return i;
-  }
-  return -1;
+  return addr >= 0 && addr < LIMIT ? BY_SLOT[Math.floor(addr / STRIDE)] : -1;
 }
 
+/** The start of the slab object holding `addr` (an address inside cache `cache`). */
 export function slotBase(addr: number, cache: number): number {
-  const c = CACHES[cache];
-  return c.base + Math.floor((addr - c.base) / STRIDE) * STRIDE;
+  void cache;
+  return Math.floor(addr / STRIDE) * STRIDE;
 }
 
 /** "anon_vma@0x40" plus ".root" when the address is a field. */

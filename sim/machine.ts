@@ -2,7 +2,7 @@
 // steps: a driver (the explorer, a lesson demo, a human in `play`) picks which enabled thread
 // runs next. Deterministic: no timers, no randomness, no real threads.
 // Must never: choose a thread itself, read the environment, or import outside sim/.
-import { Op, OpResult, mayBlockSleeping } from './op';
+import { Op, OpResult, isOwnOp, mayBlockSleeping } from './op';
 import { Failure, FailureKind, isFatal, primary } from './failure';
 import { StepEvent } from './events';
 import { Memory } from './memory';
@@ -179,6 +179,8 @@ export class Machine {
         return;
       }
       const o = r.value;
+      // The machine's own ops (kernel routines, harnesses) need no copy; anything else might.
+      if (isOwnOp(o) && Number.isFinite(o.a) && Number.isFinite(o.v)) { t.pending = o; return; }
       if (o !== null && typeof o === 'object' && trustedGhosts.has(o) && (o as Op).k === 'probe') { t.pending = o as Op; return; }
       if (o !== null && typeof o === 'object' && trustedGhosts.has(o)) {
         (o as unknown as { g: Ghost }).g(this, t.id);

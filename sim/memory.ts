@@ -25,7 +25,7 @@ export class Memory {
   readonly lists = new Map<number, readonly number[]>();
   readonly slots = new Map<number, Slot>();
   /** Per cache, free slots, most recently freed last (SLUB hands out the hottest first). */
-  readonly freelists: number[][] = CACHES.map((c) => Array.from({ length: c.slots }, (_, i) => c.base + (c.slots - 1 - i) * STRIDE));
+  readonly freelists: number[][] = FREELISTS.map((f) => f.slice());
 
   constructor(private readonly m: Machine) {}
 
@@ -174,6 +174,12 @@ export class Memory {
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
+/** Every cache's free list at the start: all slots free, the lowest address handed out first. */
+const FREELISTS: readonly (readonly number[])[] = CACHES.map((c) => {
+  const f: number[] = [];
+  for (let i = c.slots - 1; i >= 0; i--) f.push(c.base + i * STRIDE);
+  return f;
+});
 const PAGES = CACHES.find((c) => c.name === 'pages')!;
 const MAPCOUNT = fieldOffset('page', '_mapcount');
 const POINTER_FIELDS = new Set(['root', 'anon_vma', 'vma', 'vm_mm', 'sighand']);

@@ -37,9 +37,22 @@ export type OpResult = number | readonly number[] | undefined;
  */
 export type Kernel<T> = Generator<Op, T, any>;
 
-export function op(k: OpKind, a: number, v = 0, n?: string): Op {
-  return n === undefined ? { k, a, v } : { k, a, v, n };
+/** Ops made by this module's op(): one shape, so the machine's hot path stays monomorphic.
+ *  Another realm's copy of this module (the grader's sandbox) has its own class, so the
+ *  machine can tell the ops of the code it loaded itself from a submission's. */
+class OpRecord implements Op {
+  loc?: string = undefined;
+  readonly xs?: readonly number[] = undefined;
+  constructor(readonly k: OpKind, readonly a: number, readonly v: number, readonly n: string | undefined) {}
 }
+
+export function op(k: OpKind, a: number, v = 0, n?: string): Op {
+  if (k === 'ghost' || k === 'probe') throw new Error(`op(): '${k}' ops are made by the machine's ghostOp/probeOp`);
+  return new OpRecord(k, a, v, n);
+}
+
+/** An op this realm's op() made for a real kernel operation (never a ghost or probe). */
+export function isOwnOp(o: unknown): o is Op { return o instanceof OpRecord; }
 
 /** Ops that may sleep: illegal under a spinlock or inside an RCU read-side section. */
 export function mayBlockSleeping(k: OpKind): boolean {

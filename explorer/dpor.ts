@@ -316,19 +316,24 @@ function races(stack: State[], clk: Clocks, evs: readonly Ev[], j: number, prevJ
 
 function addBacktrack(stack: State[], clk: Clocks, evs: readonly Ev[], i: number, j: number): void {
   const st = stack[i];
+  // v: the events after i that i does not happen before, then j. Only each thread's first
+  // event in v can be an initial, and it is one when no earlier first event happens before it
+  // (an earlier event of thread u in v that did would be preceded by u's first one in v).
+  const firsts: number[] = [];
+  let found = 0;
+  for (let k = i + 1; k < j; k++) {
+    const bit = 1 << evs[k].tid;
+    if ((found & bit) !== 0 || clk.before(evs, i, k)) continue;
+    found |= bit;
+    firsts.push(k);
+  }
+  if ((found & (1 << evs[j].tid)) === 0) firsts.push(j);
   const initials: number[] = [];
-  const v: number[] = [];
-  for (let k = i + 1; k < j; k++) if (!clk.before(evs, i, k)) v.push(k);
-  v.push(j);
-  let seen = 0;
-  for (let x = 0; x < v.length; x++) {
-    const e = v[x];
-    const t = evs[e].tid;
-    if ((seen & (1 << t)) !== 0) continue;
-    seen |= 1 << t;
+  for (let x = 0; x < firsts.length; x++) {
+    const e = firsts[x];
     let initial = true;
-    for (let y = 0; y < x && initial; y++) if (clk.before(evs, v[y], e)) initial = false;
-    if (initial) initials.push(t);
+    for (let y = 0; y < x && initial; y++) if (clk.before(evs, firsts[y], e)) initial = false;
+    if (initial) initials.push(evs[e].tid);
   }
   // An initial's first step in v is its thread's next step at state i. If it is blocked there,
   // nothing in v can unblock it first (that would be an earlier, dependent event in v, so it

@@ -33,18 +33,19 @@ export interface MachineOptions {
 
 /** Trusted ghost code run atomically inside a thread: harness checks, never a scheduling point. */
 export type Ghost = (m: Machine, tid: number) => void;
-const trustedGhosts = new WeakSet<object>();
+/** Ghost and probe ops: only this module makes them (a submission's realm cannot reach the
+ *  class), so `instanceof` tells them from anything a thread could forge. */
+class GhostRecord {
+  constructor(readonly k: 'ghost' | 'probe', readonly a: number, readonly v: number, readonly n: string | undefined,
+    readonly xs: readonly number[] | undefined, readonly g: Ghost) {}
+}
 export function ghostOp(g: Ghost): Op {
-  const o = { k: 'ghost' as const, a: 0, v: 0, g };
-  trustedGhosts.add(o);
-  return o;
+  return new GhostRecord('ghost', 0, 0, undefined, undefined, g);
 }
 /** A harness check that is a real step: it reads `xs` atomically (its footprint for DPOR) and
  *  runs `g` on the machine. Use it whenever the check observes state other threads change. */
 export function probeOp(name: string, xs: readonly number[], g: Ghost): Op {
-  const o = { k: 'probe' as const, a: xs[0] ?? 0, v: 0, n: name, xs: Object.freeze([...xs]), g };
-  trustedGhosts.add(o);
-  return o;
+  return new GhostRecord('probe', xs[0] ?? 0, 0, name, Object.freeze(xs.slice()), g);
 }
 
 export class Machine {
@@ -179,16 +180,20 @@ export class Machine {
         return;
       }
       const o = r.value;
-      // The machine's own ops (kernel routines, harnesses) need no copy; anything else might.
-      if (isOwnOp(o) && Number.isFinite(o.a) && Number.isFinite(o.v)) { t.pending = o; return; }
-      if (o !== null && typeof o === 'object' && trustedGhosts.has(o) && (o as Op).k === 'probe') { t.pending = o as Op; return; }
-      if (o !== null && typeof o === 'object' && trustedGhosts.has(o)) {
-        (o as unknown as { g: Ghost }).g(this, t.id);
+      // The machine's own ops (kernel routines, harnesses) need no copy; anything else might,
+      // and merely looking at it may run a submission's code (a Proxy's traps) and throw.
+      let own: boolean, ghost: boolean;
+      try { own = isOwnOp(o) && Number.isFinite(o.a) && Number.isFinite(o.v); ghost = !own && o instanceof GhostRecord; } catch { own = ghost = false; }
+      if (own) { t.pending = o as Op; return; }
+      if (ghost && o instanceof GhostRecord) {
+        if (o.k === 'probe') { t.pending = o; return; }
+        o.g(this, t.id);
         if (this.halted) { t.pending = null; return; }
         input = undefined;
         continue;
       }
-      const checked = validateOp(o);
+      let checked: Op | null;
+      try { checked = validateOp(o); } catch { checked = null; }
       if (checked === null) {
         this.fail('exception', t.id, 'a thread yielded something that is not a kernel operation: use `yield*` with an API call',
           report.badYield(t.name, o));

@@ -90,7 +90,9 @@ export const report = {
     return [`Oops: exception in ${name}`, `  ${msg.split('\n')[0].slice(0, 160)}`];
   },
   badYield(name: string, o: unknown): string[] {
-    return [`Oops: ${name} yielded ${typeof o === 'object' ? JSON.stringify(o)?.slice(0, 80) : String(o)}, not a kernel operation`];
+    let shown: string;
+    try { shown = typeof o === 'object' ? String(JSON.stringify(o)).slice(0, 80) : String(o).slice(0, 80); } catch { shown = `an ${typeof o} that cannot be shown`; }
+    return [`Oops: ${name} yielded ${shown}, not a kernel operation`];
   },
   contract(name: string, lines: string[]): string[] { return [`BUG: contract of ${name} violated`, ...lines.map((x) => `  ${x}`)]; },
 };

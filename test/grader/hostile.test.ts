@@ -40,6 +40,7 @@ const CASES: Record<string, Expect> = {
   'wrong-export-name.ts': { error: 'invalid-submission' },
   'not-generator.ts': { error: 'invalid-submission' },
   'yield-garbage.ts': { scenario: 'BUG', kinds: ['exception'] },
+  'yield-proxy.ts': { scenario: 'BUG', kinds: ['exception'] },
   'broken/syntax-error.ts': { error: 'invalid-submission' },
   'broken/type-error.ts': { error: 'invalid-submission' },
 };

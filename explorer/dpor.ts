@@ -1,8 +1,10 @@
 // Exhaustive search with source-set DPOR and sleep sets (Abdulla, Aronis, Jonsson, Sagonas,
 // POPL 2014), stateless: every execution re-runs from a fresh machine. Happens-before is kept
 // with vector clocks and per-resource access tables (last write, last read per thread since),
-// so each new step finds its race candidates in O(footprint × threads); the replayed prefix
-// reuses the clocks of the previous execution and is not re-analysed.
+// so each new step finds its race candidates in O(footprint × threads). The replayed prefix
+// (about four steps in five) only drives the machine: its events, clocks (one buffer, a row per
+// depth) and table entries are the previous execution's, and the tables are rolled back to the
+// branch point through an undo log rather than rebuilt.
 // Blocking: a waiting thread is not enabled. A race whose reversal is infeasible (its initial
 // steps cannot run at the backtrack point, e.g. an acquire after the release it waited for, or
 // an RCU callback after the read-side exit that let it run) adds nothing; a lock acquire is

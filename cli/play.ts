@@ -13,6 +13,7 @@ import { parseArgs, UsageError } from './args';
 const USAGE = `usage: npm run play N                       you are the scheduler (needs a terminal)
        npm run play N -- --moves 'v1:...'    play a schedule and print the last screen
        npm run play N -- --moves 'v1:...' --html PATH   ...and draw it as a page
+       npm run play N -- --html PATH                    play, then draw your run as a page
 play scenarios: ${playNumbers().join(', ')}`;
 
 function out(s: string): void { process.stdout.write(s.endsWith('\n') ? s : `${s}\n`); }
@@ -73,7 +74,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const size = { width: Math.min(120, Math.max(60, process.stdout.columns || 80)), height: Math.max(20, process.stdout.rows || 24) };
-  return runPlay(play, terminal(), { ...size, color });
+  const html = a.options.get('html');
+  return runPlay(play, terminal(), { ...size, color }, html === undefined ? undefined : (game) => {
+    fs.writeFileSync(html, traceHtml(game.trace(), { title: `npm run play ${play.n}` }));
+    return `Drawn: ${html}`;
+  });
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {

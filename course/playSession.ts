@@ -68,17 +68,20 @@ export function playMoves(play: PlayScenario, moves: string, o: ScreenOptions): 
     + '(Graded or replayed, a schedule runs on without preemption after its last step.)';
 }
 
-/** The interactive game. Returns the exit code: 0 (over, or quit), 130 (Ctrl-C). */
-export async function runPlay(play: PlayScenario, term: PlayTerminal, o: ScreenOptions): Promise<number> {
+/** The interactive game. Returns the exit code: 0 (over, or quit), 130 (Ctrl-C). `atEnd`
+ *  runs once the game is over or left (e.g. to draw it as a page) and may add a line. */
+export async function runPlay(play: PlayScenario, term: PlayTerminal, o: ScreenOptions, atEnd?: (game: PlayGame) => string): Promise<number> {
   const game = new PlayGame(play);
+  const finish = (): void => { if (atEnd !== undefined && game.step > 0) term.write(`${atEnd(game)}\n`); };
   for (;;) {
     term.clear();
     term.write(`${screen(game, o)}\n`);
-    if (game.over) { term.write(`${endText(game, o)}\n`); return 0; }
+    if (game.over) { term.write(`${endText(game, o)}\n`); finish(); return 0; }
     const { choices, default: dflt } = game.choices(o);
     const answer = await term.choose(`Step ${game.step}: who runs next?`, choices, dflt);
     if (answer === 'interrupt' || answer === 'quit') {
       term.write(`\n${quitText(game)}\n`);
+      finish();
       return answer === 'interrupt' ? 130 : 0;
     }
     if (answer === 'undo') game.undo();

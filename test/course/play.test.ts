@@ -152,6 +152,20 @@ describe('the game loop (a fake terminal)', () => {
     expect(f.shown()).toContain(`${FINAL_SCREEN}\n`);
     expect(f.shown()).toContain(`Replay string: ${HANG}`);
   });
+
+  test('atEnd (--html) runs once when the game ends or is left, with the moves played, and never before a move', async () => {
+    const ended: string[] = [];
+    const over = fake(decode(HANG).map(String));
+    await runPlay(PLAY4, over.term, { width: 80, height: 24, color: false }, (g) => { ended.push(g.schedule); return 'Drawn: run.html'; });
+    expect(ended).toEqual([HANG]);
+    expect(over.shown().trimEnd().endsWith('Drawn: run.html')).toBe(true);
+    const left = fake(['1', '0', 'quit']);
+    await runPlay(PLAY4, left.term, { width: 80, height: 24, color: false }, (g) => { ended.push(g.schedule); return 'drawn'; });
+    expect(ended).toEqual([HANG, 'v1:1,0']);
+    const none = fake(['quit']);
+    await runPlay(PLAY4, none.term, { width: 80, height: 24, color: false }, (g) => { ended.push(g.schedule); return 'drawn'; });
+    expect(ended).toHaveLength(2);
+  });
 });
 
 describe('npm run play 4 in a terminal (tmux)', () => {

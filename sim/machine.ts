@@ -185,9 +185,10 @@ export class Machine {
       let own: boolean, ghost: boolean;
       try { own = isOwnOp(o) && Number.isFinite(o.a) && Number.isFinite(o.v); ghost = !own && o instanceof GhostRecord; } catch { own = ghost = false; }
       if (own) { t.pending = o as Op; return; }
-      if (ghost && o instanceof GhostRecord) {
-        if (o.k === 'probe') { t.pending = o; return; }
-        o.g(this, t.id);
+      if (ghost) {
+        const gh = o as GhostRecord;
+        if (gh.k === 'probe') { t.pending = gh; return; }
+        gh.g(this, t.id);
         if (this.halted) { t.pending = null; return; }
         input = undefined;
         continue;

@@ -96,24 +96,26 @@ class Tables {
     if (s === undefined) { s = { write: -1, reads: new Int32Array(this.n).fill(-1), nreads: 0 }; this.slots.set(k, s); }
     return s;
   }
-  /** Earlier events of other threads dependent with `fp`, newest per resource. */
-  candidates(fp: Footprint, tid: number, evs: readonly Ev[], out: Set<number>): void {
-    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write); }
+  /** Earlier events of other threads dependent with `fp`, newest per resource, each once, into
+   *  `out` (a few entries: a plain array, no Set to clear per step). */
+  candidates(fp: Footprint, tid: number, evs: readonly Ev[], out: number[]): void {
+    out.length = 0;
+    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0 && evs[s.write].tid !== tid) addOnce(out, s.write); }
     for (const k of fp.w) {
       const s = this.slots.get(k);
       if (s === undefined) continue;
-      if (s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write);
-      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
+      if (s.write >= 0 && evs[s.write].tid !== tid) addOnce(out, s.write);
+      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) addOnce(out, s.reads[t]);
     }
   }
-  /** All earlier events (any thread) whose clocks j must join. */
-  preds(fp: Footprint, out: number[]): void {
-    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0) out.push(s.write); }
+  /** Row `j` of the clocks joined with every earlier event (any thread) j depends on. */
+  joinPreds(fp: Footprint, clk: Clocks, j: number): void {
+    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0) clk.join(j, s.write); }
     for (const k of fp.w) {
       const s = this.slots.get(k);
       if (s === undefined) continue;
-      if (s.write >= 0) out.push(s.write);
-      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (s.reads[t] >= 0) out.push(s.reads[t]);
+      if (s.write >= 0) clk.join(j, s.write);
+      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (s.reads[t] >= 0) clk.join(j, s.reads[t]);
     }
   }
   /** Add event `j` (the next depth) of thread `tid`. */
@@ -175,6 +177,8 @@ class FootprintCache {
   }
 }
 
+function addOnce(a: number[], x: number): void { if (!a.includes(x)) a.push(x); }
+
 function lowest(mask: number): number { return 31 - Math.clz32(mask & -mask); }
 function highest(mask: number): number { return 31 - Math.clz32(mask); }
 
@@ -189,8 +193,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   let bug: DporResult['bug'];
   let branch = 0; // depth of the newest choice: events before it are the previous execution's
   const evs: Ev[] = [];
-  const preds: number[] = [];
-  const cands = new Set<number>();
+  const cands: number[] = [];
   let nThreads = -1;
   for (;;) {
     if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, bug, bugs };
@@ -250,15 +253,12 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       evs.push(ev);
       const prev = lastOf[p];
       clk.start(depth, prev);
-      preds.length = 0;
-      tab.preds(fp, preds);
-      for (const i of preds) clk.join(depth, i);
+      tab.joinPreds(fp, clk, depth);
       clk.buf[depth * n + p] = ev.ti + 1;
       st.ev = ev;
       // race analysis for this new step
-      cands.clear();
       tab.candidates(fp, p, evs, cands);
-      if (cands.size > 0) races(stack, clk, evs, depth, prev, cands);
+      if (cands.length > 0) races(stack, clk, evs, depth, prev, cands);
       tab.add(fp, p, depth);
       lastOf[p] = depth;
       last = p;
@@ -296,7 +296,7 @@ function sleeps(m: Machine, fps: FootprintCache, q: number, fp: Footprint): bool
   return !dependent(fps.of(m, q, t.pending), fp);
 }
 
-function races(stack: State[], clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands: ReadonlySet<number>): void {
+function races(stack: State[], clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands: readonly number[]): void {
   const ej = evs[j];
   for (const i of cands) {
     if (prevJ >= 0 && clk.before(evs, i, prevJ)) continue;

@@ -19,7 +19,10 @@ export function shellWord(s: string): string { return /^[\w./:,*+@-]+$/.test(s) 
 /** The command that replays a failing scenario of FILE: `npm run grade -- ID FILE --replay S
  *  --scenario N`, or for a schedule exercise `npm run play N -- --moves S`. */
 export function replayCommandFor(ex: ExerciseEntry, file: string): (s: Pick<ScenarioResult, 'name'> & { failure?: { schedule: string } }) => string {
-  const rel = path.relative(process.cwd(), file) || file;
+  // Relative to where the command runs when the file is below it; otherwise its full path
+  // (a "../../tmp/x.ts" is correct but hard to read).
+  const fromHere = path.relative(process.cwd(), file);
+  const rel = fromHere === '' || fromHere.startsWith('..') || path.isAbsolute(fromHere) ? path.resolve(file) : fromHere;
   return (s) => ex.kind === 'schedule'
     ? `npm run play ${Number(ex.id.slice(0, 2))} -- --moves ${shellWord(s.failure?.schedule ?? '')}`
     : `npm run grade -- ${ex.id} ${shellWord(rel)} --replay ${shellWord(s.failure?.schedule ?? '')} --scenario ${s.name}`;

@@ -18,7 +18,7 @@ const MODE: Partial<Record<Op['k'], LockMode>> = {
 };
 
 export class Locks {
-  /** addr -> holder thread ids (several only for rwsem readers) */
+  /** addr -> holder thread ids (several only for rwsem readers; empty when free) */
   readonly holders = new Map<number, number[]>();
   readonly held = new Map<number, Holding[]>();
 
@@ -94,12 +94,14 @@ export class Locks {
     this.drop(tid, o.a);
   }
 
+  /** Holder lists stay in the map when they empty (a lock is taken again and again). */
   private drop(tid: number, a: number): void {
     const h = this.holders.get(a)!;
-    h.splice(h.indexOf(tid), 1);
-    if (h.length === 0) this.holders.delete(a);
+    const k = h.indexOf(tid);
+    if (h.length === 1 && k === 0) h.pop(); else if (k >= 0) h.splice(k, 1);
     const l = this.held.get(tid)!;
-    const i = l.findIndex((x) => x.addr === a);
-    if (i >= 0) l.splice(i, 1);
+    let i = 0;
+    while (i < l.length && l[i].addr !== a) i++;
+    if (i === l.length - 1) l.pop(); else if (i < l.length) l.splice(i, 1);
   }
 }

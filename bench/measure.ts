@@ -1,6 +1,7 @@
 // Measures one bench scenario: the verdict (explore() with proveMinimal), DPOR's execution count
 // (stopOnBug: false), naive enumeration's executions and distinct Mazurkiewicz traces where a
-// cap allows, and times as medians over repeated runs. Counts and verdicts are deterministic;
+// cap allows, the simulator's share of DPOR's time (its schedules replayed with no analysis), and
+// times as medians over repeated runs. Counts and verdicts are deterministic;
 // caps are in executions so they stay so, and a wall-time budget is only the safety net (a
 // scenario it stops reports NO_BUG_WITHIN and null counts). Returns data; never prints.
 import { explore } from '../explorer/explore';
@@ -31,6 +32,9 @@ export interface Row {
   readonly ms: number;
   /** Counting DPOR's time per executed step, median. */
   readonly ns_per_step: number | null;
+  /** The simulator's share of it: the same schedules replayed on fresh machines with no
+   *  analysis, per step, median (null past SIM_CAP executions or when DPOR did not finish). */
+  readonly sim_ns_per_step: number | null;
   readonly first_bug_ms: number | null;
   readonly preemptions: number | null;
   readonly steps: number | null;
@@ -128,6 +132,7 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
   const covered = nv.result?.complete && done ? coverage(sc.factory, nv.result, left(), now) : null;
   const classes = nv.result?.complete ? nv.result.classes : null;
   const dporEx = done ? c.executions - c.blocked : null;
+  const simNs = done && c.executions <= SIM_CAP ? simulatorNs(sc.factory, o.runs, left, now) : null;
   const bugMs = verdicts.map((x) => x.stats.firstBugMs).filter((x): x is number => x !== undefined);
   return {
     name: sc.name,
@@ -138,6 +143,7 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
     verdict: v.kind,
     ms: round2(median(exploreMs)),
     ns_per_step: c.steps > 0 ? Math.round(median(counts.map((x) => (x.ms * 1e6) / Math.max(1, x.steps)))) : null,
+    sim_ns_per_step: simNs,
     first_bug_ms: bugMs.length > 0 ? round2(median(bugMs)) : null,
     preemptions: v.kind === 'BUG' ? v.preemptions : null,
     steps: v.kind === 'BUG' ? v.steps : null,
@@ -158,6 +164,32 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
     dpor_runs: counts.length,
     stable: sigs.size === 1 && csigs.size === 1,
   };
+}
+
+/** Scenarios with more DPOR executions than this do not get the simulator-only figure (its
+ *  schedules are kept in memory). */
+const SIM_CAP = 60000;
+
+/** DPOR's schedules (recorded in an untimed run) replayed on fresh machines with no analysis:
+ *  what the simulator alone costs per step. Null if the budget runs out. */
+function simulatorNs(f: Factory, runs: number, left: () => number, now: () => number): number | null {
+  const scheds: Uint8Array[] = [];
+  let total = 0;
+  const d = dpor(f, {
+    stopOnBug: false, maxExecutions: SIM_CAP, maxMs: Math.floor(left()), now,
+    onExecution: (evs) => { scheds.push(Uint8Array.from(evs, (e) => e.tid)); total += evs.length; },
+  });
+  if (!d.complete || total === 0) return null;
+  const ms: number[] = [];
+  for (let r = 0; r < runs && left() > 0; r++) {
+    const t0 = now();
+    for (const s of scheds) {
+      const m = f({ haltOnFailure: false });
+      for (let i = 0; i < s.length; i++) m.step(s[i]);
+    }
+    ms.push(now() - t0);
+  }
+  return ms.length > 0 ? Math.round((median(ms) * 1e6) / total) : null;
 }
 
 /** Naive enumeration, capped in executions (deterministic); the deadline is a safety net. */

@@ -64,6 +64,7 @@ export function table(rep: Report): string[] {
     if (r.naive_note !== null && !r.name.startsWith('seed')) bits.push(`naive: ${r.naive_note}`);
     if (r.covered === false) bits.push('DPOR MISSED a class naive enumeration found');
     if (!r.stable) bits.push('counts or verdict CHANGED between runs');
+    if (r.sim_ns_per_step !== null && !r.code.startsWith('bench/synthetic')) bits.push(`simulator alone ${r.sim_ns_per_step} ns/step of the ${r.ns_per_step ?? '?'} (DPOR's schedules replayed without analysis)`);
     if (r.runs < rep.runs || r.dpor_runs < rep.runs) bits.push(`runs within the budget: ${r.runs} explore, ${r.dpor_runs} counting`);
     if (bits.length > 0) notes.push(...wrap(`${r.name}: ${bits.join('; ')}`, 98, '    '));
   }

@@ -49,6 +49,11 @@ test('the JSON has the issue\'s shape', () => {
     } else expect([s.preemptions, s.steps, s.first_bug_ms]).toEqual([null, null, null]);
   }
   const seeds = rep.scenarios.filter((s) => s.name.includes('seed'));
+  // the simulator's share is measured wherever DPOR finished under the cap (seed/hugh: 641
+  // executions), and never for a scenario DPOR did not finish
+  expect(row('seed/hugh').sim_ns_per_step).toEqual(expect.any(Number));
+  expect(row('seed/hugh').sim_ns_per_step!).toBeGreaterThan(0);
+  for (const s of rep.scenarios) if (s.dpor_steps === null) expect(s.sim_ns_per_step).toBeNull();
   expect(seeds.some((s) => s.name.includes('rc2'))).toBe(true);
   expect(seeds.some((s) => s.name.includes('hugh'))).toBe(true);
 });

@@ -18,7 +18,7 @@ import { dependent, footprint, Footprint } from './dependence';
 import type { Ev } from './hb';
 import type { Factory } from './run';
 
-/** Thread sets are bit masks (thread ids < 31). `order` keeps the backtrack set's insertion
+/** Thread sets are bit masks (at most MAX_THREADS threads). `order` keeps the backtrack set's insertion
  *  order, so the search visits alternatives in the order the races asked for them. */
 interface State {
   readonly enabled: number;
@@ -78,6 +78,7 @@ class Tables {
   constructor(private readonly n: number) {}
   /** Undo every event from `depth` on. */
   rollback(depth: number): void {
+    if (depth > this.marks.length) throw new Error(`tables: rollback to depth ${depth}, but only ${this.marks.length} events were added`);
     const to = depth < this.marks.length ? this.marks[depth] : this.logSlot.length;
     for (let i = this.logSlot.length - 1; i >= to; i--) {
       const s = this.logSlot[i], t = this.logT[i], old = this.logOld[i];
@@ -214,7 +215,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     const lastOf = new Int32Array(n).fill(-1);
     let nextSleep = 0;
     let last = -1, wasBlocked = false;
-    for (let depth = 0; !m.halted; depth++) {
+    let depth = 0;
+    for (; !m.halted; depth++) {
       let st = stack[depth];
       if (st === undefined) {
         let en = 0;
@@ -263,6 +265,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       lastOf[p] = depth;
       last = p;
     }
+    // Only a scenario that behaves differently on a replay can stop inside the replayed prefix.
+    if (depth < branch) throw new NondeterministicReplay(`replaying step ${depth}: the machine stopped where it ran on before`);
     executions++;
     if (wasBlocked) blocked++;
     o.onExecution?.(evs.slice(), n, wasBlocked);

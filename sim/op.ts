@@ -39,7 +39,9 @@ export type Kernel<T> = Generator<Op, T, any>;
 
 /** Ops made by this module's op(): one shape, so the machine's hot path stays monomorphic.
  *  Another realm's copy of this module (the grader's sandbox) has its own class, so the
- *  machine can tell the ops of the code it loaded itself from a submission's. */
+ *  machine can tell the ops of the code it loaded itself from a submission's. An op is never
+ *  changed once yielded (only `loc`, by `at()` before the yield): the explorer caches its
+ *  footprint while it is pending. */
 class OpRecord implements Op {
   loc?: string = undefined;
   readonly xs?: readonly number[] = undefined;

@@ -98,15 +98,15 @@ class Tables {
     return s;
   }
   /** Earlier events of other threads dependent with `fp`, newest per resource, each once, into
-   *  `out` (a few entries: a plain array, no Set to clear per step). */
-  candidates(fp: Footprint, tid: number, evs: readonly Ev[], out: number[]): void {
-    out.length = 0;
-    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0 && evs[s.write].tid !== tid) addOnce(out, s.write); }
+   *  `out.xs[0 .. out.n)` (a few entries, reused: no Set to clear and no array to shrink). */
+  candidates(fp: Footprint, tid: number, evs: readonly Ev[], out: Cands): void {
+    out.n = 0;
+    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write); }
     for (const k of fp.w) {
       const s = this.slots.get(k);
       if (s === undefined) continue;
-      if (s.write >= 0 && evs[s.write].tid !== tid) addOnce(out, s.write);
-      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) addOnce(out, s.reads[t]);
+      if (s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write);
+      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
     }
   }
   /** Row `j` of the clocks joined with every earlier event (any thread) j depends on. */
@@ -178,7 +178,15 @@ class FootprintCache {
   }
 }
 
-function addOnce(a: number[], x: number): void { if (!a.includes(x)) a.push(x); }
+/** A small set of event indices, in insertion order, reused step after step. */
+class Cands {
+  readonly xs: number[] = [];
+  n = 0;
+  add(x: number): void {
+    for (let i = 0; i < this.n; i++) if (this.xs[i] === x) return;
+    this.xs[this.n++] = x;
+  }
+}
 
 function lowest(mask: number): number { return 31 - Math.clz32(mask & -mask); }
 function highest(mask: number): number { return 31 - Math.clz32(mask); }
@@ -194,7 +202,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   let bug: DporResult['bug'];
   let branch = 0; // depth of the newest choice: events before it are the previous execution's
   const evs: Ev[] = [];
-  const cands: number[] = [];
+  const cands = new Cands();
   let nThreads = -1;
   for (;;) {
     if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, bug, bugs };
@@ -225,7 +233,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         const awake = en & ~nextSleep;
         if (awake === 0) { wasBlocked = true; break; }
         const p = o.order === 'high' ? highest(awake) : last >= 0 && (awake & (1 << last)) !== 0 ? last : lowest(awake);
-        st = { enabled: en, backtrack: 1 << p, order: [p], done: 0, sleep: nextSleep, chosen: p };
+        st = { enabled: en, backtrack: 1 << p, order: [p], done: 0, sleep: nextSleep, chosen: p, ev: undefined };
         stack.push(st);
       }
       const p = st.chosen;
@@ -260,7 +268,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       st.ev = ev;
       // race analysis for this new step
       tab.candidates(fp, p, evs, cands);
-      if (cands.length > 0) races(stack, clk, evs, depth, prev, cands);
+      if (cands.n > 0) races(stack, clk, evs, depth, prev, cands);
       tab.add(fp, p, depth);
       lastOf[p] = depth;
       last = p;
@@ -300,12 +308,13 @@ function sleeps(m: Machine, fps: FootprintCache, q: number, fp: Footprint): bool
   return !dependent(fps.of(m, q, t.pending), fp);
 }
 
-function races(stack: State[], clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands: readonly number[]): void {
+function races(stack: State[], clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands: Cands): void {
   const ej = evs[j];
-  for (const i of cands) {
+  for (let a = 0; a < cands.n; a++) {
+    const i = cands.xs[a];
     if (prevJ >= 0 && clk.before(evs, i, prevJ)) continue;
     let covered = false;
-    for (const k of cands) if (k > i && clk.before(evs, i, k)) { covered = true; break; }
+    for (let b = 0; b < cands.n; b++) { const k = cands.xs[b]; if (k > i && clk.before(evs, i, k)) { covered = true; break; } }
     if (covered) continue;
     const ei = evs[i];
     addBacktrack(stack, clk, evs, i, j);

@@ -1,15 +1,16 @@
 // Footprints and the dependence relation DPOR uses. Two steps of different threads are
 // dependent when they touch the same resource and one writes it. Resources: memory words and
 // list heads (by address), a slab slot's liveness (allocation and free against any access to
-// the slot), a cache's free list (allocation order), each thread's RCU read-side state, and the
-// global RCU state (grace periods, callbacks and type-safe frees, which depend on who is inside
-// a read-side section). Lock operations on one address are all dependent; see dpor.ts for how
+// the slot), a cache's free list (allocation order), each thread's RCU read-side state (inside
+// a section or not; and when its section began, for type-safe frees), and the global RCU state
+// (grace periods and callbacks, which depend on who is inside a read-side section, and
+// type-safe frees, which depend on when each section began). Lock operations on one address are all dependent; see dpor.ts for how
 // an acquire that waited on a release is raced against the matching acquire.
 import type { Machine } from '../sim/machine';
 import type { Op } from '../sim/op';
 import { CACHES, cacheOf, slotBase } from '../sim/layout';
 
-const SLOT = 0x1000000, CACHE = 0x2000000, RCU_T = 0x3000000, RCU_ALL = 0x3ffffff, CBQ = 0x4000000;
+const SLOT = 0x1000000, CACHE = 0x2000000, RCU_T = 0x3000000, RCU_ALL = 0x3ffffff, CBQ = 0x4000000, RCU_S = 0x5000000, RCU_S_ALL = 0x5ffffff;
 
 /** Resources read and written by one step; small arrays (usually 1–3 entries). */
 export interface Footprint { readonly r: readonly number[]; readonly w: readonly number[]; readonly lock: number; readonly acquire: boolean; readonly release: boolean }
@@ -24,15 +25,18 @@ function slotKey(a: number): number { const c = cacheOf(a); return c < 0 ? -1 : 
 export function footprint(m: Machine, tid: number, o: Op): Footprint {
   const f = rawFootprint(m, tid, o);
   const n = m.threads.length;
-  if (!f.r.includes(RCU_ALL) && !f.w.includes(RCU_ALL)) return f;
+  if (!hasAll(f.r) && !hasAll(f.w)) return f;
   return { r: expandRcu(f.r, n), w: expandRcu(f.w, n), lock: f.lock, acquire: f.acquire, release: f.release };
 }
 
+function hasAll(a: readonly number[]): boolean { return a.includes(RCU_ALL) || a.includes(RCU_S_ALL); }
+
 function expandRcu(a: readonly number[], n: number): readonly number[] {
-  if (!a.includes(RCU_ALL)) return a;
+  if (!hasAll(a)) return a;
   const out: number[] = [];
   for (const x of a) {
     if (x === RCU_ALL) for (let t = 0; t < n; t++) out.push(RCU_T + t);
+    else if (x === RCU_S_ALL) for (let t = 0; t < n; t++) out.push(RCU_S + t);
     else out.push(x);
   }
   return out;
@@ -51,7 +55,13 @@ function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
       return { r, w: [o.a], lock: o.a, acquire: false, release: false };
     case 'spin_unlock': case 'unlock_page': case 'mutex_unlock': case 'up_write': case 'up_read':
       return { r, w: [o.a], lock: o.a, acquire: false, release: true };
-    case 'rcu_read_lock': case 'rcu_read_unlock': return { r: [], w: [RCU_T + tid], lock: 0, acquire: false, release: false };
+    // A thread's RCU state has two parts. RCU_T (inside a section or not) is what grace periods
+    // and callbacks wait on: both calls write it. RCU_S (when the outermost section began) is
+    // all a type-safe free depends on: only rcu_read_lock writes it. A free and a reader's
+    // rcu_read_unlock commute: a reader outside every section may not touch a freed slot, and
+    // its next section begins after the free, whichever ran first.
+    case 'rcu_read_lock': return { r: [], w: [RCU_T + tid, RCU_S + tid], lock: 0, acquire: false, release: false };
+    case 'rcu_read_unlock': return { r: [], w: [RCU_T + tid], lock: 0, acquire: false, release: false };
     case 'gp_start': return { r: [], w: [RCU_ALL], lock: 0, acquire: false, release: false };
     case 'gp_wait': return { r: [RCU_ALL], w: [], lock: 0, acquire: true, release: false };
     case 'call_rcu': r.push(RCU_ALL); return { r, w: [CBQ], lock: 0, acquire: false, release: false };
@@ -71,7 +81,7 @@ function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
     case 'free': {
       const c = cacheOf(o.a);
       const w = c >= 0 ? [CACHE + c, SLOT + slotBase(o.a, c)] : [];
-      return { r: c >= 0 && CACHES[c].typesafe ? [RCU_ALL] : [], w, lock: 0, acquire: false, release: false };
+      return { r: c >= 0 && CACHES[c].typesafe ? [RCU_S_ALL] : [], w, lock: 0, acquire: false, release: false };
     }
     case 'ghost': return NONE;
     case 'probe': {

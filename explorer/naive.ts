@@ -15,8 +15,10 @@ export interface NaiveResult {
   readonly failingSchedules: number[][];
 }
 
-/** `haltOnFailure: false` (the default) runs every execution to its end, as DPOR does when counting. */
-export function naive(factory: Factory, limit = 200000, maxSteps?: number, haltOnFailure = false): NaiveResult {
+/** `haltOnFailure: false` (the default) runs every execution to its end, as DPOR does when counting.
+ *  `onExecution` sees each execution's class key and the kinds of all its failures, sorted. */
+export function naive(factory: Factory, limit = 200000, maxSteps?: number, haltOnFailure = false,
+  onExecution?: (key: string, kinds: string) => void): NaiveResult {
   const mopts: MachineOptions = { maxSteps, haltOnFailure };
   const choices: number[][] = []; // enabled sets along the current path
   const path: number[] = [];      // index chosen at each depth
@@ -40,6 +42,7 @@ export function naive(factory: Factory, limit = 200000, maxSteps?: number, haltO
     const f = m.primaryFailure();
     if (!traces.has(key)) traces.set(key, f ? f.kind : '');
     if (f) failing.push(evs.map((e) => e.tid));
+    onExecution?.(key, m.failures.map((x) => x.kind).sort().join(' '));
     // next path: increment the deepest choice that has another option
     while (path.length > 0 && path[path.length - 1] + 1 >= choices[choices.length - 1].length) { path.pop(); choices.pop(); }
     if (path.length === 0) return { complete: true, executions, classes: traces.size, traces, failingSchedules: failing };

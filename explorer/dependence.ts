@@ -42,9 +42,30 @@ function expandRcu(a: readonly number[], n: number): readonly number[] {
   return out;
 }
 
+/** Is the footprint of a pending op the same whatever other threads do meanwhile? Not for an
+ *  allocation (the slot it gets), an RCU callback (which free), or an access to a type-safe
+ *  slot (see commutesWithSlotChanges). */
+export function footprintIsStable(o: Op): boolean {
+  if (o.k === 'alloc' || o.k === 'rcu_callbacks') return false;
+  const c = cacheOf(o.a);
+  return c < 0 || !CACHES[c].typesafe;
+}
+
+/** Does an access by `tid` to `a` commute with the free and the reallocation of a's slot?
+ *  Yes for a reader inside an RCU section touching a SLAB_TYPESAFE_BY_RCU slot that it may
+ *  touch now (live, or freed after its section began): neither a free nor an allocation changes
+ *  the contents, a free cannot move before the section's start (they are dependent through
+ *  RCU_S), so the access is legal and reads the same in either order. */
+function commutesWithSlotChanges(m: Machine, tid: number, a: number): boolean {
+  const c = cacheOf(a);
+  if (c < 0 || !CACHES[c].typesafe || m.rcu.depth(tid) === 0) return false;
+  const slot = m.mem.slotOf(a);
+  return slot !== undefined && (slot.live || m.rcu.sectionBegan(tid) < slot.freedAt);
+}
+
 function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
   const s = slotKey(o.a);
-  const r: number[] = s >= 0 ? [s] : [];
+  const r: number[] = s >= 0 && !commutesWithSlotChanges(m, tid, o.a) ? [s] : [];
   switch (o.k) {
     case 'read': case 'list_read': r.push(o.a); return { r, w: [], lock: 0, acquire: false, release: false };
     case 'write': case 'atomic_add': case 'atomic_inc_not_zero': case 'atomic_dec_and_test': case 'list_add': case 'list_del':

@@ -14,7 +14,7 @@
 import type { Machine, MachineOptions } from '../sim/machine';
 import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
-import { dependent, footprint, Footprint } from './dependence';
+import { dependent, footprint, footprintIsStable, Footprint } from './dependence';
 import type { Ev } from './hb';
 import type { Factory } from './run';
 
@@ -165,13 +165,13 @@ class Clocks {
   }
 }
 
-/** Footprints of pending ops, per thread, while the op stays pending (alloc and RCU callback
- *  footprints depend on the machine's state and are always recomputed). */
+/** Footprints of pending ops, per thread, while the op stays pending (those that depend on the
+ *  machine's state are always recomputed: see footprintIsStable). */
 class FootprintCache {
   private readonly ops: (Op | null)[] = [];
   private readonly fps: Footprint[] = [];
   of(m: Machine, q: number, o: Op): Footprint {
-    if (this.ops[q] === o && o.k !== 'alloc' && o.k !== 'rcu_callbacks') return this.fps[q];
+    if (this.ops[q] === o && footprintIsStable(o)) return this.fps[q];
     const f = footprint(m, q, o);
     this.ops[q] = o; this.fps[q] = f;
     return f;

@@ -130,9 +130,15 @@ test('the type-safe cache: a reader may touch a freed slot only inside a section
   expect(naiveKinds.has('use-after-free')).toBe(true);
   const kinds = new Set<string>();
   const seen = new Set<string>();
-  dpor(f, { stopOnBug: false, onFailure: (kind) => kinds.add(kind), onExecution: (evs, n, blocked) => { if (!blocked) seen.add(new HappensBefore(evs, n).canonical()); } });
+  let complete = 0;
+  dpor(f, { stopOnBug: false, onFailure: (kind) => kinds.add(kind), onExecution: (evs, n, blocked) => {
+    if (blocked) return;
+    complete++;
+    seen.add(new HappensBefore(evs, n).canonical());
+  } });
   expect([...kinds].sort()).toEqual([...naiveKinds].sort());
   expect([...seen].sort()).toEqual([...all.traces.keys()].sort());
+  expect(complete).toBe(seen.size);
 });
 
 test('bounded search at bound k finds a bug exactly when some failing schedule needs at most k preemptions', () => {

@@ -4,8 +4,9 @@
 // the slot), a cache's free list (allocation order), each thread's RCU read-side state (inside
 // a section or not; and when its section began, for type-safe frees), and the global RCU state
 // (grace periods and callbacks, which depend on who is inside a read-side section, and
-// type-safe frees, which depend on when each section began). Lock operations on one address are all dependent; see dpor.ts for how
-// an acquire that waited on a release is raced against the matching acquire.
+// type-safe frees, which depend on when each section began). Lock operations on one address
+// are all dependent; see dpor.ts for how an acquire that waited on a release is raced against
+// the matching acquire.
 import type { Machine } from '../sim/machine';
 import type { Op } from '../sim/op';
 import { CACHES, cacheOf, slotBase } from '../sim/layout';

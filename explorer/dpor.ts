@@ -14,8 +14,8 @@
 import type { Machine, MachineOptions } from '../sim/machine';
 import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
-import { dependent, footprint, footprintIsStable, Footprint } from './dependence';
-import type { Ev } from './hb';
+import { footprint, footprintIsStable, Footprint, isPopKey, sleepDependent } from './dependence';
+import { Ev, FreeStacks, slabBefore, slabSlot } from './hb';
 import type { Factory } from './run';
 
 /** Thread sets are bit masks (at most MAX_THREADS threads). `order` keeps the backtrack set's insertion
@@ -106,7 +106,9 @@ class Tables {
       const s = this.slots.get(k);
       if (s === undefined) continue;
       if (s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write);
-      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
+      // an allocation races with the free it pops (through the slot) and with earlier
+      // allocations, not with the frees below (FreeStacks orders those)
+      if (s.nreads > 0 && !isPopKey(k)) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
     }
   }
   /** Row `j` of the clocks joined with every earlier event (any thread) j depends on. */
@@ -203,6 +205,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   let branch = 0; // depth of the newest choice: events before it are the previous execution's
   const evs: Ev[] = [];
   const cands = new Cands();
+  const frees = new FreeStacks();
   let nThreads = -1;
   for (;;) {
     if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, bug, bugs };
@@ -219,6 +222,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     const fps = new FootprintCache();
     tab.rollback(branch);
     evs.length = branch;
+    frees.reset();
     const perThread = new Int32Array(n);
     const lastOf = new Int32Array(n).fill(-1);
     let nextSleep = 0;
@@ -244,6 +248,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         if (st.ev === undefined || st.ev.tid !== p) throw new NondeterministicReplay(`replaying step ${depth}: no event recorded`);
         m.step(p);
         steps++;
+        if (st.ev.fp.fl !== 0) frees.step(evs, depth);
         perThread[p]++;
         lastOf[p] = depth;
         last = p;
@@ -256,9 +261,12 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       for (let q = 0; q < n; q++) if ((sl & (1 << q)) !== 0 && sleeps(m, fps, q, fp)) ns |= 1 << q;
       nextSleep = ns;
       const heldBefore = fp.lock !== 0 && m.locks.holding(p, fp.lock) !== undefined;
+      const fl = slabBefore(m, fp);
+      const flLen = fl === undefined ? 0 : fl.length, flTop = fl !== undefined && flLen > 0 ? fl[flLen - 1] : -1;
       m.step(p);
       steps++;
-      const ev: Ev = { tid: p, fp, ti: perThread[p], took: fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined };
+      const ev: Ev = { tid: p, fp, ti: perThread[p], took: fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined,
+        slot: fl === undefined ? undefined : slabSlot(fp, fl, flLen, flTop) };
       perThread[p]++;
       evs.push(ev);
       const prev = lastOf[p];
@@ -269,6 +277,10 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       // race analysis for this new step
       tab.candidates(fp, p, evs, cands);
       if (cands.n > 0) races(stack, clk, evs, depth, prev, cands);
+      if (fp.fl !== 0) {
+        const below = frees.step(evs, depth);
+        if (below !== undefined && below.length > 0) observedRaces(stack, clk, evs, below, frees.popped(), cands);
+      }
       tab.add(fp, p, depth);
       lastOf[p] = depth;
       last = p;
@@ -305,7 +317,21 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
 function sleeps(m: Machine, fps: FootprintCache, q: number, fp: Footprint): boolean {
   const t = m.threads[q];
   if (t.done || t.pending === null) return false;
-  return !dependent(fps.of(m, q, t.pending), fp);
+  return !sleepDependent(fps.of(m, q, t.pending), fp);
+}
+
+/** A pop took the slot free `top` pushed, above the frees `below`: their order is observed, so
+ *  each free below that `top` does not follow is raced with it (the newest such ones only, as
+ *  races() does). */
+function observedRaces(stack: State[], clk: Clocks, evs: readonly Ev[], below: readonly number[], top: number, cands: Cands): void {
+  cands.n = 0;
+  for (const x of below) if (evs[x].tid !== evs[top].tid && !clk.before(evs, x, top)) cands.add(x);
+  for (let a = 0; a < cands.n; a++) {
+    const i = cands.xs[a];
+    let covered = false;
+    for (let b = 0; b < cands.n; b++) { const k = cands.xs[b]; if (k > i && clk.before(evs, i, k)) { covered = true; break; } }
+    if (!covered) addBacktrack(stack, clk, evs, i, top);
+  }
 }
 
 function races(stack: State[], clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands: Cands): void {

@@ -1,18 +1,67 @@
 // Happens-before over one executed trace, by vector clocks: event j follows its thread's
 // previous event and every earlier dependent event. Shared by DPOR's race analysis and by the
-// trace-class counting of the naive enumerator.
+// trace-class counting of the naive enumerator. Two frees on one cache are ordered only when
+// a later allocation observes their order (see dependence.ts, isPopKey).
 import { dependent, Footprint } from './dependence';
+import type { Machine } from '../sim/machine';
 
 export interface Ev {
   readonly tid: number; readonly fp: Footprint; /** index within its thread */ readonly ti: number;
   /** the step took the lock fp.lock (an acquire, or a trylock that succeeded) */
   readonly took?: boolean;
+  /** A free-list step (fp.fl ≠ 0): the slot it pushed or popped, or -1 (a failed free, an
+   *  empty free list). */
+  readonly slot?: number;
+}
+
+/** The free list of the cache of a free-list step, before it runs (see slabSlot). */
+export function slabBefore(m: Machine, fp: Footprint): readonly number[] | undefined {
+  return fp.fl === 0 ? undefined : m.mem.freelists[Math.abs(fp.fl) - 1];
+}
+
+/** After the step: the slot it pushed (a free) or popped (an allocation), or -1. `fl` is the
+ *  free list slabBefore returned (changed in place by the step) and `len` its length then. */
+export function slabSlot(fp: Footprint, fl: readonly number[], len: number, topBefore: number): number {
+  if (fp.fl > 0) return fl.length === len + 1 ? fl[len] : -1;
+  return fl.length === len - 1 ? topBefore : -1;
+}
+
+/** Per cache, the frees of this execution whose slots are on the free list, oldest first.
+ *  An allocation that pops one of them observes that it was freed after every other one still
+ *  on the list: those pairs of frees are ordered (dependence.ts, isPopKey). */
+export class FreeStacks {
+  private readonly st: number[][] = [];
+  reset(): void { for (const s of this.st) if (s !== undefined) s.length = 0; }
+  /** Account for event j; for a pop of a slot freed in this execution, return the events still
+   *  below it (the free it popped is `popped()`), else undefined. */
+  step(evs: readonly Ev[], j: number): readonly number[] | undefined {
+    const e = evs[j], fl = e.fp.fl;
+    if (fl === 0 || e.slot === undefined || e.slot < 0) return undefined;
+    const c = Math.abs(fl) - 1;
+    const s = this.st[c] ?? (this.st[c] = []);
+    if (fl > 0) { s.push(j); return undefined; }
+    if (s.length === 0) return undefined; // a slot free since before the execution began
+    const top = s.pop()!;
+    if (evs[top].slot !== e.slot) throw new Error(`free list out of step: popped slot ${e.slot}, expected ${evs[top].slot}`);
+    this.top = top;
+    return s;
+  }
+  private top = -1;
+  /** The free whose slot the last observing pop took. */
+  popped(): number { return this.top; }
 }
 
 export class HappensBefore {
   readonly vc: Int32Array[] = [];
   constructor(readonly evs: readonly Ev[], readonly nThreads: number) {
     const lastOf = new Int32Array(nThreads).fill(-1);
+    // frees ordered by a later pop: observed[j] lists frees that must precede free j
+    const observed: number[][] = [];
+    const fs = new FreeStacks();
+    for (let j = 0; j < evs.length; j++) {
+      const below = fs.step(evs, j);
+      if (below !== undefined && below.length > 0) (observed[fs.popped()] ??= []).push(...below);
+    }
     for (let j = 0; j < evs.length; j++) {
       const e = evs[j];
       const p = lastOf[e.tid];
@@ -20,7 +69,7 @@ export class HappensBefore {
       for (let i = 0; i < j; i++) {
         const x = evs[i];
         if (x.tid === e.tid || c[x.tid] > x.ti) continue;
-        if (dependent(x.fp, e.fp)) { const v = this.vc[i]; for (let t = 0; t < nThreads; t++) if (v[t] > c[t]) c[t] = v[t]; }
+        if (dependent(x.fp, e.fp) || (observed[j]?.includes(i) ?? false)) { const v = this.vc[i]; for (let t = 0; t < nThreads; t++) if (v[t] > c[t]) c[t] = v[t]; }
       }
       c[e.tid] = e.ti + 1;
       this.vc.push(c);

@@ -3,7 +3,7 @@
 // happens-before forms) and failures.
 import type { MachineOptions } from '../sim/machine';
 import { footprint } from './dependence';
-import { HappensBefore, Ev } from './hb';
+import { HappensBefore, Ev, slabBefore, slabSlot } from './hb';
 import type { Factory } from './run';
 
 export interface NaiveResult {
@@ -34,8 +34,12 @@ export function naive(factory: Factory, limit = 200000, maxSteps?: number, haltO
       if (d >= path.length) { choices.push(m.enabled()); path.push(0); }
       const t = choices[d][path[d]];
       const ti = per[t] ?? 0; per[t] = ti + 1;
-      evs.push({ tid: t, fp: footprint(m, t, m.threads[t].pending!), ti });
+      const fp = footprint(m, t, m.threads[t].pending!);
+      const fl = slabBefore(m, fp);
+      if (fl === undefined) { evs.push({ tid: t, fp, ti }); m.step(t); continue; }
+      const len = fl.length, top = len > 0 ? fl[len - 1] : -1;
       m.step(t);
+      evs.push({ tid: t, fp, ti, slot: slabSlot(fp, fl, len, top) });
     }
     executions++;
     const key = new HappensBefore(evs, m.threads.length).canonical();

@@ -1,24 +1,40 @@
 // Footprints and the dependence relation DPOR uses. Two steps of different threads are
 // dependent when they touch the same resource and one writes it. Resources: memory words and
 // list heads (by address), a slab slot's liveness (allocation and free against any access to
-// the slot), a cache's free list (allocation order), each thread's RCU read-side state (inside
-// a section or not; and when its section began, for type-safe frees), and the global RCU state
-// (grace periods and callbacks, which depend on who is inside a read-side section, and
-// type-safe frees, which depend on when each section began). Lock operations on one address
-// are all dependent; see dpor.ts for how an acquire that waited on a release is raced against
-// the matching acquire.
+// the slot), a cache's free list (allocations against each other and against frees), each
+// thread's RCU read-side state (inside a section or not), and the global RCU state (grace
+// periods and callbacks, which depend on who is inside a read-side section). Lock operations
+// on one address are all dependent; see dpor.ts for how an acquire that waited on a release is
+// raced against the matching acquire.
+// Two kinds of pair are ordered only when a later step observes their order (after Aronis et
+// al., "Optimal DPOR with observers", TACAS 2018): two frees on one cache (by the allocation
+// that pops one above the other: isPopKey), and a type-safe free with a reader's
+// rcu_read_lock (by the reader's access to the slot: typesafeAccess). A footprint says what it
+// observes; dpor.ts and hb.ts add those edges.
 import type { Machine } from '../sim/machine';
 import type { Op } from '../sim/op';
 import { CACHES, cacheOf, slotBase } from '../sim/layout';
 
-const SLOT = 0x1000000, POP = 0x2000000, RCU_T = 0x3000000, RCU_ALL = 0x3ffffff, CBQ = 0x4000000, RCU_S = 0x5000000, RCU_S_ALL = 0x5ffffff;
+const SLOT = 0x1000000, POP = 0x2000000, RCU_T = 0x3000000, RCU_ALL = 0x3ffffff, CBQ = 0x4000000;
+/** Footprint.sk bits: the pairs sleep sets keep dependent although the race analysis orders
+ *  them only when observed. */
+const SK_LOCK = 1, SK_FREE = 2;
 
 /** Resources read and written by one step; small arrays (usually 1–3 entries). `fl` marks a
  *  slab free-list operation on cache c: c + 1 for a free (a push), -(c + 1) for an allocation
- *  (a pop), 0 otherwise. */
-export interface Footprint { readonly r: readonly number[]; readonly w: readonly number[]; readonly lock: number; readonly acquire: boolean; readonly release: boolean; readonly fl: number }
+ *  (a pop), 0 otherwise. `sk`: rcu_read_lock (1) or the free of a type-safe slot (2). `ob`: for
+ *  an access to a freed type-safe slot inside an RCU section, the steps (indices in the
+ *  execution) of the section's start and of the slot's free, earlier first: the access observes
+ *  their order. */
+export interface Footprint {
+  readonly r: readonly number[]; readonly w: readonly number[]; readonly lock: number; readonly acquire: boolean; readonly release: boolean;
+  readonly fl: number; readonly sk: number; readonly ob: readonly [number, number] | null;
+  /** A type-safe slot's base: the one a free frees (tl = -1), or one a reader inside an RCU
+   *  section touches while it is live (tl = the step its section began at). Else -1. */
+  readonly ts: number; readonly tl: number;
+}
 
-const NONE: Footprint = { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0 };
+const NONE: Footprint = { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
 
 /** A cache's free list is a stack (SLUB hands out the most recently freed slot). An allocation
  *  writes the resource POP + c; a free reads it. So allocations are ordered among themselves and
@@ -38,17 +54,16 @@ export function footprint(m: Machine, tid: number, o: Op): Footprint {
   const f = rawFootprint(m, tid, o);
   const n = m.threads.length;
   if (!hasAll(f.r) && !hasAll(f.w)) return f;
-  return { r: expandRcu(f.r, n), w: expandRcu(f.w, n), lock: f.lock, acquire: f.acquire, release: f.release, fl: f.fl };
+  return { r: expandRcu(f.r, n), w: expandRcu(f.w, n), lock: f.lock, acquire: f.acquire, release: f.release, fl: f.fl, sk: f.sk, ob: f.ob, ts: f.ts, tl: f.tl };
 }
 
-function hasAll(a: readonly number[]): boolean { return a.includes(RCU_ALL) || a.includes(RCU_S_ALL); }
+function hasAll(a: readonly number[]): boolean { return a.includes(RCU_ALL); }
 
 function expandRcu(a: readonly number[], n: number): readonly number[] {
   if (!hasAll(a)) return a;
   const out: number[] = [];
   for (const x of a) {
     if (x === RCU_ALL) for (let t = 0; t < n; t++) out.push(RCU_T + t);
-    else if (x === RCU_S_ALL) for (let t = 0; t < n; t++) out.push(RCU_S + t);
     else out.push(x);
   }
   return out;
@@ -63,73 +78,98 @@ export function footprintIsStable(o: Op): boolean {
   return c < 0 || !CACHES[c].typesafe;
 }
 
-/** Does an access by `tid` to `a` commute with the free and the reallocation of a's slot?
- *  Yes for a reader inside an RCU section touching a SLAB_TYPESAFE_BY_RCU slot that it may
- *  touch now (live, or freed after its section began): neither a free nor an allocation changes
- *  the contents, a free cannot move before the section's start (they are dependent through
- *  RCU_S), so the access is legal and reads the same in either order. */
-function commutesWithSlotChanges(m: Machine, tid: number, a: number): boolean {
+/** A SLAB_TYPESAFE_BY_RCU slot and a reader inside an RCU section. The reader may touch the
+ *  slot while it is live, or while it is freed if the free came after its section began. So a
+ *  type-safe free and an rcu_read_lock are ordered only when an access observes them:
+ *  - an access to a freed slot observes the order of the section's start and the last free
+ *    (`ob`): legal if the section began first, and then it commutes with the slot's free and
+ *    reallocation (neither changes the contents: the constructor ran once; wherever it moves,
+ *    it stays legal); a use-after-free otherwise, dependent on the slot's liveness;
+ *  - an access to a live slot that was freed and reallocated after the section began observes
+ *    the same pair, and commutes likewise; if the section began after that free, the access is
+ *    legal only after the reallocation: dependent on the slot's liveness;
+ *  - an access to a live slot never freed commutes; the slot's next free must follow the
+ *    section's start (`ts`, `tl`: dpor.ts and hb.ts order them when the free runs).
+ *  dpor.ts races and orders an observed pair when the access runs; hb.ts orders it too. */
+interface Access { readonly commutes: boolean; readonly ob: readonly [number, number] | null; readonly ts: number; readonly tl: number }
+function typesafeAccess(m: Machine, tid: number, a: number): Access {
   const c = cacheOf(a);
-  if (c < 0 || !CACHES[c].typesafe || m.rcu.depth(tid) === 0) return false;
+  if (c < 0 || !CACHES[c].typesafe || m.rcu.depth(tid) === 0) return PLAIN;
   const slot = m.mem.slotOf(a);
-  return slot !== undefined && (slot.live || m.rcu.sectionBegan(tid) < slot.freedAt);
+  if (slot === undefined) return PLAIN;
+  const began = m.rcu.sectionBegan(tid), freed = slot.freedAt;
+  if (slot.live) {
+    // never freed: only the next free matters (it must follow the section's start)
+    if (freed < 0) return { commutes: true, ob: null, ts: slot.base, tl: began };
+    // freed and reallocated since the section began: legal wherever the access moves
+    if (began < freed) return { commutes: true, ob: [began, freed], ts: -1, tl: -1 };
+    // the section began after the last free: only legal after the reallocation
+    return PLAIN;
+  }
+  return began < freed
+    ? { commutes: true, ob: [began, freed], ts: -1, tl: -1 }
+    : { commutes: false, ob: [freed, began], ts: -1, tl: -1 };
 }
+const PLAIN: Access = { commutes: false, ob: null, ts: -1, tl: -1 };
 
 function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
   const s = slotKey(o.a);
-  const r: number[] = s >= 0 && !commutesWithSlotChanges(m, tid, o.a) ? [s] : [];
+  const acc = s >= 0 ? typesafeAccess(m, tid, o.a) : PLAIN;
+  const r: number[] = s >= 0 && !acc.commutes ? [s] : [];
+  const ob = acc.ob;
   switch (o.k) {
-    case 'read': case 'list_read': r.push(o.a); return { r, w: [], lock: 0, acquire: false, release: false, fl: 0 };
+    case 'read': case 'list_read': r.push(o.a); return { r, w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'write': case 'atomic_add': case 'atomic_inc_not_zero': case 'atomic_dec_and_test': case 'list_add': case 'list_del':
-      return { r, w: [o.a], lock: 0, acquire: false, release: false, fl: 0 };
+      return { r, w: [o.a], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'spin_lock': case 'lock_page': case 'mutex_lock': case 'down_write': case 'down_read':
-      return { r, w: [o.a], lock: o.a, acquire: true, release: false, fl: 0 };
+      return { r, w: [o.a], lock: o.a, acquire: true, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'spin_trylock': case 'trylock_page': case 'mutex_trylock': case 'down_read_trylock':
-      return { r, w: [o.a], lock: o.a, acquire: false, release: false, fl: 0 };
+      return { r, w: [o.a], lock: o.a, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'spin_unlock': case 'unlock_page': case 'mutex_unlock': case 'up_write': case 'up_read':
-      return { r, w: [o.a], lock: o.a, acquire: false, release: true, fl: 0 };
-    // A thread's RCU state has two parts. RCU_T (inside a section or not) is what grace periods
-    // and callbacks wait on: both calls write it. RCU_S (when the outermost section began) is
-    // all a type-safe free depends on: only rcu_read_lock writes it. A free and a reader's
-    // rcu_read_unlock commute: a reader outside every section may not touch a freed slot, and
-    // its next section begins after the free, whichever ran first.
-    case 'rcu_read_lock': return { r: [], w: [RCU_T + tid, RCU_S + tid], lock: 0, acquire: false, release: false, fl: 0 };
-    case 'rcu_read_unlock': return { r: [], w: [RCU_T + tid], lock: 0, acquire: false, release: false, fl: 0 };
-    case 'gp_start': return { r: [], w: [RCU_ALL], lock: 0, acquire: false, release: false, fl: 0 };
-    case 'gp_wait': return { r: [RCU_ALL], w: [], lock: 0, acquire: true, release: false, fl: 0 };
-    case 'call_rcu': r.push(RCU_ALL); return { r, w: [CBQ], lock: 0, acquire: false, release: false, fl: 0 };
+      return { r, w: [o.a], lock: o.a, acquire: false, release: true, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
+    // A thread's RCU state (inside a section or not) is what grace periods and callbacks wait
+    // on: both calls write it. When a section began matters to type-safe frees only through
+    // the accesses that observe it (typesafeAccess).
+    case 'rcu_read_lock': return { r: [], w: [RCU_T + tid], lock: 0, acquire: false, release: false, fl: 0, sk: SK_LOCK, ob: null, ts: -1, tl: -1 };
+    case 'rcu_read_unlock': return { r: [], w: [RCU_T + tid], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
+    case 'gp_start': return { r: [], w: [RCU_ALL], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
+    case 'gp_wait': return { r: [RCU_ALL], w: [], lock: 0, acquire: true, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
+    case 'call_rcu': r.push(RCU_ALL); return { r, w: [CBQ], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'rcu_callbacks': {
       const cb = m.rcu.callbacks[0];
       const rr = [RCU_ALL], w = [CBQ];
       const c = cb === undefined ? -1 : cacheOf(cb.addr);
       if (c >= 0) { rr.push(POP + c); w.push(SLOT + slotBase(cb.addr, c)); }
-      return { r: rr, w, lock: 0, acquire: true, release: false, fl: c >= 0 ? c + 1 : 0 };
+      const tsf = c >= 0 && CACHES[c].typesafe;
+      return { r: rr, w, lock: 0, acquire: true, release: false, fl: c >= 0 ? c + 1 : 0, sk: tsf ? SK_FREE : 0, ob: null, ts: tsf ? slotBase(cb!.addr, c) : -1, tl: -1 };
     }
     case 'alloc': {
       const c = o.a;
       const fl = m.mem.freelists[c];
-      if (fl === undefined) return { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0 };
+      if (fl === undefined) return { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
       const w = [POP + c];
       if (fl.length > 0) w.push(SLOT + fl[fl.length - 1]);
-      return { r: [], w, lock: 0, acquire: false, release: false, fl: -(c + 1) };
+      return { r: [], w, lock: 0, acquire: false, release: false, fl: -(c + 1), sk: 0, ob: null, ts: -1, tl: -1 };
     }
     case 'free': {
       const c = cacheOf(o.a);
-      if (c < 0) return { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0 };
-      return { r: CACHES[c].typesafe ? [POP + c, RCU_S_ALL] : [POP + c], w: [SLOT + slotBase(o.a, c)], lock: 0, acquire: false, release: false, fl: c + 1 };
+      if (c < 0) return { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
+      const tsf = CACHES[c].typesafe;
+      return { r: [POP + c], w: [SLOT + slotBase(o.a, c)], lock: 0, acquire: false, release: false, fl: c + 1, sk: tsf ? SK_FREE : 0, ob: null, ts: tsf ? slotBase(o.a, c) : -1, tl: -1 };
     }
     case 'ghost': return NONE;
     case 'probe': {
       const pr: number[] = [];
       for (const x of o.xs ?? []) { pr.push(x); const k = slotKey(x); if (k >= 0) pr.push(k); }
-      return { r: pr, w: [], lock: 0, acquire: false, release: false, fl: 0 };
+      return { r: pr, w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
     }
   }
 }
 
-/** The dependence sleep sets use: also two frees on one cache (see isPopKey). */
+/** The dependence sleep sets use: also two frees on one cache (see isPopKey), and a type-safe
+ *  free with an rcu_read_lock (see typesafeAccess). */
 export function sleepDependent(a: Footprint, b: Footprint): boolean {
-  return (a.fl > 0 && a.fl === b.fl) || dependent(a, b);
+  return (a.fl > 0 && a.fl === b.fl) || (a.sk | b.sk) === (SK_LOCK | SK_FREE) || dependent(a, b);
 }
 
 /** Two steps are dependent when one writes a resource the other touches. */

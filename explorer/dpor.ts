@@ -10,12 +10,20 @@
 // an RCU callback after the read-side exit that let it run) adds nothing; a lock acquire is
 // also raced against the acquire that the release it waited for ended, so both lock orders
 // are explored.
+// Observed pairs (dependence.ts): two frees on one cache, and a type-safe free with a reader's
+// rcu_read_lock, are ordered only when a later step observes their order (a pop; the reader's
+// access to the slot). Such a step races the pair, if unordered, and adds the edge late: the
+// rows it changes are saved and restored on backtracking, and every race already found whose
+// later end is at or after the pair's is computed again with the new edge (after Aronis,
+// Jonsson, Lång, Sagonas, "Optimal dynamic partial order reduction with observers", TACAS
+// 2018). Sleep sets keep such pairs dependent. A candidate is raced even when it happens
+// before another candidate, since that order may rest on an observation a reversal removes.
 // Must never: know of scenarios, exercises or output.
 import type { Machine, MachineOptions } from '../sim/machine';
 import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
 import { footprint, footprintIsStable, Footprint, isPopKey, sleepDependent } from './dependence';
-import { Ev, FreeStacks, slabBefore, slabSlot } from './hb';
+import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
 import type { Factory } from './run';
 
 /** Thread sets are bit masks (at most MAX_THREADS threads). `order` keeps the backtrack set's insertion
@@ -42,7 +50,7 @@ export interface DporOptions {
   readonly stopOnBug?: boolean;
   readonly now?: () => number;
   /** Called after each execution with its events (tests, the bench's class counting). */
-  readonly onExecution?: (evs: readonly Ev[], nThreads: number, sleepBlocked: boolean) => void;
+  readonly onExecution?: (evs: readonly Ev[], nThreads: number, sleepBlocked: boolean, clock: ClockOf) => void;
   /** Which awake thread a new state tries first: 'low' (default: stay with the last thread,
    *  else the lowest id) or 'high' (the highest id). Tests use both: the classes found must not
    *  depend on it. */
@@ -50,6 +58,10 @@ export interface DporOptions {
   /** Called with the kind of every failing execution's leading failure. */
   readonly onFailure?: (kind: string) => void;
 }
+
+/** Event j's vector clock entry for thread t, as the search computed it (tests compare it with
+ *  hb.ts). Valid only during the onExecution call. */
+export type ClockOf = (j: number, t: number) => number;
 
 export interface DporResult {
   readonly complete: boolean;
@@ -165,6 +177,41 @@ class Clocks {
     const e = evs[i];
     return this.buf[j * this.n + e.tid] > e.ti;
   }
+  // Edges found late: observer j orders a before b (a, b < j), so b and every event up to j
+  // that b happens before also follow a. Each changed row is saved, and restored when a new
+  // execution branches at or before its observer.
+  private readonly logBy: number[] = [];
+  private readonly logRow: number[] = [];
+  private readonly logOld: Int32Array[] = [];
+  retro(evs: readonly Ev[], a: number, b: number, j: number): void {
+    const n = this.n;
+    for (let r = b; r <= j; r++) {
+      if (r !== b && !this.before(evs, b, r)) continue;
+      this.logBy.push(j); this.logRow.push(r); this.logOld.push(this.buf.slice(r * n, r * n + n));
+      this.join(r, a);
+    }
+  }
+  /** Undo the late edges of observers at depth `branch` or later. */
+  undo(branch: number): void {
+    for (let i = this.logBy.length - 1; i >= 0 && this.logBy[i] >= branch; i--) {
+      this.buf.set(this.logOld[i], this.logRow[i] * this.n);
+      this.logBy.pop(); this.logRow.pop(); this.logOld.pop();
+    }
+  }
+}
+
+/** Every race of the current execution (i, j) handed to addBacktrack, so that a late edge can
+ *  have the ones it may affect (j at or after its later end) computed again. Truncated to the
+ *  branch point like the tables. */
+class RaceLog {
+  readonly is: number[] = [];
+  readonly js: number[] = [];
+  private readonly marks: number[] = [];
+  /** Before the races found at step `depth`. */
+  mark(depth: number): void { this.marks[depth] = this.is.length; }
+  rollback(depth: number): void {
+    if (depth < this.marks.length) { const to = this.marks[depth]; this.is.length = to; this.js.length = to; this.marks.length = depth; }
+  }
 }
 
 /** Footprints of pending ops, per thread, while the op stays pending (those that depend on the
@@ -206,6 +253,19 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const evs: Ev[] = [];
   const cands = new Cands();
   const frees = new FreeStacks();
+  const live = new LiveAccesses();
+  const log = new RaceLog();
+  const race = (i: number, j: number): void => { log.is.push(i); log.js.push(j); addBacktrack(stack, clocks!, evs, i, j); };
+  /** Step j observed that a precedes b: if they were unordered, race them (the reversal is
+   *  computed before the edge exists, so it is not logged), order them, and compute again the
+   *  races the new edge may change. */
+  const observe = (a: number, b: number, j: number): void => {
+    const clk = clocks!;
+    if (evs[a].tid === evs[b].tid || clk.before(evs, a, b)) return;
+    addBacktrack(stack, clk, evs, a, b);
+    clk.retro(evs, a, b, j);
+    for (let x = 0; x < log.is.length; x++) if (log.js[x] >= b) addBacktrack(stack, clk, evs, log.is[x], log.js[x]);
+  };
   let nThreads = -1;
   for (;;) {
     if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, bug, bugs };
@@ -221,8 +281,11 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     const tab = tables!, clk = clocks!;
     const fps = new FootprintCache();
     tab.rollback(branch);
+    clk.undo(branch);
+    log.rollback(branch);
     evs.length = branch;
     frees.reset();
+    live.reset();
     const perThread = new Int32Array(n);
     const lastOf = new Int32Array(n).fill(-1);
     let nextSleep = 0;
@@ -249,6 +312,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         m.step(p);
         steps++;
         if (st.ev.fp.fl !== 0) frees.step(evs, depth);
+        if (st.ev.fp.ts >= 0) live.step(evs, depth);
         perThread[p]++;
         lastOf[p] = depth;
         last = p;
@@ -272,15 +336,28 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       const prev = lastOf[p];
       clk.start(depth, prev);
       tab.joinPreds(fp, clk, depth);
+      log.mark(depth);
+      if (fp.ts >= 0) {
+        // a type-safe free follows the sections of readers that touched the slot while live
+        const ls = live.step(evs, depth);
+        if (ls !== undefined) {
+          for (const l of ls) if (evs[l].tid !== p && !clk.before(evs, l, depth)) race(l, depth);
+          for (const l of ls) clk.join(depth, l);
+        }
+      }
       clk.buf[depth * n + p] = ev.ti + 1;
       st.ev = ev;
-      // race analysis for this new step
-      tab.candidates(fp, p, evs, cands);
-      if (cands.n > 0) races(stack, clk, evs, depth, prev, cands);
+      // orders this step observes (dependence.ts): a pop, the frees below the one it took; an
+      // access to a freed type-safe slot, its section's start and the free
       if (fp.fl !== 0) {
         const below = frees.step(evs, depth);
-        if (below !== undefined && below.length > 0) observedRaces(stack, clk, evs, below, frees.popped(), cands);
+        if (below !== undefined) { const top = frees.popped(); for (let x = below.length - 1; x >= 0; x--) observe(below[x], top, depth); }
       }
+      const ob = fp.ob;
+      if (ob !== null && ob[1] < depth) observe(ob[0], ob[1], depth);
+      // race analysis for this new step
+      tab.candidates(fp, p, evs, cands);
+      if (cands.n > 0) races(clk, evs, depth, prev, cands, race);
       tab.add(fp, p, depth);
       lastOf[p] = depth;
       last = p;
@@ -289,7 +366,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     if (depth < branch) throw new NondeterministicReplay(`replaying step ${depth}: the machine stopped where it ran on before`);
     executions++;
     if (wasBlocked) blocked++;
-    o.onExecution?.(evs.slice(), n, wasBlocked);
+    o.onExecution?.(evs.slice(), n, wasBlocked, (j, t) => clk.buf[j * n + t]);
     const failure = m.primaryFailure();
     if (failure !== undefined) {
       bugs++;
@@ -320,36 +397,22 @@ function sleeps(m: Machine, fps: FootprintCache, q: number, fp: Footprint): bool
   return !sleepDependent(fps.of(m, q, t.pending), fp);
 }
 
-/** A pop took the slot free `top` pushed, above the frees `below`: their order is observed, so
- *  each free below that `top` does not follow is raced with it (the newest such ones only, as
- *  races() does). */
-function observedRaces(stack: State[], clk: Clocks, evs: readonly Ev[], below: readonly number[], top: number, cands: Cands): void {
-  cands.n = 0;
-  for (const x of below) if (evs[x].tid !== evs[top].tid && !clk.before(evs, x, top)) cands.add(x);
-  for (let a = 0; a < cands.n; a++) {
-    const i = cands.xs[a];
-    let covered = false;
-    for (let b = 0; b < cands.n; b++) { const k = cands.xs[b]; if (k > i && clk.before(evs, i, k)) { covered = true; break; } }
-    if (!covered) addBacktrack(stack, clk, evs, i, top);
-  }
-}
-
-function races(stack: State[], clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands: Cands): void {
+function races(clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands: Cands, race: (i: number, j: number) => void): void {
   const ej = evs[j];
   for (let a = 0; a < cands.n; a++) {
     const i = cands.xs[a];
+    // Every candidate not ordered before j's thread's previous step is raced, even one that
+    // happens before another candidate: that order may come from an observation (an access
+    // to a freed type-safe slot) that disappears once the other candidate is reversed.
     if (prevJ >= 0 && clk.before(evs, i, prevJ)) continue;
-    let covered = false;
-    for (let b = 0; b < cands.n; b++) { const k = cands.xs[b]; if (k > i && clk.before(evs, i, k)) { covered = true; break; } }
-    if (covered) continue;
     const ei = evs[i];
-    addBacktrack(stack, clk, evs, i, j);
+    race(i, j);
     if (ej.fp.acquire && ei.fp.release && ei.fp.lock === ej.fp.lock && ej.fp.lock !== 0) {
       // j waited for this release: also race it with the acquire that the release ended (by
       // any thread: a bad unlock may release someone else's lock), so the other lock order
       // is explored from before that acquire.
       for (let k = i - 1; k >= 0; k--) {
-        if (evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { if (evs[k].tid !== ej.tid) addBacktrack(stack, clk, evs, k, j); break; }
+        if (evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { if (evs[k].tid !== ej.tid) race(k, j); break; }
       }
     }
   }

@@ -1,7 +1,8 @@
 // Happens-before over one executed trace, by vector clocks: event j follows its thread's
 // previous event and every earlier dependent event. Shared by DPOR's race analysis and by the
 // trace-class counting of the naive enumerator. Two frees on one cache are ordered only when
-// a later allocation observes their order (see dependence.ts, isPopKey).
+// a later allocation observes their order (dependence.ts, isPopKey), and a type-safe free and
+// an rcu_read_lock only when the reader touches the freed slot (dependence.ts, typesafeAccess).
 import { dependent, Footprint } from './dependence';
 import type { Machine } from '../sim/machine';
 
@@ -24,6 +25,24 @@ export function slabBefore(m: Machine, fp: Footprint): readonly number[] | undef
 export function slabSlot(fp: Footprint, fl: readonly number[], len: number, topBefore: number): number {
   if (fp.fl > 0) return fl.length === len + 1 ? fl[len] : -1;
   return fl.length === len - 1 ? topBefore : -1;
+}
+
+/** Per type-safe slot, the section starts of readers that touched it while live since it was
+ *  last freed: its next free must follow them (dependence.ts, typesafeAccess). */
+export class LiveAccesses {
+  private readonly by = new Map<number, number[]>();
+  reset(): void { this.by.clear(); }
+  /** Account for event j; for the free of a type-safe slot, return the section starts it
+   *  must follow (valid until the next call), else undefined. */
+  step(evs: readonly Ev[], j: number): readonly number[] | undefined {
+    const fp = evs[j].fp;
+    if (fp.ts < 0) return undefined;
+    let l = this.by.get(fp.ts);
+    if (fp.tl >= 0) { if (l === undefined) this.by.set(fp.ts, l = []); l.push(fp.tl); return undefined; }
+    if (evs[j].slot !== fp.ts || l === undefined || l.length === 0) return undefined;
+    this.by.set(fp.ts, []);
+    return l;
+  }
 }
 
 /** Per cache, the frees of this execution whose slots are on the free list, oldest first.
@@ -55,12 +74,18 @@ export class HappensBefore {
   readonly vc: Int32Array[] = [];
   constructor(readonly evs: readonly Ev[], readonly nThreads: number) {
     const lastOf = new Int32Array(nThreads).fill(-1);
-    // frees ordered by a later pop: observed[j] lists frees that must precede free j
+    // pairs ordered by a later observer (a pop, a reader's access to a freed type-safe slot):
+    // observed[j] lists the events that must precede event j
     const observed: number[][] = [];
     const fs = new FreeStacks();
+    const live = new LiveAccesses();
     for (let j = 0; j < evs.length; j++) {
+      const before = live.step(evs, j);
+      if (before !== undefined) (observed[j] ??= []).push(...before);
       const below = fs.step(evs, j);
       if (below !== undefined && below.length > 0) (observed[fs.popped()] ??= []).push(...below);
+      const ob = evs[j].fp.ob;
+      if (ob !== null && ob[1] < j) (observed[ob[1]] ??= []).push(ob[0]);
     }
     for (let j = 0; j < evs.length; j++) {
       const e = evs[j];

@@ -12,6 +12,7 @@ import { Factory, replay } from '../../explorer/run';
 import { bounded } from '../../explorer/bounded';
 import { shrink } from '../../explorer/shrink';
 import { preemptions, encode, decode } from '../../explorer/schedule';
+import { classOf, sameClocks } from './linearise';
 
 type Step =
   | { t: 'read'; x: number } | { t: 'write'; x: number; v: number } | { t: 'inc'; x: number }
@@ -77,6 +78,7 @@ function factory(prog: Step[][]): Factory {
 }
 
 test('DPOR covers every trace class and every bug of naive enumeration', () => {
+  let runs = 0, classes = 0;
   fc.assert(fc.property(program, (prog) => {
     const f = factory(prog);
     const all = naive(f, 4000);
@@ -84,10 +86,12 @@ test('DPOR covers every trace class and every bug of naive enumeration', () => {
     const seen = new Set<string>();
     const kindsSeen = new Set<string>();
     let complete = 0;
-    const r = dpor(f, { stopOnBug: false, onExecution: (evs, n, blocked) => {
+    const r = dpor(f, { stopOnBug: false, onExecution: (evs, n, blocked, clock) => {
       if (blocked) return;
+      const hb = new HappensBefore(evs, n);
+      sameClocks(hb, clock);
       complete++;
-      seen.add(new HappensBefore(evs, n).canonical());
+      seen.add(hb.canonical());
     }, onFailure: (kind) => kindsSeen.add(kind) });
     expect(r.complete).toBe(true);
     // the classes found do not depend on the order the search tries threads in
@@ -98,18 +102,28 @@ test('DPOR covers every trace class and every bug of naive enumeration', () => {
       expect(seen.has(key)).toBe(true);
       if (kind !== '') expect(kindsSeen.has(kind)).toBe(true);
     }
-    // source-DPOR with sleep sets never runs two complete executions of one class
-    expect(complete).toBe(seen.size);
+    // Source-DPOR with sleep sets runs one complete execution per class, except where a pair
+    // ordered only when observed (two frees, a type-safe free and an rcu_read_lock) is kept
+    // dependent by the sleep sets (dependence.ts, sleepDependent): then a few more.
+    expect(complete).toBeGreaterThanOrEqual(seen.size);
+    if (!/"ts/.test(JSON.stringify(prog))) expect(complete).toBe(seen.size);
+    runs += complete; classes += seen.size;
   }), { numRuns: 200, seed: 20101 });
+  expect(runs / classes).toBeLessThan(1.1);
 });
 
-test('the dependence relation is sound: every execution of one interleaving class ends with the same failures', () => {
+test('the dependence relation is sound: every execution of one interleaving class ends with the same failures, and so does its canonical linearisation', () => {
   fc.assert(fc.property(program, (prog) => {
     const byClass = new Map<string, string>();
-    const all = naive(factory(prog), 1500, undefined, false, (key, kinds) => {
+    const f = factory(prog);
+    const all = naive(f, 1500, undefined, false, (key, kinds) => {
       const before = byClass.get(key);
-      if (before === undefined) byClass.set(key, kinds);
-      else expect([key.slice(0, 60), kinds]).toEqual([key.slice(0, 60), before]);
+      if (before === undefined) {
+        byClass.set(key, kinds);
+        // another execution of the class, the canonical order of its happens-before, fails
+        // the same way (its own class may differ: it may observe other orders, see dependence.ts)
+        expect([key, classOf(f, key.split('').map(Number)).kinds]).toEqual([key, kinds]);
+      } else expect([key.slice(0, 60), kinds]).toEqual([key.slice(0, 60), before]);
     });
     fc.pre(all.complete);
   }), { numRuns: 100, seed: 2010 });
@@ -138,7 +152,7 @@ test('the type-safe cache: a reader may touch a freed slot only inside a section
   } });
   expect([...kinds].sort()).toEqual([...naiveKinds].sort());
   expect([...seen].sort()).toEqual([...all.traces.keys()].sort());
-  expect(complete).toBe(seen.size);
+  expect(complete).toBeLessThanOrEqual(Math.ceil(1.2 * seen.size));
 });
 
 test('bounded search at bound k finds a bug exactly when some failing schedule needs at most k preemptions', () => {

@@ -82,7 +82,7 @@ export function plural(n: number, one: string, many = `${one}s`): string { retur
 
 export function verdictLine(v: Verdict): string {
   switch (v.kind) {
-    case 'VERIFIED': return v.classes === 1 ? 'VERIFIED: its only interleaving explored' : `VERIFIED: all ${v.classes} interleaving classes explored`;
+    case 'VERIFIED': return v.classes === 1 ? 'VERIFIED: its only interleaving explored' : `VERIFIED: every interleaving class explored, in ${v.classes} executions`;
     case 'BUG': return `BUG: ${kindWords(v.failure.kind)} found after ${plural(v.stats.executions, 'execution')}`;
     case 'NO_BUG_WITHIN': return `NO BUG WITHIN ${v.reason}`;
   }

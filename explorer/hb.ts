@@ -2,7 +2,7 @@
 // previous event and every earlier dependent event. Shared by DPOR's race analysis and by the
 // trace-class counting of the naive enumerator. Two frees on one cache are ordered only when
 // a later allocation observes their order (dependence.ts, isPopKey), and a type-safe free and
-// an rcu_read_lock only when the reader touches the freed slot (dependence.ts, typesafeAccess).
+// an rcu_read_lock only when the reader touches the slot (dependence.ts, typesafeAccess).
 import { dependent, Footprint } from './dependence';
 import type { Machine } from '../sim/machine';
 

@@ -13,6 +13,8 @@ export interface Stats {
 
 export type Verdict =
   | { readonly kind: 'BUG'; readonly failure: Failure; readonly schedule: string; readonly preemptions: number; readonly steps: number; readonly stats: Stats; readonly minimal?: boolean }
+  /** classes: DPOR's complete executions, at least one per interleaving class (a class may be
+   *  run twice where sleep sets keep an observed pair dependent: dependence.ts). */
   | { readonly kind: 'VERIFIED'; readonly classes: number; readonly stats: Stats; readonly how: string }
   | { readonly kind: 'NO_BUG_WITHIN'; readonly reason: string; readonly stats: Stats };
 

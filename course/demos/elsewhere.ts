@@ -36,7 +36,7 @@ function sighandRetry(o: DemoOptions): string {
     `The sender locked ${locks[0] ?? '?'} — by then pid 3's — saw that tsk->sighand had changed, unlocked, and retried: `
     + `it returns ${locks[1] ?? '?'} locked. ${all ? `VERIFIED on all ${verdicts.length} scenarios` : 'Not verified everywhere (unexpected)'}.`,
     [timeline({ ...r.trace, events: keep(r).filter((e) => e.i <= contractAt) }, o),
-      wrap(`Interleaving classes explored: ${verdicts.map(([n, v]) => `${n} ${v.kind === 'VERIFIED' ? v.classes : v.kind}`).join(', ')}.`, o.width)],
+      wrap(`Executions, covering every interleaving class: ${verdicts.map(([n, v]) => `${n} ${v.kind === 'VERIFIED' ? v.classes : v.kind}`).join(', ')}.`, o.width)],
     'Between the sender\'s read of tsk->sighand and its spin_lock(): exec gave the task a private copy (under the old siglock), pid 2 — the last '
     + 'user of the old one — exited and freed it, and a fork got the same slot back as pid 3\'s handlers, siglock and all (the constructor\'s '
     + 'lock is never reset). The lock pinned *a* sighand; the re-check under it said whose.');

@@ -15,7 +15,7 @@ import { scenariosFor } from '../../scenarios/registry';
 import { getter, lockAnonVma30 } from '../../scenarios/demos/refs';
 
 function shortVerdict(v: Verdict): string {
-  return v.kind === 'BUG' ? `BUG: ${v.failure.kind}` : v.kind === 'VERIFIED' ? `VERIFIED (${plural(v.classes, 'class', 'classes')})` : 'NO BUG WITHIN budget';
+  return v.kind === 'BUG' ? `BUG: ${v.failure.kind}` : v.kind === 'VERIFIED' ? `VERIFIED (${plural(v.classes, 'run')})` : 'NO BUG WITHIN budget';
 }
 
 function refcountPin(o: DemoOptions): string {

@@ -9,11 +9,11 @@ import { demoNames, runDemo, UnknownDemo } from '../../course/demos';
 const CLAIMS: Record<string, RegExp[]> = {
   'rmap-walk-quiet': [/^VERIFIED/, /visits 2 vmas under the root's lock and releases it/, /spin_lock anon_vma@0x40/, /rmap_one vma@0x2000/, /rmap_one vma@0x2040/, /spin_unlock anon_vma@0x40/],
   'fork-tree': [/3 anon_vmas, one tree: every ->root points at the oldest, anon_vma@0x40/, /anon_vma@0x80 #1 \.root := anon_vma@0x40/, /anon_vma@0xc0 #1 \.root := anon_vma@0x40/],
-  'rcu-grace-period': [/^VERIFIED: all \d+ interleaving classes explored, no use-after-free/, /cannot run at steps? [\d, ]+: synchronize_rcu\(\) waits/, /synchronize_rcu returns/],
+  'rcu-grace-period': [/^VERIFIED: every interleaving class explored, in \d+ executions, no use-after-free/, /cannot run at steps? [\d, ]+: synchronize_rcu\(\) waits/, /synchronize_rcu returns/],
   'rcu-reader-no-lock': [/^BUG: KASAN use-after-free/, /BUG: KASAN: slab-use-after-free/, /Freed by rcu at step \d+/, /kfree_rcu anon_vma@0x40/],
   'typesafe-reuse': [/^No KASAN report/, /found anon_vma@0x40 #1 \(root anon_vma@0x80\)/, /kmem_cache_alloc anon_vma@0x40 #2/, /READ_ONCE anon_vma@0x40 #2 \.root → anon_vma@0x40/],
   'typesafe-no-recheck': [/^BUG: contract violation found after \d+ executions/, /returned anon_vma@0x40 #2, someone else's/, /BUG: contract of lookup\(\) violated/],
-  'typesafe-pin-recheck': [/^VERIFIED: all \d+ interleaving classes explored/, /honest NULL/, /this one returns NULL/, /page_mapped page@0x4000 #1 \._mapcount → -1/],
+  'typesafe-pin-recheck': [/^VERIFIED: every interleaving class explored, in \d+ executions/, /honest NULL/, /this one returns NULL/, /page_mapped page@0x4000 #1 \._mapcount → -1/],
 };
 
 const LESSONS = path.resolve(__dirname, '..', '..', 'lessons');

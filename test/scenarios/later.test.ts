@@ -144,7 +144,7 @@ const CLAIMS: Record<string, RegExp[]> = {
   'mutex-in-rcu': [/^BUG: sleeping function called from invalid context, on the first run, with no other thread/,
     /mutex_lock anon_vma@0x40 #1 \.lock/, /rcu_read_lock nesting: 1, walker calls mutex_lock/],
   'lock-read-slow-path': [/^The trylock failed, so the reader pinned the anon_vma with a reference, left RCU, and slept in down_read\(\)/,
-    /VERIFIED: all \d+ interleaving classes explored/, /down_read_trylock anon_vma@0x40 #1 \.lock → false/,
+    /VERIFIED: every interleaving class explored, in \d+ executions/, /down_read_trylock anon_vma@0x40 #1 \.lock → false/,
     /atomic_inc_not_zero anon_vma@0x80 #1 \.refcount → true/, /down_read anon_vma@0x40 #1 \.lock/, /atomic_dec_and_test anon_vma@0x80 #1 \.refcount → false/],
   'lock-read-verdicts': [/slow path sleeps inside RCU +last-put +BUG: sleep-in-atomic/, /slow path keeps its reference +last-put +BUG: contract/,
     /fast path trusts the refcount +seed +BUG: bad-unlock/, /the lesson's version +last-put +VERIFIED/, /the lesson's version +seed +VERIFIED/],

@@ -43,7 +43,7 @@ const LESSONS = { 4: '04-the-root-lock-and-the-hang.md', 5: '05-hughs-fix-and-th
 
 // The key claim of each demo, as its lesson states it.
 const CLAIMS: Record<string, RegExp[]> = {
-  'seed-2635-harmless': [/^VERIFIED: all \d+ interleaving classes explored: no bad unlock, no hang in 2\.6\.35/,
+  'seed-2635-harmless': [/^VERIFIED: every interleaving class explored, in \d+ executions: no bad unlock, no hang in 2\.6\.35/,
     /walker locks anon_vma@0x40 #2, someone else's/, /unlocks that same lock/, /spin_unlock anon_vma@0x40 #2 \.lock/],
   'seed-hang-by-hand': [/^BUG: bad unlock, then a hang\. The walker locks anon_vma@0x40, unlocks anon_vma@0x80 and returns/,
     /spin_unlock anon_vma@0x80 #1 \.lock/, /kmem_cache_alloc anon_vma@0x40 #3/, /no thread can run: the machine hangs here/,
@@ -53,19 +53,19 @@ const CLAIMS: Record<string, RegExp[]> = {
   'seed-hang-explorer': [/^BUG: bad-unlock\. The explorer ran \d+ executions, shrank the failing one to 1 preemption and \d+ steps, and showed that no schedule with fewer preemptions fails\. Replayed, the run then hangs/,
     /schedule: v1:[\d*,]+/, /Possible unsafe locking scenario/, /lock\(&anon_vma@0x40\);/, /unlock\(&anon_vma@0x80\);/,
     /fault spins in spin_lock\(&anon_vma@0x40->lock\)/],
-  'hugh-fix-seed': [/^VERIFIED: all \d+ interleaving classes explored\. On lesson 4's hanging schedule the re-check under the lock sees _mapcount -1: unlock anon_vma@0x40, the lock it took, and return NULL/,
+  'hugh-fix-seed': [/^VERIFIED: every interleaving class explored, in \d+ executions\. On lesson 4's hanging schedule the re-check under the lock sees _mapcount -1: unlock anon_vma@0x40, the lock it took, and return NULL/,
     /no failure: every thread ran to its end/, /page_mapped page@0x4000 #1 \._mapcount → -1/],
   'andrea-single-check': [/^BUG: bad-unlock found after \d+ executions: one page_mapped\(\) check \(step \d+\), inside rcu_read_lock\(\), did not keep ->root from changing/,
     /WARNING: bad unlock balance detected!/, /No KASAN report/],
   'no-access-once': [/^BUG: bad-unlock found after \d+ executions: the re-check works \(_mapcount -1\), but the failure path loads ->root again and releases anon_vma@0x80's lock, not anon_vma@0x40's/,
     /WARNING: bad unlock balance detected!/],
-  'christoph-pin-verify': [/^VERIFIED: all \d+ interleaving classes explored\. On the hanging schedule, the check after the lock finds ->root changed \(anon_vma@0x80, not anon_vma@0x40\)/,
+  'christoph-pin-verify': [/^VERIFIED: every interleaving class explored, in \d+ executions\. On the hanging schedule, the check after the lock finds ->root changed \(anon_vma@0x80, not anon_vma@0x40\)/,
     /the page is unmapped: NULL/],
-  'remap-keeps-mapping': [/^VERIFIED: all \d+ interleaving classes explored, with no page lock in the walker/,
+  'remap-keeps-mapping': [/^VERIFIED: every interleaving class explored, in \d+ executions, with no page lock in the walker/,
     /both checks see the page mapped \(_mapcount 0 and 0\)/, /page->mapping: never written/, /atomic_dec page@0x4000 #1 \._mapcount → -1/],
   'hugetlb-move': [/^Hugh's fix: BUG: contract violation found after \d+ executions?\. Christoph's: BUG: contract violation/,
     /WRITE_ONCE page@0x4000 #1 \.mapping := anon_vma@0x80/, /returned anon_vma@0x40 #1, but page->mapping now names anon_vma@0x80 #1/],
-  'hugetlb-move-locked': [/^Hugh's fix: VERIFIED: all \d+ interleaving classes explored\. Christoph's: VERIFIED/,
+  'hugetlb-move-locked': [/^Hugh's fix: VERIFIED: every interleaving class explored, in \d+ executions\. Christoph's: VERIFIED/,
     /the move waits \(at steps \d+-\d+\) until the walker is done/],
 };
 

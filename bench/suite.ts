@@ -7,7 +7,7 @@ import type { Factory } from '../explorer/run';
 import type { PageLockSubject } from '../scenarios/pageLockHarness';
 import * as rc2 from '../solutions/05-page-lock-anon-vma/history/2.6.36-rc2';
 import * as hugh from '../solutions/05-page-lock-anon-vma/history/hugh-fix';
-import { counter, philosophers, rcuPubSub } from './synthetic';
+import { counter, philosophers, rcuPubSub, slabReuse } from './synthetic';
 
 export interface BenchScenario {
   readonly name: string;
@@ -53,5 +53,6 @@ export function suite(quick: boolean): BenchScenario[] {
     synth('philosophers-3/ord', 'philosophers(3, ordered)', philosophers(3, true)),
     synth('rcu-pubsub/sync', 'rcuPubSub(1 reader, synchronize_rcu)', rcuPubSub(1, true)),
     synth('rcu-pubsub/nosync', 'rcuPubSub(1 reader, no grace period)', rcuPubSub(1, false)),
+    ...(quick ? [] : [synth('slab-reuse-2', 'slabReuse(2 freeing threads, 1 reader)', slabReuse(2))]),
   ];
 }

@@ -81,3 +81,33 @@ export function rcuPubSub(readers: number, sync: boolean): Factory {
     return m;
   };
 }
+
+/** Slab reuse on a SLAB_TYPESAFE_BY_RCU cache: n threads each free their object and allocate
+ *  another (the free list hands back the most recently freed slot), and write it; thread 0
+ *  first unpublishes its object. A reader looks the published object up inside
+ *  rcu_read_lock(): legal even if the object is freed meanwhile, since its section began
+ *  before the free. Frees are ordered only when an allocation observes it, and the reader's
+ *  section against a free only when it touches the slot (explorer/dependence.ts). */
+export function slabReuse(n: number): Factory {
+  return (opts) => {
+    const m = new Machine(opts);
+    const objs = Array.from({ length: n }, () => handleAt('obj', m.mem.setupAlloc('obj_typesafe_cachep')));
+    const gp = obj(m);
+    m.mem.set(gp.value.addr, objs[0].addr);
+    function* churn(i: number): k.Kernel<void> {
+      if (i === 0) yield* k.WRITE_ONCE(gp.value, 0);
+      yield* k.kmem_cache_free(k.obj_typesafe_cachep, objs[i]);
+      const fresh = yield* k.kmem_cache_alloc(k.obj_typesafe_cachep);
+      yield* k.WRITE_ONCE(fresh.key, i + 1);
+    }
+    function* read(): k.Kernel<void> {
+      yield* k.rcu_read_lock();
+      const p = yield* k.rcu_dereference(gp.value);
+      if (p !== 0) yield* k.READ_ONCE(handleAt('obj', p).key);
+      yield* k.rcu_read_unlock();
+    }
+    for (let i = 0; i < n; i++) m.spawn(`churn${i}`, churn(i));
+    m.spawn('reader', read());
+    return m;
+  };
+}

@@ -12,7 +12,7 @@ export interface ScenarioResult {
   readonly points: number;
   readonly max_points: number;
   readonly hidden: boolean;
-  /** VERIFIED: "every interleaving class, in 812 executions"; NO_BUG_WITHIN: the bound or budget. */
+  /** VERIFIED: "every interleaving class explored, in 812 executions"; NO_BUG_WITHIN: the bound or budget. */
   readonly reach?: string;
   readonly failure?: {
     readonly kind: FailureKind;

@@ -30,7 +30,7 @@ export function scenarioLine(s: ScenarioResult, color = false): string {
   const p = paint(color);
   const pts = `(${s.points}/${s.max_points})`;
   switch (s.verdict) {
-    case 'VERIFIED': return `${p.green('✓')} ${s.name} ${pts}: VERIFIED — ${s.reach ?? ''} explored`;
+    case 'VERIFIED': return `${p.green('✓')} ${s.name} ${pts}: VERIFIED — ${s.reach ?? 'every interleaving class explored'}`;
     case 'NO_BUG_WITHIN': return `${p.yellow('~')} ${s.name} ${pts}: no bug within ${s.reach ?? 'the budget'}`;
     case 'BUG': {
       const f = s.failure!;

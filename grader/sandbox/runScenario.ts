@@ -106,7 +106,7 @@ function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc:
     return { ...base, summary, verdict: 'ERROR', points: 0, stats,
       failure: { kind: 'nondeterminism', message: why, why, schedule: 'v1:', steps: 0, preemptions: 0 } };
   }
-  if (v.kind === 'VERIFIED') return { ...base, summary, verdict: 'VERIFIED', points: sc.points, reach: `every interleaving class, in ${v.classes} execution${v.classes === 1 ? '' : 's'}`, stats };
+  if (v.kind === 'VERIFIED') return { ...base, summary, verdict: 'VERIFIED', points: sc.points, reach: `every interleaving class explored, in ${v.classes} execution${v.classes === 1 ? '' : 's'}`, stats };
   if (v.kind === 'NO_BUG_WITHIN') return { ...base, summary, verdict: 'NO_BUG_WITHIN', points: sc.points, reach: v.reason, stats };
   const schedule = decode(v.schedule);
   const t1 = fixLines(record(sc.name, factory, schedule, realm.setCapture), job.file, lines);

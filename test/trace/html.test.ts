@@ -84,7 +84,7 @@ const bug = (name: string, steps: number): ScenarioResult => ({
   stats: { executions: 1, steps, ms: 0 },
   trace: { ...trace(Array.from({ length: steps }, (_, i) => ({ i, tid: 0, k: 'read', name: 'READ_ONCE', obj: '' })), [{ kind: 'bad-unlock', report: 'WARNING: bad unlock', why: 'w', tid: 0, step: steps - 1 }]), scenario: name },
 });
-const ok = (name: string): ScenarioResult => ({ name, summary: '', verdict: 'VERIFIED', points: 2, max_points: 2, hidden: false, reach: '3 interleaving classes', stats: { executions: 3, steps: 9, ms: 0 } });
+const ok = (name: string): ScenarioResult => ({ name, summary: '', verdict: 'VERIFIED', points: 2, max_points: 2, hidden: false, reach: 'every interleaving class explored, in 3 executions', stats: { executions: 3, steps: 9, ms: 0 } });
 const result = (scenarios: ScenarioResult[]): GradeResult => ({
   exercise: ex05.id, submission: '/x/sub.ts', verdict: scenarios.every((s) => s.verdict === 'VERIFIED') ? 'pass' : 'fail',
   score: scenarios.reduce((a, s) => a + s.points, 0), max_score: 2 * scenarios.length, scenarios,

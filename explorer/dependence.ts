@@ -112,6 +112,8 @@ function typesafeAccess(m: Machine, tid: number, a: number): Access {
 }
 const PLAIN: Access = { commutes: false, ob: null, ts: -1, tl: -1 };
 
+// Every footprint is a full object literal, fields in one order: this is the hot path, and a
+// helper that spreads defaults made the search 10–30% slower (measured at K=1).
 function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
   const s = slotKey(o.a);
   const acc = s >= 0 ? typesafeAccess(m, tid, o.a) : PLAIN;

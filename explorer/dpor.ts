@@ -55,8 +55,10 @@ export interface DporOptions {
    *  else the lowest id) or 'high' (the highest id). Tests use both: the classes found must not
    *  depend on it. */
   readonly order?: 'low' | 'high';
-  /** Called with the kind of every failing execution's leading failure. */
-  readonly onFailure?: (kind: string) => void;
+  /** Called for every failing execution with its leading failure's kind and all its failures'
+   *  kinds. (Which one leads may differ between executions of one class, when two failures
+   *  are independent; the set of kinds may not.) */
+  readonly onFailure?: (kind: string, all: readonly string[]) => void;
 }
 
 /** Event j's vector clock entry for thread t, as the search computed it (tests compare it with
@@ -289,14 +291,14 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     const perThread = new Int32Array(n);
     const lastOf = new Int32Array(n).fill(-1);
     let nextSleep = 0;
-    let last = -1, wasBlocked = false;
+    let last = -1, wasBlocked = false, stuck = false;
     let depth = 0;
     for (; !m.halted; depth++) {
       let st = stack[depth];
       if (st === undefined) {
         let en = 0;
         for (let t = 0; t < n; t++) if (m.isEnabled(t)) en |= 1 << t;
-        if (en === 0) { m.checkEnd(); break; }
+        if (en === 0) { m.checkEnd(); stuck = true; break; }
         const awake = en & ~nextSleep;
         if (awake === 0) { wasBlocked = true; break; }
         const p = o.order === 'high' ? highest(awake) : last >= 0 && (awake & (1 << last)) !== 0 ? last : lowest(awake);
@@ -362,6 +364,22 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       lastOf[p] = depth;
       last = p;
     }
+    // No thread can run, yet some wait (a hang, or a lock whose holder died): each waiting
+    // step is raced as if it ran next, so the orders where it ran first are explored too.
+    if (stuck && depth >= branch) {
+      for (let t = 0; t < n; t++) {
+        const pending = m.threads[t].pending;
+        if (m.threads[t].done || pending === null) continue;
+        const fp = footprint(m, t, pending);
+        evs.push({ tid: t, fp, ti: perThread[t] });
+        clk.start(depth, lastOf[t]);
+        tab.joinPreds(fp, clk, depth);
+        clk.buf[depth * n + t] = perThread[t] + 1;
+        tab.candidates(fp, t, evs, cands);
+        if (cands.n > 0) races(clk, evs, depth, lastOf[t], cands, (i, j) => addBacktrack(stack, clk, evs, i, j));
+        evs.pop();
+      }
+    }
     // Only a scenario that behaves differently on a replay can stop inside the replayed prefix.
     if (depth < branch) throw new NondeterministicReplay(`replaying step ${depth}: the machine stopped where it ran on before`);
     executions++;
@@ -370,7 +388,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     const failure = m.primaryFailure();
     if (failure !== undefined) {
       bugs++;
-      o.onFailure?.(failure.kind);
+      o.onFailure?.(failure.kind, m.failures.map((x) => x.kind));
       if (bug === undefined) bug = { failure, schedule: evs.map((e) => e.tid), atMs: now() - t0 };
       if (o.stopOnBug ?? true) return { complete: false, reason: 'bug found', executions, blocked, steps, bug, bugs };
     }

@@ -376,7 +376,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         tab.joinPreds(fp, clk, depth);
         clk.buf[depth * n + t] = perThread[t] + 1;
         tab.candidates(fp, t, evs, cands);
-        if (cands.n > 0) races(clk, evs, depth, lastOf[t], cands, (i, j) => addBacktrack(stack, clk, evs, i, j));
+        if (cands.n > 0) races(clk, evs, depth, lastOf[t], cands, race);
         evs.pop();
       }
     }

@@ -1,7 +1,7 @@
 // Naive enumeration of every schedule (no reduction): the oracle that DPOR is tested against
 // and the bench's baseline. Counts executions, distinct Mazurkiewicz traces (canonical
 // happens-before forms) and failures.
-import type { MachineOptions } from '../sim/machine';
+import type { Machine, MachineOptions } from '../sim/machine';
 import { footprint } from './dependence';
 import { HappensBefore, Ev, slabBefore, slabSlot } from './hb';
 import type { Factory } from './run';
@@ -13,6 +13,17 @@ export interface NaiveResult {
   /** Canonical trace key -> first failure kind seen in it ('' when none). */
   readonly traces: ReadonlyMap<string, string>;
   readonly failingSchedules: number[][];
+}
+
+/** Step thread t (its step number ti within the thread) and return the step's event: its
+ *  footprint, and for a free-list step the slot it pushed or popped. */
+export function stepRecorded(m: Machine, t: number, ti: number): Ev {
+  const fp = footprint(m, t, m.threads[t].pending!);
+  const fl = slabBefore(m, fp);
+  if (fl === undefined) { m.step(t); return { tid: t, fp, ti }; }
+  const len = fl.length, top = len > 0 ? fl[len - 1] : -1;
+  m.step(t);
+  return { tid: t, fp, ti, slot: slabSlot(fp, fl, len, top) };
 }
 
 /** `haltOnFailure: false` (the default) runs every execution to its end, as DPOR does when counting.
@@ -34,12 +45,7 @@ export function naive(factory: Factory, limit = 200000, maxSteps?: number, haltO
       if (d >= path.length) { choices.push(m.enabled()); path.push(0); }
       const t = choices[d][path[d]];
       const ti = per[t] ?? 0; per[t] = ti + 1;
-      const fp = footprint(m, t, m.threads[t].pending!);
-      const fl = slabBefore(m, fp);
-      if (fl === undefined) { evs.push({ tid: t, fp, ti }); m.step(t); continue; }
-      const len = fl.length, top = len > 0 ? fl[len - 1] : -1;
-      m.step(t);
-      evs.push({ tid: t, fp, ti, slot: slabSlot(fp, fl, len, top) });
+      evs.push(stepRecorded(m, t, ti));
     }
     executions++;
     const key = new HappensBefore(evs, m.threads.length).canonical();

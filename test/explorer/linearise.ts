@@ -1,8 +1,8 @@
 // Test helpers: run one schedule to its end (no halting on failures) and return its
 // interleaving class (the canonical linearisation of its happens-before) and its failure kinds,
 // as naive enumeration computes them; compare the search's clocks with hb.ts's.
-import { footprint } from '../../explorer/dependence';
-import { HappensBefore, Ev, slabBefore, slabSlot } from '../../explorer/hb';
+import { HappensBefore, Ev } from '../../explorer/hb';
+import { stepRecorded } from '../../explorer/naive';
 import type { Factory } from '../../explorer/run';
 import type { Machine } from '../../sim/machine';
 import type { ClockOf } from '../../explorer/dpor';
@@ -14,11 +14,7 @@ export function classOf(f: Factory, schedule: readonly number[]): { key: string;
   for (const t of schedule) {
     if (!m.isEnabled(t)) throw new Error(`thread ${t} cannot run at step ${evs.length} of ${schedule.join('')}`);
     const ti = per[t] ?? 0; per[t] = ti + 1;
-    const fp = footprint(m, t, m.threads[t].pending!);
-    const fl = slabBefore(m, fp);
-    const len = fl === undefined ? 0 : fl.length, top = fl !== undefined && len > 0 ? fl[len - 1] : -1;
-    m.step(t);
-    evs.push({ tid: t, fp, ti, ...(fl === undefined ? {} : { slot: slabSlot(fp, fl, len, top) }) });
+    evs.push(stepRecorded(m, t, ti));
   }
   if (!m.checkEnd()) throw new Error(`the schedule ${schedule.join('')} stops before the end`);
   return { key: new HappensBefore(evs, m.threads.length).canonical(), kinds: m.failures.map((x) => x.kind).sort().join(' '), machine: m };

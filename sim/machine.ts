@@ -2,7 +2,7 @@
 // steps: a driver (the explorer, a lesson demo, a human in `play`) picks which enabled thread
 // runs next. Deterministic: no timers, no randomness, no real threads.
 // Must never: choose a thread itself, read the environment, or import outside sim/.
-import { Op, OpResult, isOwnOp, mayBlockSleeping } from './op';
+import { Op, OpResult, ownOp, mayBlockSleeping } from './op';
 import { Failure, FailureKind, isFatal, primary } from './failure';
 import { StepEvent } from './events';
 import { Memory } from './memory';
@@ -182,9 +182,19 @@ export class Machine {
       const o = r.value;
       // The machine's own ops (kernel routines, harnesses) need no copy; anything else might,
       // and merely looking at it may run a submission's code (a Proxy's traps) and throw.
-      let own: boolean, ghost: boolean;
-      try { own = isOwnOp(o) && Number.isFinite(o.a) && Number.isFinite(o.v); ghost = !own && o instanceof GhostRecord; } catch { own = ghost = false; }
-      if (own) { t.pending = o as Op; return; }
+      let own: 0 | 1 | 2, ghost: boolean;
+      try {
+        own = ownOp(o);
+        if (own !== 0 && !(Number.isFinite((o as Op).a) && Number.isFinite((o as Op).v))) own = 0;
+        ghost = own === 0 && o instanceof GhostRecord;
+      } catch { own = 0; ghost = false; }
+      if (own === 1) { t.pending = o as Op; return; }
+      if (own === 2) {
+        const call = (o as Op).n ?? (o as Op).k;
+        this.fail('exception', t.id, `a thread yielded ${call}(...) without \`yield*\`, so it would get the raw answer back`, report.bareYield(t.name, call));
+        t.done = true; t.pending = null;
+        return;
+      }
       if (ghost) {
         const gh = o as GhostRecord;
         if (gh.k === 'probe') { t.pending = gh; return; }

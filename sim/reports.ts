@@ -94,5 +94,8 @@ export const report = {
     try { shown = typeof o === 'object' ? String(JSON.stringify(o)).slice(0, 80) : String(o).slice(0, 80); } catch { shown = `an ${typeof o} that cannot be shown`; }
     return [`Oops: ${name} yielded ${shown}, not a kernel operation`];
   },
+  bareYield(name: string, call: string): string[] {
+    return [`Oops: ${name} yielded the call ${call}(...) itself: write \`yield* ${call}(...)\` to run it and get its result`];
+  },
   contract(name: string, lines: string[]): string[] { return [`BUG: contract of ${name} violated`, ...lines.map((x) => `  ${x}`)]; },
 };

@@ -102,6 +102,24 @@ describe('oracles', () => {
     expect(sequential(world(() => ({ t: function* (): k.Kernel<void> { yield 42 as never; } })))[0]).toBe('exception');
   });
 
+  test('an API call is one step through `yield*`; yielded bare it is an exception that says so', () => {
+    const got: unknown[] = [];
+    const ok = world((_m, { av, obj }) => ({
+      t: function* () {
+        got.push(yield* k.READ_ONCE(av.root), yield* k.atomic_inc_not_zero(obj.refcount), yield* k.list_empty(av.head));
+        const call = k.READ_ONCE(obj.key);
+        got.push(yield* call, yield* call); // a call already answered yields nothing more
+      },
+    }));
+    const r = runOnce(ok, (_m, en, _i, last) => stay(en, last), { haltOnFailure: false, record: true });
+    expect(r.failures).toEqual([]);
+    expect(r.machine.events.map((e) => e.k)).toEqual(['read', 'atomic_inc_not_zero', 'list_read', 'read']);
+    expect(got).toEqual([null, false, true, 0, undefined]);
+    const bare = runOnce(world((_m, { av }) => ({ t: function* (): k.Kernel<void> { yield k.READ_ONCE(av.root) as never; } })),
+      (_m, en, _i, last) => stay(en, last), { haltOnFailure: false });
+    expect(bare.failures.map((f) => [f.kind, f.report])).toEqual([['exception', 'Oops: t yielded the call READ_ONCE(...) itself: write `yield* READ_ONCE(...)` to run it and get its result']]);
+  });
+
   test('livelock: a thread past its step budget', () => {
     const spin = world((_m, { obj }) => ({ t: function* () { for (;;) yield* k.READ_ONCE(obj.key); } }));
     expect(runOnce(spin, (_m, en) => en[0], { maxSteps: 50 }).failure?.kind).toBe('livelock');

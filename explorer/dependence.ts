@@ -52,8 +52,8 @@ function slotKey(a: number): number { const c = cacheOf(a); return c < 0 ? -1 : 
  *  is plain key equality (dpor.ts keeps per-key access tables). */
 export function footprint(m: Machine, tid: number, o: Op): Footprint {
   const f = rawFootprint(m, tid, o);
+  if (o.k !== 'gp_start' && o.k !== 'gp_wait' && o.k !== 'call_rcu' && o.k !== 'rcu_callbacks') return f; // no RCU_ALL
   const n = m.threads.length;
-  if (!hasAll(f.r) && !hasAll(f.w)) return f;
   return { r: expandRcu(f.r, n), w: expandRcu(f.w, n), lock: f.lock, acquire: f.acquire, release: f.release, fl: f.fl, sk: f.sk, ob: f.ob, ts: f.ts, tl: f.tl };
 }
 
@@ -69,13 +69,14 @@ function expandRcu(a: readonly number[], n: number): readonly number[] {
   return out;
 }
 
-/** Is the footprint of a pending op the same whatever other threads do meanwhile? Not for an
- *  allocation (the slot it gets), an RCU callback (which free), or an access to a type-safe
- *  slot (see commutesWithSlotChanges). */
-export function footprintIsStable(o: Op): boolean {
+/** Is the footprint of `tid`'s pending op the same whatever other threads do meanwhile? Not
+ *  for an allocation (the slot it gets), an RCU callback (which free), or an access to a
+ *  type-safe slot from inside an RCU section (see typesafeAccess; outside one it is a plain
+ *  access, and only the thread's own steps change its RCU state). */
+export function footprintIsStable(m: Machine, tid: number, o: Op): boolean {
   if (o.k === 'alloc' || o.k === 'rcu_callbacks') return false;
   const c = cacheOf(o.a);
-  return c < 0 || !CACHES[c].typesafe;
+  return c < 0 || !CACHES[c].typesafe || m.rcu.depth(tid) === 0;
 }
 
 /** A SLAB_TYPESAFE_BY_RCU slot and a reader inside an RCU section. The reader may touch the

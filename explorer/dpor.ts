@@ -111,41 +111,58 @@ class Tables {
     if (s === undefined) { s = { write: -1, reads: new Int32Array(this.n).fill(-1), nreads: 0 }; this.slots.set(k, s); }
     return s;
   }
-  /** Earlier events of other threads dependent with `fp`, newest per resource, each once, into
-   *  `out.xs[0 .. out.n)` (a few entries, reused: no Set to clear and no array to shrink). */
-  candidates(fp: Footprint, tid: number, evs: readonly Ev[], out: Cands): void {
+  // The current step's resources, looked up once for joinPreds, candidates and add: reads in
+  // cur[0 .. nr), writes in cur[nr .. nr + nw), with pop[] marking free-list keys.
+  private readonly cur: Slot[] = [];
+  private readonly pop: boolean[] = [];
+  private nr = 0;
+  private nw = 0;
+  /** Look up the resources of `fp`, the step the next calls are about. */
+  prepare(fp: Footprint): void {
+    let i = 0;
+    for (const k of fp.r) this.cur[i++] = this.touch(k);
+    this.nr = i;
+    for (const k of fp.w) { this.pop[i] = isPopKey(k); this.cur[i++] = this.touch(k); }
+    this.nw = i - this.nr;
+  }
+  /** Earlier events of other threads dependent with the prepared step, newest per resource,
+   *  each once, into `out.xs[0 .. out.n)` (a few entries, reused: no Set to clear and no array
+   *  to shrink). */
+  candidates(tid: number, evs: readonly Ev[], out: Cands): void {
     out.n = 0;
-    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write); }
-    for (const k of fp.w) {
-      const s = this.slots.get(k);
-      if (s === undefined) continue;
+    const cur = this.cur, nr = this.nr, end = nr + this.nw;
+    for (let x = 0; x < nr; x++) { const s = cur[x]; if (s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write); }
+    for (let x = nr; x < end; x++) {
+      const s = cur[x];
       if (s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write);
       // an allocation races with the free it pops (through the slot) and with earlier
       // allocations, not with the frees below (FreeStacks orders those)
-      if (s.nreads > 0 && !isPopKey(k)) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
+      if (s.nreads > 0 && !this.pop[x]) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
     }
   }
-  /** Row `j` of the clocks joined with every earlier event (any thread) j depends on. */
-  joinPreds(fp: Footprint, clk: Clocks, j: number): void {
-    for (const k of fp.r) { const s = this.slots.get(k); if (s !== undefined && s.write >= 0) clk.join(j, s.write); }
-    for (const k of fp.w) {
-      const s = this.slots.get(k);
-      if (s === undefined) continue;
+  /** Row `j` of the clocks joined with every earlier event (any thread) the prepared step
+   *  depends on. */
+  joinPreds(clk: Clocks, j: number): void {
+    const cur = this.cur, nr = this.nr, end = nr + this.nw;
+    for (let x = 0; x < nr; x++) { const s = cur[x]; if (s.write >= 0) clk.join(j, s.write); }
+    for (let x = nr; x < end; x++) {
+      const s = cur[x];
       if (s.write >= 0) clk.join(j, s.write);
       if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (s.reads[t] >= 0) clk.join(j, s.reads[t]);
     }
   }
-  /** Add event `j` (the next depth) of thread `tid`. */
-  add(fp: Footprint, tid: number, j: number): void {
+  /** Add the prepared step as event `j` (the next depth) of thread `tid`. */
+  add(tid: number, j: number): void {
     this.marks[j] = this.logSlot.length;
-    for (const k of fp.r) {
-      const s = this.touch(k);
+    const cur = this.cur, nr = this.nr, end = nr + this.nw;
+    for (let x = 0; x < nr; x++) {
+      const s = cur[x];
       this.log(s, tid, s.reads[tid]);
       if (s.reads[tid] < 0) s.nreads++;
       s.reads[tid] = j;
     }
-    for (const k of fp.w) {
-      const s = this.touch(k);
+    for (let x = nr; x < end; x++) {
+      const s = cur[x];
       this.log(s, -1, s.write);
       s.write = j;
       if (s.nreads > 0) {
@@ -222,7 +239,7 @@ class FootprintCache {
   private readonly ops: (Op | null)[] = [];
   private readonly fps: Footprint[] = [];
   of(m: Machine, q: number, o: Op): Footprint {
-    if (this.ops[q] === o && footprintIsStable(o)) return this.fps[q];
+    if (this.ops[q] === o && footprintIsStable(m, q, o)) return this.fps[q];
     const f = footprint(m, q, o);
     this.ops[q] = o; this.fps[q] = f;
     return f;
@@ -257,6 +274,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const frees = new FreeStacks();
   const live = new LiveAccesses();
   const log = new RaceLog();
+  const fps = new FootprintCache(); // keyed by op object: a new machine's ops never hit an old entry
   const race = (i: number, j: number): void => { log.is.push(i); log.js.push(j); addBacktrack(stack, clocks!, evs, i, j); };
   /** Step j observed that a precedes b: if they were unordered, race them (the reversal is
    *  computed before the edge exists, so it is not logged), order them, and compute again the
@@ -281,7 +299,6 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       clocks = new Clocks(n);
     } else if (n !== nThreads) throw new NondeterministicReplay(`the scenario built ${n} threads, not ${nThreads} as before`);
     const tab = tables!, clk = clocks!;
-    const fps = new FootprintCache();
     tab.rollback(branch);
     clk.undo(branch);
     log.rollback(branch);
@@ -337,7 +354,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       evs.push(ev);
       const prev = lastOf[p];
       clk.start(depth, prev);
-      tab.joinPreds(fp, clk, depth);
+      tab.prepare(fp);
+      tab.joinPreds(clk, depth);
       log.mark(depth);
       if (fp.ts >= 0) {
         // a type-safe free follows the sections of readers that touched the slot while live
@@ -358,9 +376,9 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       const ob = fp.ob;
       if (ob !== null && ob[1] < depth) observe(ob[0], ob[1], depth);
       // race analysis for this new step
-      tab.candidates(fp, p, evs, cands);
+      tab.candidates(p, evs, cands);
       if (cands.n > 0) races(clk, evs, depth, prev, cands, race);
-      tab.add(fp, p, depth);
+      tab.add(p, depth);
       lastOf[p] = depth;
       last = p;
     }
@@ -373,9 +391,10 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         const fp = footprint(m, t, pending);
         evs.push({ tid: t, fp, ti: perThread[t] });
         clk.start(depth, lastOf[t]);
-        tab.joinPreds(fp, clk, depth);
+        tab.prepare(fp);
+        tab.joinPreds(clk, depth);
         clk.buf[depth * n + t] = perThread[t] + 1;
-        tab.candidates(fp, t, evs, cands);
+        tab.candidates(t, evs, cands);
         if (cands.n > 0) races(clk, evs, depth, lastOf[t], cands, race);
         evs.pop();
       }
@@ -399,7 +418,9 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       st.done |= 1 << st.chosen;
       const open = st.backtrack & ~st.done & ~st.sleep;
       if (open !== 0) {
-        st.chosen = st.order.find((t) => (open & (1 << t)) !== 0)!;
+        let x = 0;
+        while ((open & (1 << st.order[x])) === 0) x++;
+        st.chosen = st.order[x];
         st.ev = undefined; resumed = true; break;
       }
       stack.pop();
@@ -422,6 +443,11 @@ function races(clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands:
     // Every candidate not ordered before j's thread's previous step is raced, even one that
     // happens before another candidate: that order may come from an observation (an access
     // to a freed type-safe slot) that disappears once the other candidate is reversed.
+    // The skip below needs no other reversal: i happens before j's previous step, so i and j
+    // are never adjacent in an execution of this class, and they are not a race here. That
+    // holds when the order rests on an observed pair too: the observer fixes the pair's order
+    // for every execution of the class (the other order is another class, raced by
+    // observe()), and edges found after j only add to the order, never remove from it.
     if (prevJ >= 0 && clk.before(evs, i, prevJ)) continue;
     const ei = evs[i];
     race(i, j);
@@ -436,33 +462,40 @@ function races(clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands:
   }
 }
 
+// Scratch for addBacktrack (never more entries than threads).
+const FIRSTS: number[] = [];
+
 function addBacktrack(stack: State[], clk: Clocks, evs: readonly Ev[], i: number, j: number): void {
   const st = stack[i];
   // v: the events after i that i does not happen before, then j. Only each thread's first
   // event in v can be an initial, and it is one when no earlier first event happens before it
   // (an earlier event of thread u in v that did would be preceded by u's first one in v).
-  const firsts: number[] = [];
-  let found = 0;
+  const firsts = FIRSTS;
+  let nf = 0, found = 0;
   for (let k = i + 1; k < j; k++) {
     const bit = 1 << evs[k].tid;
     if ((found & bit) !== 0 || clk.before(evs, i, k)) continue;
     found |= bit;
-    firsts.push(k);
+    firsts[nf++] = k;
   }
-  if ((found & (1 << evs[j].tid)) === 0) firsts.push(j);
-  const initials: number[] = [];
-  for (let x = 0; x < firsts.length; x++) {
-    const e = firsts[x];
-    let initial = true;
-    for (let y = 0; y < x && initial; y++) if (clk.before(evs, firsts[y], e)) initial = false;
-    if (initial) initials.push(evs[e].tid);
-  }
+  if ((found & (1 << evs[j].tid)) === 0) firsts[nf++] = j;
   // An initial's first step in v is its thread's next step at state i. If it is blocked there,
   // nothing in v can unblock it first (that would be an earlier, dependent event in v, so it
   // would not be initial): such a reversal is infeasible. If no initial can run, the race
-  // cannot be reversed at i (e.g. an acquire after the release it waited for).
-  const runnable = initials.filter((t) => (st.enabled & (1 << t)) !== 0);
-  if (runnable.length === 0 || runnable.some((t) => (st.backtrack & (1 << t)) !== 0)) return;
-  st.backtrack |= 1 << runnable[0];
-  st.order.push(runnable[0]);
+  // cannot be reversed at i (e.g. an acquire after the release it waited for). If one is
+  // already in the backtrack set, nothing is added; else the first runnable one is.
+  let pick = -1;
+  for (let x = 0; x < nf; x++) {
+    const e = firsts[x];
+    let initial = true;
+    for (let y = 0; y < x && initial; y++) if (clk.before(evs, firsts[y], e)) initial = false;
+    if (!initial) continue;
+    const t = evs[e].tid;
+    if ((st.enabled & (1 << t)) === 0) continue;
+    if ((st.backtrack & (1 << t)) !== 0) return;
+    if (pick < 0) pick = t;
+  }
+  if (pick < 0) return;
+  st.backtrack |= 1 << pick;
+  st.order.push(pick);
 }

@@ -39,7 +39,11 @@ export class Locks {
   holdsSpin(tid: number): boolean { const l = this.held.get(tid); return l !== undefined && l.some((x) => x.mode === 'spin'); }
   heldBy(tid: number): readonly Holding[] { return this.held.get(tid) ?? []; }
   holderOf(a: number): number { const h = this.holders.get(a); return h && h.length > 0 ? h[0] : -1; }
-  holding(tid: number, a: number): Holding | undefined { return this.held.get(tid)?.find((x) => x.addr === a); }
+  holding(tid: number, a: number): Holding | undefined {
+    const l = this.held.get(tid);
+    if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].addr === a) return l[i];
+    return undefined;
+  }
 
   acquire(tid: number, o: Op): void {
     this.m.mem.read(tid, o.a, o.n ?? o.k);

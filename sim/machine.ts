@@ -93,11 +93,11 @@ export class Machine {
     const t = this.threads[tid];
     if (t.done || t.pending === null || this.halted) return false;
     const o = t.pending;
-    if (mayBlockSleeping(o.k) && this.inAtomic(tid)) return true; // runs, and is reported
+    // A sleeping lock taken in atomic context runs (and is reported) even if it is held.
     switch (o.k) {
       case 'spin_lock': return this.locks.canSpin(o.a, tid);
-      case 'lock_page': case 'mutex_lock': case 'down_write': return this.locks.isFree(o.a);
-      case 'down_read': return this.locks.canRead(o.a);
+      case 'lock_page': case 'mutex_lock': case 'down_write': return this.locks.isFree(o.a) || this.inAtomic(tid);
+      case 'down_read': return this.locks.canRead(o.a) || this.inAtomic(tid);
       case 'gp_wait': return this.rcu.gpDone(tid);
       case 'rcu_callbacks': return this.rcu.callbackReady();
       default: return true;
@@ -138,9 +138,9 @@ export class Machine {
     switch (o.k) {
       case 'read': return this.mem.read(tid, o.a, o.n ?? 'read');
       case 'write': this.mem.write(tid, o.a, o.v); return undefined;
-      case 'atomic_add': return this.mem.rmw(tid, o.a, (x) => x + o.v);
-      case 'atomic_inc_not_zero': { let ok = 0; this.mem.rmw(tid, o.a, (x) => (x === 0 ? 0 : ((ok = 1), x + 1))); return ok; }
-      case 'atomic_dec_and_test': { const r = this.mem.rmw(tid, o.a, (x) => x - 1); return r === 0 ? 1 : 0; }
+      case 'atomic_add': return this.mem.add(tid, o.a, o.v);
+      case 'atomic_inc_not_zero': return this.mem.incNotZero(tid, o.a);
+      case 'atomic_dec_and_test': return this.mem.add(tid, o.a, -1) === 0 ? 1 : 0;
       case 'rcu_read_lock': this.rcu.lock(tid); return undefined;
       case 'rcu_read_unlock': this.rcu.unlock(tid); return undefined;
       case 'gp_start': this.rcu.gpStart(tid); return undefined;

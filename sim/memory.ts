@@ -58,17 +58,31 @@ export class Memory {
   // ---- thread operations ----
   read(tid: number, a: number, what: string): number { this.check(tid, a, what); return this.words.get(a) ?? 0; }
   write(tid: number, a: number, v: number): void { if (this.check(tid, a, 'write')) { this.words.set(a, v); this.noteUnmap(a, v); } }
-  rmw(tid: number, a: number, f: (x: number) => number): number {
+  /** Atomically add `d` to the word; the new value (0 if the access check failed). */
+  add(tid: number, a: number, d: number): number {
     if (!this.check(tid, a, 'atomic')) return 0;
-    const r = f(this.words.get(a) ?? 0);
+    const r = (this.words.get(a) ?? 0) + d;
     this.words.set(a, r);
     this.noteUnmap(a, r);
     return r;
   }
+  /** atomic_inc_not_zero: 1 if the word was not zero (and is now one more), else 0. */
+  incNotZero(tid: number, a: number): number {
+    if (!this.check(tid, a, 'atomic')) return 0;
+    const old = this.words.get(a) ?? 0;
+    if (old === 0) return 0;
+    this.words.set(a, old + 1);
+    this.noteUnmap(a, old + 1);
+    return 1;
+  }
+  /** Lists are copied on change: a list handed to a reader never changes under it. */
   listUpdate(tid: number, head: number, entry: number, add: boolean): void {
     if (!this.check(tid, head, add ? 'list_add' : 'list_del')) return;
     const cur = this.lists.get(head) ?? EMPTY;
-    this.lists.set(head, add ? [...cur, entry] : cur.filter((x) => x !== entry));
+    const next: number[] = [];
+    for (let i = 0; i < cur.length; i++) if (add || cur[i] !== entry) next.push(cur[i]);
+    if (add) next.push(entry);
+    this.lists.set(head, next);
   }
   listRead(tid: number, head: number): readonly number[] { this.check(tid, head, 'list walk'); return this.lists.get(head) ?? EMPTY; }
 

@@ -3,6 +3,7 @@
 import { host, Host } from './host';
 import { measure, Row } from './measure';
 import { suite } from './suite';
+import { generatorFloor, Floor } from './floor';
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -25,6 +26,9 @@ export interface Report {
   readonly budget_ms: number;
   readonly naive_cap: number;
   readonly scenarios: Row[];
+  /** A bare scheduler's ns/step by generator depth (floor.ts): what a step costs before the
+   *  simulator and the analysis. */
+  readonly floor: Floor[];
 }
 
 export function runBench(o: BenchOptions, nodeVersion: string, date: Date): Report {
@@ -34,8 +38,9 @@ export function runBench(o: BenchOptions, nodeVersion: string, date: Date): Repo
     o.onScenario?.(s.name, i, list.length);
     scenarios.push(measure(s, { runs: o.runs, budgetMs: o.budgetMs, naiveCap: o.naiveCap, now: o.now }));
   });
+  const floor = generatorFloor(o.now, o.quick ? 1 : 5, o.quick ? 500 : 4000);
   return {
     machine: host(), node: nodeVersion, date: date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    quick: o.quick, runs: o.runs, budget_ms: o.budgetMs, naive_cap: o.naiveCap, scenarios,
+    quick: o.quick, runs: o.runs, budget_ms: o.budgetMs, naive_cap: o.naiveCap, scenarios, floor,
   };
 }

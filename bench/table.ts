@@ -56,6 +56,10 @@ export function table(rep: Report): string[] {
   out.push('dpor: DPOR executions run to the end (stopOnBug: false); ratio: dpor/classes; blk: executions');
   out.push('abandoned as sleep-set blocked; verdict, ms: explore() with proveMinimal; ns/st: DPOR time per');
   out.push('step; bug ms: search time to the first bug; pre, steps: the shrunk counterexample. —: over a cap.');
+  if (rep.floor.length > 0) {
+    out.push(...wrap(`floor: a bare scheduler (no simulator, no analysis) costs ${rep.floor.map((f) => `${f.ns_per_step}`).join(' / ')} ns/step `
+      + `with steps ${rep.floor.map((f) => f.depth).join(' / ')} generators deep; the kernel model's are 1 to 4 deep.`, 100, ''));
+  }
   const notes: string[] = [];
   for (const r of rep.scenarios) {
     const bits: string[] = [];

@@ -98,6 +98,13 @@ test('counts and verdicts are the same on every run; only times vary', async () 
   }
 }, 60000);
 
+test('the floor: a bare scheduler\'s ns/step at each generator depth, printed under the table', () => {
+  expect(rep.floor.map((f) => f.depth)).toEqual([1, 2, 3, 4]);
+  for (const f of rep.floor) expect(f.ns_per_step).toBeGreaterThan(0);
+  const lines = table(rep);
+  expect(lines.join(' ')).toContain(`costs ${rep.floor.map((f) => f.ns_per_step).join(' / ')} ns/step with steps 1 / 2 / 3 / 4 generators deep`);
+});
+
 test('the table fits 100 columns', () => {
   const lines = table(rep);
   expect(lines.length).toBeGreaterThan(rep.scenarios.length);

@@ -118,18 +118,19 @@ const PLAIN: Access = { commutes: false, ob: null, ts: -1, tl: -1 };
 function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
   const s = slotKey(o.a);
   const acc = s >= 0 ? typesafeAccess(m, tid, o.a) : PLAIN;
-  const r: number[] = s >= 0 && !acc.commutes ? [s] : [];
+  // arrays are made at their final size: a push would grow a literal's backing store to 17
+  const slotRead = s >= 0 && !acc.commutes;
   const ob = acc.ob;
   switch (o.k) {
-    case 'read': case 'list_read': r.push(o.a); return { r, w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
+    case 'read': case 'list_read': return { r: slotRead ? [s, o.a] : [o.a], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'write': case 'atomic_add': case 'atomic_inc_not_zero': case 'atomic_dec_and_test': case 'list_add': case 'list_del':
-      return { r, w: [o.a], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
+      return { r: slotRead ? [s] : [], w: [o.a], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'spin_lock': case 'lock_page': case 'mutex_lock': case 'down_write': case 'down_read':
-      return { r, w: [o.a], lock: o.a, acquire: true, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
+      return { r: slotRead ? [s] : [], w: [o.a], lock: o.a, acquire: true, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'spin_trylock': case 'trylock_page': case 'mutex_trylock': case 'down_read_trylock':
-      return { r, w: [o.a], lock: o.a, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
+      return { r: slotRead ? [s] : [], w: [o.a], lock: o.a, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'spin_unlock': case 'unlock_page': case 'mutex_unlock': case 'up_write': case 'up_read':
-      return { r, w: [o.a], lock: o.a, acquire: false, release: true, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
+      return { r: slotRead ? [s] : [], w: [o.a], lock: o.a, acquire: false, release: true, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     // A thread's RCU state (inside a section or not) is what grace periods and callbacks wait
     // on: both calls write it. When a section began matters to type-safe frees only through
     // the accesses that observe it (typesafeAccess).
@@ -137,12 +138,11 @@ function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
     case 'rcu_read_unlock': return { r: [], w: [RCU_T + tid], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
     case 'gp_start': return { r: [], w: [RCU_ALL], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
     case 'gp_wait': return { r: [RCU_ALL], w: [], lock: 0, acquire: true, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
-    case 'call_rcu': r.push(RCU_ALL); return { r, w: [CBQ], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
+    case 'call_rcu': return { r: slotRead ? [s, RCU_ALL] : [RCU_ALL], w: [CBQ], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob, ts: acc.ts, tl: acc.tl };
     case 'rcu_callbacks': {
       const cb = m.rcu.callbacks[0];
-      const rr = [RCU_ALL], w = [CBQ];
       const c = cb === undefined ? -1 : cacheOf(cb.addr);
-      if (c >= 0) { rr.push(POP + c); w.push(SLOT + slotBase(cb.addr, c)); }
+      const rr = c >= 0 ? [RCU_ALL, POP + c] : [RCU_ALL], w = c >= 0 ? [CBQ, SLOT + slotBase(cb!.addr, c)] : [CBQ];
       const tsf = c >= 0 && CACHES[c].typesafe;
       return { r: rr, w, lock: 0, acquire: true, release: false, fl: c >= 0 ? c + 1 : 0, sk: tsf ? SK_FREE : 0, ob: null, ts: tsf ? slotBase(cb!.addr, c) : -1, tl: -1 };
     }
@@ -150,8 +150,7 @@ function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
       const c = o.a;
       const fl = m.mem.freelists[c];
       if (fl === undefined) return { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
-      const w = [POP + c];
-      if (fl.length > 0) w.push(SLOT + fl[fl.length - 1]);
+      const w = fl.length > 0 ? [POP + c, SLOT + fl[fl.length - 1]] : [POP + c];
       return { r: [], w, lock: 0, acquire: false, release: false, fl: -(c + 1), sk: 0, ob: null, ts: -1, tl: -1 };
     }
     case 'free': {

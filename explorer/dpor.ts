@@ -35,12 +35,11 @@ interface State {
   done: number;
   readonly sleep: number;
   chosen: number;
-  /** Of the step taken from this state in the current execution (its clock is row `depth`
-   *  of the Clocks). */
-  ev?: Ev;
 }
 
 const MAX_THREADS = 30;
+/** Clocks.obs bits: replaying the event must update FreeStacks, LiveAccesses. */
+const OBS_FREES = 1, OBS_LIVE = 2;
 
 export interface DporOptions {
   readonly maxExecutions?: number;
@@ -128,13 +127,13 @@ class Tables {
   /** Earlier events of other threads dependent with the prepared step, newest per resource,
    *  each once, into `out.xs[0 .. out.n)` (a few entries, reused: no Set to clear and no array
    *  to shrink). */
-  candidates(tid: number, evs: readonly Ev[], out: Cands): void {
+  candidates(tid: number, tids: Int32Array, out: Cands): void {
     out.n = 0;
     const cur = this.cur, nr = this.nr, end = nr + this.nw;
-    for (let x = 0; x < nr; x++) { const s = cur[x]; if (s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write); }
+    for (let x = 0; x < nr; x++) { const s = cur[x]; if (s.write >= 0 && tids[s.write] !== tid) out.add(s.write); }
     for (let x = nr; x < end; x++) {
       const s = cur[x];
-      if (s.write >= 0 && evs[s.write].tid !== tid) out.add(s.write);
+      if (s.write >= 0 && tids[s.write] !== tid) out.add(s.write);
       // an allocation races with the free it pops (through the slot) and with earlier
       // allocations, not with the frees below (FreeStacks orders those)
       if (s.nreads > 0 && !this.pop[x]) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
@@ -178,11 +177,26 @@ class Tables {
  *  new execution overwrites rows from its branch point on and keeps the prefix's. */
 class Clocks {
   buf: Int32Array;
-  constructor(private readonly n: number) { this.buf = new Int32Array(256 * n); }
-  /** Row `d` = row `from` (or zeros), growing the buffer when needed. */
-  start(d: number, from: number): void {
+  /** Per event (depth): its thread, its index within the thread, and whether replaying it must
+   *  update FreeStacks (1) or LiveAccesses (2). Typed arrays mirror the Ev objects the hot loops
+   *  would otherwise chase pointers through. */
+  tid: Int32Array;
+  ti: Int32Array;
+  obs: Uint8Array;
+  constructor(private readonly n: number) {
+    this.buf = new Int32Array(256 * n); this.tid = new Int32Array(256); this.ti = new Int32Array(256); this.obs = new Uint8Array(256);
+  }
+  /** Event `d` is thread `tid`'s `ti`-th step; its row = row `from` (or zeros), growing the
+   *  buffers when needed. */
+  start(d: number, from: number, tid: number, ti: number, obs: number): void {
     const n = this.n;
-    if ((d + 1) * n > this.buf.length) { const b = new Int32Array(this.buf.length * 2); b.set(this.buf); this.buf = b; }
+    if (d >= this.tid.length) {
+      const b = new Int32Array(this.buf.length * 2); b.set(this.buf); this.buf = b;
+      const t = new Int32Array(this.tid.length * 2); t.set(this.tid); this.tid = t;
+      const u = new Int32Array(this.ti.length * 2); u.set(this.ti); this.ti = u;
+      const o = new Uint8Array(this.obs.length * 2); o.set(this.obs); this.obs = o;
+    }
+    this.tid[d] = tid; this.ti[d] = ti; this.obs[d] = obs;
     if (from >= 0) this.buf.copyWithin(d * n, from * n, from * n + n);
     else this.buf.fill(0, d * n, d * n + n);
   }
@@ -192,20 +206,17 @@ class Clocks {
     for (let t = 0; t < n; t++) if (b[q + t] > b[o + t]) b[o + t] = b[q + t];
   }
   /** Does event i happen before event j (or is it j)? */
-  before(evs: readonly Ev[], i: number, j: number): boolean {
-    const e = evs[i];
-    return this.buf[j * this.n + e.tid] > e.ti;
-  }
+  before(i: number, j: number): boolean { return this.buf[j * this.n + this.tid[i]] > this.ti[i]; }
   // Edges found late: observer j orders a before b (a, b < j), so b and every event up to j
   // that b happens before also follow a. Each changed row is saved, and restored when a new
   // execution branches at or before its observer.
   private readonly logBy: number[] = [];
   private readonly logRow: number[] = [];
   private readonly logOld: Int32Array[] = [];
-  retro(evs: readonly Ev[], a: number, b: number, j: number): void {
+  retro(a: number, b: number, j: number): void {
     const n = this.n;
     for (let r = b; r <= j; r++) {
-      if (r !== b && !this.before(evs, b, r)) continue;
+      if (r !== b && !this.before(b, r)) continue;
       this.logBy.push(j); this.logRow.push(r); this.logOld.push(this.buf.slice(r * n, r * n + n));
       this.join(r, a);
     }
@@ -275,16 +286,16 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const live = new LiveAccesses();
   const log = new RaceLog();
   const fps = new FootprintCache(); // keyed by op object: a new machine's ops never hit an old entry
-  const race = (i: number, j: number): void => { log.is.push(i); log.js.push(j); addBacktrack(stack, clocks!, evs, i, j); };
+  const race = (i: number, j: number): void => { log.is.push(i); log.js.push(j); addBacktrack(stack, clocks!, i, j); };
   /** Step j observed that a precedes b: if they were unordered, race them (the reversal is
    *  computed before the edge exists, so it is not logged), order them, and compute again the
    *  races the new edge may change. */
   const observe = (a: number, b: number, j: number): void => {
     const clk = clocks!;
-    if (evs[a].tid === evs[b].tid || clk.before(evs, a, b)) return;
-    addBacktrack(stack, clk, evs, a, b);
-    clk.retro(evs, a, b, j);
-    for (let x = 0; x < log.is.length; x++) if (log.js[x] >= b) addBacktrack(stack, clk, evs, log.is[x], log.js[x]);
+    if (clk.tid[a] === clk.tid[b] || clk.before(a, b)) return;
+    addBacktrack(stack, clk, a, b);
+    clk.retro(a, b, j);
+    for (let x = 0; x < log.is.length; x++) if (log.js[x] >= b) addBacktrack(stack, clk, log.is[x], log.js[x]);
   };
   let nThreads = -1;
   for (;;) {
@@ -319,7 +330,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         const awake = en & ~nextSleep;
         if (awake === 0) { wasBlocked = true; break; }
         const p = o.order === 'high' ? highest(awake) : last >= 0 && (awake & (1 << last)) !== 0 ? last : lowest(awake);
-        st = { enabled: en, backtrack: 1 << p, order: [p], done: 0, sleep: nextSleep, chosen: p, ev: undefined };
+        st = { enabled: en, backtrack: 1 << p, order: [p], done: 0, sleep: nextSleep, chosen: p };
         stack.push(st);
       }
       const p = st.chosen;
@@ -327,11 +338,12 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       if (depth <= branch && (pending === null || !m.isEnabled(p))) throw new NondeterministicReplay(`replaying step ${depth}: thread ${p} cannot run as it did before`);
       if (depth < branch) {
         // The previous execution's prefix: its event, clock and table entries stand.
-        if (st.ev === undefined || st.ev.tid !== p) throw new NondeterministicReplay(`replaying step ${depth}: no event recorded`);
+        if (clk.tid[depth] !== p) throw new NondeterministicReplay(`replaying step ${depth}: no event recorded`);
         m.step(p);
         steps++;
-        if (st.ev.fp.fl !== 0) frees.step(evs, depth);
-        if (st.ev.fp.ts >= 0) live.step(evs, depth);
+        const obs = clk.obs[depth];
+        if ((obs & OBS_FREES) !== 0) frees.step(evs, depth);
+        if ((obs & OBS_LIVE) !== 0) live.step(evs, depth);
         perThread[p]++;
         lastOf[p] = depth;
         last = p;
@@ -353,7 +365,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       perThread[p]++;
       evs.push(ev);
       const prev = lastOf[p];
-      clk.start(depth, prev);
+      clk.start(depth, prev, p, ev.ti, (fp.fl !== 0 ? OBS_FREES : 0) | (fp.ts >= 0 ? OBS_LIVE : 0));
       tab.prepare(fp);
       tab.joinPreds(clk, depth);
       log.mark(depth);
@@ -361,12 +373,11 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         // a type-safe free follows the sections of readers that touched the slot while live
         const ls = live.step(evs, depth);
         if (ls !== undefined) {
-          for (const l of ls) if (evs[l].tid !== p && !clk.before(evs, l, depth)) race(l, depth);
+          for (const l of ls) if (clk.tid[l] !== p && !clk.before(l, depth)) race(l, depth);
           for (const l of ls) clk.join(depth, l);
         }
       }
       clk.buf[depth * n + p] = ev.ti + 1;
-      st.ev = ev;
       // orders this step observes (dependence.ts): a pop, the frees below the one it took; an
       // access to a freed type-safe slot, its section's start and the free
       if (fp.fl !== 0) {
@@ -376,7 +387,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       const ob = fp.ob;
       if (ob !== null && ob[1] < depth) observe(ob[0], ob[1], depth);
       // race analysis for this new step
-      tab.candidates(p, evs, cands);
+      tab.candidates(p, clk.tid, cands);
       if (cands.n > 0) races(clk, evs, depth, prev, cands, race);
       tab.add(p, depth);
       lastOf[p] = depth;
@@ -390,11 +401,11 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         if (m.threads[t].done || pending === null) continue;
         const fp = footprint(m, t, pending);
         evs.push({ tid: t, fp, ti: perThread[t] });
-        clk.start(depth, lastOf[t]);
+        clk.start(depth, lastOf[t], t, perThread[t], 0);
         tab.prepare(fp);
         tab.joinPreds(clk, depth);
         clk.buf[depth * n + t] = perThread[t] + 1;
-        tab.candidates(t, evs, cands);
+        tab.candidates(t, clk.tid, cands);
         if (cands.n > 0) races(clk, evs, depth, lastOf[t], cands, race);
         evs.pop();
       }
@@ -421,7 +432,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         let x = 0;
         while ((open & (1 << st.order[x])) === 0) x++;
         st.chosen = st.order[x];
-        st.ev = undefined; resumed = true; break;
+        resumed = true; break;
       }
       stack.pop();
     }
@@ -448,7 +459,7 @@ function races(clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands:
     // holds when the order rests on an observed pair too: the observer fixes the pair's order
     // for every execution of the class (the other order is another class, raced by
     // observe()), and edges found after j only add to the order, never remove from it.
-    if (prevJ >= 0 && clk.before(evs, i, prevJ)) continue;
+    if (prevJ >= 0 && clk.before(i, prevJ)) continue;
     const ei = evs[i];
     race(i, j);
     if (ej.fp.acquire && ei.fp.release && ei.fp.lock === ej.fp.lock && ej.fp.lock !== 0) {
@@ -465,7 +476,7 @@ function races(clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands:
 // Scratch for addBacktrack (never more entries than threads).
 const FIRSTS: number[] = [];
 
-function addBacktrack(stack: State[], clk: Clocks, evs: readonly Ev[], i: number, j: number): void {
+function addBacktrack(stack: State[], clk: Clocks, i: number, j: number): void {
   const st = stack[i];
   // v: the events after i that i does not happen before, then j. Only each thread's first
   // event in v can be an initial, and it is one when no earlier first event happens before it
@@ -473,12 +484,12 @@ function addBacktrack(stack: State[], clk: Clocks, evs: readonly Ev[], i: number
   const firsts = FIRSTS;
   let nf = 0, found = 0;
   for (let k = i + 1; k < j; k++) {
-    const bit = 1 << evs[k].tid;
-    if ((found & bit) !== 0 || clk.before(evs, i, k)) continue;
+    const bit = 1 << clk.tid[k];
+    if ((found & bit) !== 0 || clk.before(i, k)) continue;
     found |= bit;
     firsts[nf++] = k;
   }
-  if ((found & (1 << evs[j].tid)) === 0) firsts[nf++] = j;
+  if ((found & (1 << clk.tid[j])) === 0) firsts[nf++] = j;
   // An initial's first step in v is its thread's next step at state i. If it is blocked there,
   // nothing in v can unblock it first (that would be an earlier, dependent event in v, so it
   // would not be initial): such a reversal is infeasible. If no initial can run, the race
@@ -488,9 +499,9 @@ function addBacktrack(stack: State[], clk: Clocks, evs: readonly Ev[], i: number
   for (let x = 0; x < nf; x++) {
     const e = firsts[x];
     let initial = true;
-    for (let y = 0; y < x && initial; y++) if (clk.before(evs, firsts[y], e)) initial = false;
+    for (let y = 0; y < x && initial; y++) if (clk.before(firsts[y], e)) initial = false;
     if (!initial) continue;
-    const t = evs[e].tid;
+    const t = clk.tid[e];
     if ((st.enabled & (1 << t)) === 0) continue;
     if ((st.backtrack & (1 << t)) !== 0) return;
     if (pick < 0) pick = t;

@@ -42,9 +42,9 @@ export type Decode = (r: any, x: any) => unknown;
 
 /** Ops made by this module's op(): one shape, so the machine's hot path stays monomorphic.
  *  Another realm's copy of this module (the grader's sandbox) has its own class, so the
- *  machine can tell the ops of the code it loaded itself from a submission's. An op is never
- *  changed once yielded (only `loc`, by `at()` before the yield): the explorer caches its
- *  footprint while it is pending.
+ *  machine can tell the ops of the code it loaded itself from a submission's. What an op does
+ *  (`k`, `a`, `v`) never changes once made (only `loc`, set by `at()` before the yield, and the
+ *  iterator state below): the explorer caches its footprint while it is pending.
  *  An op is also the API call's iterator: `yield* READ_ONCE(f)` delegates to it, it yields
  *  itself once and returns the decoded answer. This is one generator level fewer per step
  *  than a generator function per call (measured ~40 ns of ~180 at the model's nesting). `st`

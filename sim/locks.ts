@@ -10,17 +10,21 @@ export type LockMode = 'spin' | 'page' | 'mutex' | 'read' | 'write';
 
 export interface Holding { readonly addr: number; readonly mode: LockMode; readonly at: number; readonly loc?: string }
 
-const MODE: Partial<Record<Op['k'], LockMode>> = {
-  spin_lock: 'spin', spin_trylock: 'spin', spin_unlock: 'spin',
-  lock_page: 'page', trylock_page: 'page', unlock_page: 'page',
-  mutex_lock: 'mutex', mutex_trylock: 'mutex', mutex_unlock: 'mutex',
-  down_write: 'write', up_write: 'write', down_read: 'read', down_read_trylock: 'read', up_read: 'read',
-};
+function modeOfOp(k: Op['k']): LockMode {
+  switch (k) {
+    case 'spin_lock': case 'spin_trylock': case 'spin_unlock': return 'spin';
+    case 'lock_page': case 'trylock_page': case 'unlock_page': return 'page';
+    case 'mutex_lock': case 'mutex_trylock': case 'mutex_unlock': return 'mutex';
+    case 'down_read': case 'down_read_trylock': case 'up_read': return 'read';
+    default: return 'write';
+  }
+}
 
 export class Locks {
   /** addr -> holder thread ids (several only for rwsem readers; empty when free) */
   readonly holders = new Map<number, number[]>();
-  readonly held = new Map<number, Holding[]>();
+  /** tid -> the locks it holds, oldest first */
+  readonly held: Holding[][] = [];
 
   constructor(private readonly m: Machine) {}
 
@@ -34,13 +38,13 @@ export class Locks {
   modeOf(a: number): LockMode | undefined {
     const h = this.holders.get(a);
     if (h === undefined || h.length === 0) return undefined;
-    return this.held.get(h[0])?.find((x) => x.addr === a)?.mode;
+    return this.holding(h[0], a)?.mode;
   }
-  holdsSpin(tid: number): boolean { const l = this.held.get(tid); return l !== undefined && l.some((x) => x.mode === 'spin'); }
-  heldBy(tid: number): readonly Holding[] { return this.held.get(tid) ?? []; }
+  holdsSpin(tid: number): boolean { const l = this.held[tid]; return l !== undefined && l.some((x) => x.mode === 'spin'); }
+  heldBy(tid: number): readonly Holding[] { return this.held[tid] ?? []; }
   holderOf(a: number): number { const h = this.holders.get(a); return h && h.length > 0 ? h[0] : -1; }
   holding(tid: number, a: number): Holding | undefined {
-    const l = this.held.get(tid);
+    const l = this.held[tid];
     if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].addr === a) return l[i];
     return undefined;
   }
@@ -48,7 +52,7 @@ export class Locks {
   acquire(tid: number, o: Op): void {
     this.m.mem.read(tid, o.a, o.n ?? o.k);
     if (this.m.halted) return;
-    const mode = MODE[o.k]!;
+    const mode = modeOfOp(o.k);
     if (mode === 'spin' && this.holderOf(o.a) === tid) {
       this.m.fail('spinlock-recursion', tid, 'the thread takes a spinlock it already holds: it will spin forever', report.recursion(this.m, tid, o.a));
       return;
@@ -62,7 +66,7 @@ export class Locks {
   tryAcquire(tid: number, o: Op): number {
     this.m.mem.read(tid, o.a, o.n ?? o.k);
     if (this.m.halted || !this.isFree(o.a)) return 0;
-    this.take(tid, o.a, MODE[o.k]!, o.loc);
+    this.take(tid, o.a, modeOfOp(o.k), o.loc);
     return 1;
   }
   tryRead(tid: number, o: Op): number {
@@ -75,8 +79,8 @@ export class Locks {
   private take(tid: number, a: number, mode: LockMode, loc?: string): void {
     const h = this.holders.get(a);
     if (h === undefined) this.holders.set(a, [tid]); else h.push(tid);
-    let l = this.held.get(tid);
-    if (l === undefined) { l = []; this.held.set(tid, l); }
+    let l = this.held[tid];
+    if (l === undefined) { l = []; this.held[tid] = l; }
     l.push(loc === undefined ? { addr: a, mode, at: this.m.now } : { addr: a, mode, at: this.m.now, loc });
   }
 
@@ -103,7 +107,7 @@ export class Locks {
     const h = this.holders.get(a)!;
     const k = h.indexOf(tid);
     if (h.length === 1 && k === 0) h.pop(); else if (k >= 0) h.splice(k, 1);
-    const l = this.held.get(tid)!;
+    const l = this.held[tid];
     let i = 0;
     while (i < l.length && l[i].addr !== a) i++;
     if (i === l.length - 1) l.pop(); else if (i < l.length) l.splice(i, 1);

@@ -86,7 +86,15 @@ function typeCheck(file: string): string | undefined {
   const d = diags[0];
   if (d === undefined) return undefined;
   const where = d.file && d.start !== undefined ? loc(d.file, d.start) : path.basename(file);
-  return `${where}: type error: ${ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 200)}`;
+  const text = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  // The commonest slip: `yield spin_lock(l)` for `yield* spin_lock(l)`. TypeScript's words
+  // for it (a Generator is not an Op) do not say what to write.
+  if (/^Type 'Generator<Op\b[^']*' is missing the following properties from type 'Op'/.test(text)) {
+    const src = d.file && d.start !== undefined ? d.file.text.slice(d.start, d.start + (d.length ?? 0)) : '';
+    const call = /^([A-Za-z_$][\w$]*)\s*\(/.exec(src)?.[1];
+    if (call !== undefined) return `${where}: type error: \`yield ${call}(...)\` yields the call itself; write \`yield* ${call}(...)\` to run it`;
+  }
+  return `${where}: type error: ${text.slice(0, 200)}`;
 }
 
 export function loadSubmission(file: string, opts: { typeCheck?: boolean } = {}): Loaded {

@@ -43,6 +43,7 @@ const CASES: Record<string, Expect> = {
   'yield-proxy.ts': { scenario: 'BUG', kinds: ['exception'] },
   'broken/syntax-error.ts': { error: 'invalid-submission' },
   'broken/type-error.ts': { error: 'invalid-submission' },
+  'broken/bare-yield.ts': { error: 'invalid-submission' },
 };
 
 // Short limits keep the loops and the allocations quick to stop.
@@ -93,6 +94,10 @@ describe('each hostile submission gets a clear verdict of the right kind', () =>
       expect(r.scenarios.some((s) => s.verdict === 'BUG' || s.verdict === 'ERROR')).toBe(true);
     }
   });
+});
+
+test('a `yield` that lacks its `*` gets a type error that says what to write', () => {
+  expect(graded.get('broken/bare-yield.ts')!.error).toBe('bare-yield.ts:13:9: type error: `yield spin_lock(...)` yields the call itself; write `yield* spin_lock(...)` to run it');
 });
 
 test('prototype pollution cannot make the rc2 code pass the seed scenario', async () => {

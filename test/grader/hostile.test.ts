@@ -97,7 +97,7 @@ describe('each hostile submission gets a clear verdict of the right kind', () =>
 });
 
 test('a `yield` that lacks its `*` gets a type error that says what to write', () => {
-  expect(graded.get('broken/bare-yield.ts')!.error).toBe('bare-yield.ts:13:9: type error: `yield spin_lock(...)` yields the call itself; write `yield* spin_lock(...)` to run it');
+  expect(graded.get('broken/bare-yield.ts')!.error).toBe('bare-yield.ts:11:9: type error: `yield spin_unlock(...)` yields the call itself; write `yield* spin_unlock(...)` to run it');
 });
 
 test('prototype pollution cannot make the rc2 code pass the seed scenario', async () => {

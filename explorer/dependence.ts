@@ -93,9 +93,9 @@ export function footprintIsStable(m: Machine, tid: number, o: Op): boolean {
  *    section's start (`ts`, `tl`: dpor.ts and hb.ts order them when the free runs).
  *  dpor.ts races and orders an observed pair when the access runs; hb.ts orders it too. */
 interface Access { readonly commutes: boolean; readonly ob: readonly [number, number] | null; readonly ts: number; readonly tl: number }
+/** `a` is an address in a type-safe cache. */
 function typesafeAccess(m: Machine, tid: number, a: number): Access {
-  const c = cacheOf(a);
-  if (c < 0 || !CACHES[c].typesafe || m.rcu.depth(tid) === 0) return PLAIN;
+  if (m.rcu.depth(tid) === 0) return PLAIN;
   const slot = m.mem.slotOf(a);
   if (slot === undefined) return PLAIN;
   const began = m.rcu.sectionBegan(tid), freed = slot.freedAt;
@@ -116,8 +116,9 @@ const PLAIN: Access = { commutes: false, ob: null, ts: -1, tl: -1 };
 // Every footprint is a full object literal, fields in one order: this is the hot path, and a
 // helper that spreads defaults made the search 10–30% slower (measured at K=1).
 function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
-  const s = slotKey(o.a);
-  const acc = s >= 0 ? typesafeAccess(m, tid, o.a) : PLAIN;
+  const c = cacheOf(o.a);
+  const s = c < 0 ? -1 : SLOT + slotBase(o.a, c);
+  const acc = c >= 0 && CACHES[c].typesafe ? typesafeAccess(m, tid, o.a) : PLAIN;
   // arrays are made at their final size: a push would grow a literal's backing store to 17
   const slotRead = s >= 0 && !acc.commutes;
   const ob = acc.ob;
@@ -147,14 +148,13 @@ function rawFootprint(m: Machine, tid: number, o: Op): Footprint {
       return { r: rr, w, lock: 0, acquire: true, release: false, fl: c >= 0 ? c + 1 : 0, sk: tsf ? SK_FREE : 0, ob: null, ts: tsf ? slotBase(cb!.addr, c) : -1, tl: -1 };
     }
     case 'alloc': {
-      const c = o.a;
-      const fl = m.mem.freelists[c];
+      const cache = o.a; // an allocation's operand is the cache, not an address
+      const fl = m.mem.freelists[cache];
       if (fl === undefined) return { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
-      const w = fl.length > 0 ? [POP + c, SLOT + fl[fl.length - 1]] : [POP + c];
-      return { r: [], w, lock: 0, acquire: false, release: false, fl: -(c + 1), sk: 0, ob: null, ts: -1, tl: -1 };
+      const w = fl.length > 0 ? [POP + cache, SLOT + fl[fl.length - 1]] : [POP + cache];
+      return { r: [], w, lock: 0, acquire: false, release: false, fl: -(cache + 1), sk: 0, ob: null, ts: -1, tl: -1 };
     }
     case 'free': {
-      const c = cacheOf(o.a);
       if (c < 0) return { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
       const tsf = CACHES[c].typesafe;
       return { r: [POP + c], w: [SLOT + slotBase(o.a, c)], lock: 0, acquire: false, release: false, fl: c + 1, sk: tsf ? SK_FREE : 0, ob: null, ts: tsf ? slotBase(o.a, c) : -1, tl: -1 };

@@ -133,7 +133,7 @@ export class Machine {
     if (mayBlockSleeping(o.k) && this.inAtomic(tid)) {
       this.fail('sleep-in-atomic', tid, 'a sleeping lock or synchronize_rcu() may sleep, which is forbidden under a spinlock or inside rcu_read_lock()',
         report.sleepInAtomic(this, tid, o));
-      return 0;
+      return undefined;
     }
     switch (o.k) {
       case 'read': return this.mem.read(tid, o.a, o.n ?? 'read');

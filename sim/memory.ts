@@ -159,6 +159,9 @@ export class Memory {
   }
   /** A read result as a person would want it: pointers by object, ints as numbers. */
   describeValue(o: Op, v: number): string {
+    // A truth value reads as one: "refcount → 1" would say the count is 1.
+    if (o.k === 'atomic_inc_not_zero' || o.k === 'atomic_dec_and_test') return `${v === 1} (now ${this.get(o.a)})`;
+    if (TRY_OPS.has(o.k)) return String(v === 1);
     if (o.k !== 'read' && o.k !== 'alloc') return String(v);
     const d = describeAddr(o.a);
     const field = d.cache >= 0 ? d.field : '';
@@ -196,5 +199,6 @@ const FREELISTS: readonly (readonly number[])[] = CACHES.map((c) => {
 });
 const PAGES = CACHES.find((c) => c.name === 'pages')!;
 const MAPCOUNT = fieldOffset('page', '_mapcount');
+const TRY_OPS: ReadonlySet<string> = new Set(['spin_trylock', 'trylock_page', 'mutex_trylock', 'down_read_trylock']);
 const POINTER_FIELDS = new Set(['root', 'anon_vma', 'vma', 'vm_mm', 'sighand']);
 const INT_FIELDS = new Set(['refcount', '_mapcount', 'flags', 'count', 'key', 'owner', 'lock', 'siglock']);

@@ -110,7 +110,7 @@ export function buildModel(t: Trace): Model {
     const lock = lockLabel(o);
     const list = open.get(key) ?? [];
     open.set(key, list);
-    if (TAKE.has(e.k) || (TRY.has(e.k) && e.result === '1')) { list.push({ tid: e.tid, from: col, lock, base: o.base }); return; }
+    if (TAKE.has(e.k) || (TRY.has(e.k) && e.result === 'true')) { list.push({ tid: e.tid, from: col, lock, base: o.base }); return; }
     if (!RELEASE.has(e.k)) return;
     const mine = list.findIndex((h) => h.tid === e.tid);
     if (mine >= 0) { const [h] = list.splice(mine, 1); holds.push({ ...h, to: col, open: false }); return; }

@@ -29,7 +29,7 @@ export function lockTable(t: Trace, width = 80): string | undefined {
   out.push(`  ${tids.map((tid) => cell(`${t.threads[tid]}`)).join('')}`.trimEnd());
   out.push(`  ${tids.map(() => cell('----')).join('')}`.trimEnd());
   for (const e of rows) {
-    const verb = e.k.includes('unlock') || e.k.startsWith('up_') ? 'unlock' : e.k.includes('try') ? (e.result === '1' ? 'trylock' : 'trylock failed') : 'lock';
+    const verb = e.k.includes('unlock') || e.k.startsWith('up_') ? 'unlock' : e.k.includes('try') ? (e.result === 'true' ? 'trylock' : 'trylock failed') : 'lock';
     const what = `${verb}(&${e.obj.split(' ')[0]});`;
     out.push(`  ${tids.map((tid) => cell(tid === e.tid ? `${what}` : '')).join('')}`.trimEnd() + `  [${e.i}]`);
   }

@@ -13,7 +13,6 @@ import type { Run } from '../demoKit';
 import { SIGHAND, execReuse } from '../../scenarios/sighand';
 import { scenariosFor } from '../../scenarios/registry';
 import { sighandLocker, rc2 } from '../../scenarios/demos/elsewhere';
-import { readable } from './laterKit';
 
 /** kill reads tsk->sighand (2 steps); exec replaces it; pid 2 exits (the old one is freed); a
  *  fork reallocates the slot; then kill goes on. */
@@ -23,7 +22,7 @@ function reuseRun(recheck: boolean): Run {
 }
 
 function keep(r: Run): Run['trace']['events'] {
-  return readable(r.trace.events).filter((e) => e.tid === 0 || /alloc|kmem_cache_free|\.sighand|\.owner/.test(`${e.name} ${e.obj}`));
+  return r.trace.events.filter((e) => e.tid === 0 || /alloc|kmem_cache_free|\.sighand|\.owner/.test(`${e.name} ${e.obj}`));
 }
 
 function sighandRetry(o: DemoOptions): string {

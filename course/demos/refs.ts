@@ -5,7 +5,6 @@
 //  same-bug-twice:  the grader on the two 2011 replays of the seed bug, and on the fix.
 import type { DemoOptions } from '../demoKit';
 import { BUDGET, factoryOf, fitWidth, page, phases, plural, recordRun, replaying, verdictLine, wrap } from '../demoKit';
-import { readable } from './laterKit';
 import { explore } from '../../explorer/explore';
 import { decode } from '../../explorer/schedule';
 import { timeline } from '../../trace/timeline';
@@ -24,10 +23,10 @@ function refcountPin(o: DemoOptions): string {
   // child exits completely (its put is the last: the anon_vma is freed); then migrate goes on.
   const r = recordRun(sc.name, factoryOf(sc, getter()), phases([{ tid: 0, n: 5 }, { tid: 1, n: 1000 }, { tid: 0, n: 1000 }]));
   const pin = r.trace.events.find((e) => e.name === 'atomic_inc_not_zero');
-  const kept = readable(r.trace.events).filter((e) => e.tid === 0 || /refcount|kmem_cache_free/.test(`${e.obj} ${e.name}`));
+  const kept = r.trace.events.filter((e) => e.tid === 0 || /refcount|kmem_cache_free/.test(`${e.obj} ${e.name}`));
   const bad = explore(factoryOf(sc, getter({ plainInc: true })), BUDGET);
   const badRun = bad.kind === 'BUG' ? recordRun(sc.name, factoryOf(sc, getter({ plainInc: true })), replaying(decode(bad.schedule))) : undefined;
-  const failed = pin?.result === 'false' || pin?.result === '0';
+  const failed = pin?.result?.startsWith('false') === true;
   return page(o,
     `${failed ? 'atomic_inc_not_zero() saw 0 and failed' : 'Unexpected: the pin succeeded'}: page_get_anon_vma() returned NULL, honestly. `
     + `With atomic_inc() instead: ${verdictLine(bad)}.`,
@@ -46,7 +45,7 @@ function lastPutOrder(o: DemoOptions): string {
   const upTo = r.trace.failure?.step ?? Infinity;
   const pinAt = r.trace.events.find((e) => e.tid === 0 && e.name === 'atomic_inc_not_zero')?.i ?? 0;
   const quietNames = /^(check:|list_for_each_entry|rcu_read|page_mapped)/;
-  const shown = readable(r.trace.events).filter((e) => e.i <= upTo && e.i >= pinAt
+  const shown = r.trace.events.filter((e) => e.i <= upTo && e.i >= pinAt
     && (e.tid === 0 ? !quietNames.test(e.name) : /refcount|kmem_cache_free/.test(`${e.obj} ${e.name}`)));
   return page(o,
     `Root first: ${verdictLine(bad)}. Child first (the fix): ${verdictLine(good)}.`,

@@ -14,7 +14,6 @@ import { timeline } from '../../trace/timeline';
 import { scenariosFor } from '../../scenarios/registry';
 import * as lockRead from '../../scenarios/lockRead';
 import { mutexUnderRcu, lockRead as lockReadSubject } from '../../scenarios/demos/sleeping';
-import { readable } from './laterKit';
 
 function mutexInRcu(o: DemoOptions): string {
   const sc = scenariosFor('page-lock', 'quiet-3.0')!;
@@ -43,7 +42,7 @@ function lockReadSlowPath(o: DemoOptions): string {
   // the fork's first write lock, and the release that let the reader in
   const firstWrite = r.trace.events.find((e) => e.tid === 1 && e.name === 'down_write')?.i;
   const lastRelease = Math.max(...r.trace.events.filter((e) => e.tid === 1 && e.name === 'up_write' && e.i < wakes).map((e) => e.i));
-  const shown = readable(r.trace.events).filter((e) => e.i <= walkerEnd && (e.tid === 0 ? !/^check: (page|at)/.test(e.name) : e.i === firstWrite || e.i === lastRelease));
+  const shown = r.trace.events.filter((e) => e.i <= walkerEnd && (e.tid === 0 ? !/^check: (page|at)/.test(e.name) : e.i === firstWrite || e.i === lastRelease));
   const v = explore(factoryOf(sc, subject), BUDGET);
   return page(o,
     `The trylock failed, so the reader pinned the anon_vma with a reference, left RCU, and slept in down_read() `

@@ -120,6 +120,29 @@ describe('oracles', () => {
     expect(bare.failures.map((f) => [f.kind, f.report])).toEqual([['exception', 'Oops: t yielded the call READ_ONCE(...) itself: write `yield* READ_ONCE(...)` to run it and get its result']]);
   });
 
+  test('a trace shows a truth value as one, with the count it left, and no result for a lock that sleeps', () => {
+    const f = world((m, { obj, av }) => {
+      m.mem.set(obj.refcount.addr, 1);
+      return {
+        t: function* () {
+          yield* k.atomic_inc_not_zero(obj.refcount); // 1 → 2
+          yield* k.atomic_dec_and_test(obj.refcount); // 2 → 1: not the last
+          yield* k.atomic_dec_and_test(obj.refcount); // 1 → 0: the last
+          yield* k.atomic_inc_not_zero(obj.refcount); // stays 0
+          yield* k.spin_trylock(obj.lock);
+          yield* k.spin_trylock(obj.lock);
+          yield* k.rcu_read_lock();
+          yield* k.mutex_lock(av.mutex); // sleeps inside RCU: reported, and no "→ 0"
+        },
+      };
+    });
+    const r = runOnce(f, (_m, en) => en[0], { haltOnFailure: false, record: true });
+    expect(r.machine.events.map((e) => `${e.name} → ${e.result ?? '-'}`)).toEqual([
+      'atomic_inc_not_zero → true (now 2)', 'atomic_dec_and_test → false (now 1)', 'atomic_dec_and_test → true (now 0)',
+      'atomic_inc_not_zero → false (now 0)', 'spin_trylock → true', 'spin_trylock → false', 'rcu_read_lock → -', 'mutex_lock → -']);
+    expect(r.failures.map((x) => x.kind)).toEqual(['sleep-in-atomic']);
+  });
+
   test('livelock: a thread past its step budget', () => {
     const spin = world((_m, { obj }) => ({ t: function* () { for (;;) yield* k.READ_ONCE(obj.key); } }));
     expect(runOnce(spin, (_m, en) => en[0], { maxSteps: 50 }).failure?.kind).toBe('livelock');

@@ -29,7 +29,7 @@ test('object names: address, incarnation, freed, field', () => {
 test('holding intervals: lock to unlock, a failed trylock holds nothing, a lock never released runs to the end', () => {
   const m = buildModel(trace([
     ev(0, 'spin_lock', 'anon_vma@0x40 #1 .lock'),
-    ev(1, 'spin_trylock', 'anon_vma@0x40 #1 .lock', { result: '0' }),
+    ev(1, 'spin_trylock', 'anon_vma@0x40 #1 .lock', { result: 'false' }),
     ev(0, 'spin_unlock', 'anon_vma@0x40 #2 .lock'), // same lock word, another incarnation
     ev(1, 'lock_page', 'page@0x4000 #1 .flags'),
   ]));

@@ -56,6 +56,7 @@ export function* page_get_anon_vma(page: Page): Kernel<AnonVma | null> {
   if (!(yield* page_mapped(page))) {
     yield* rcu_read_unlock();
     yield* put_anon_vma(anon_vma); // may be the last reference: may sleep, so outside RCU
+    // (3.0 put it inside; Hugh Dickins moved it out in May 2014 after Trinity hit the sleep)
     return null;
   }
   yield* rcu_read_unlock();

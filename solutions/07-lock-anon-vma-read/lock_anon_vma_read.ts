@@ -66,6 +66,7 @@ export function* page_lock_anon_vma_read(page: Page): Kernel<AnonVma | null> {
   if (!(yield* page_mapped(page))) {
     yield* rcu_read_unlock();
     yield* put_anon_vma(anon_vma); // may be the last, and freeing may sleep: outside RCU
+    // (3.8 put it inside; Hugh Dickins's May 2014 fix moved it out, as in exercise 06)
     return null;
   }
   yield* rcu_read_unlock();

@@ -175,7 +175,7 @@ export const EXERCISES = [
     hints: [
       'Between two `yield*`s another CPU may run. Which of your reads of anon_vma->root can see a different value than the one before it?',
       'RCU and SLAB_TYPESAFE_BY_RCU keep the memory an anon_vma, not the same anon_vma: after you lock, is the page still mapped?',
-      'Unlock the lock you actually took. Read ->root once (ACCESS_ONCE) and keep it.',
+      'Unlock the lock you actually took. Read ->root once (READ_ONCE, or ACCESS_ONCE: add it to the import) and keep it.',
       'If the page is still mapped with the root lock held, its anon_vma cannot be freed before the unlock, so page_unlock_anon_vma may read ->root again.',
     ],
     variants: [

@@ -246,7 +246,7 @@ export class Machine {
   private recordEvent(t: ThreadState, o: Op, res: OpResult): void {
     const asObject = o.k === 'alloc' || o.k === 'free' || o.k === 'call_rcu' || o.k === 'rcu_callbacks';
     const d = o.k === 'alloc' ? (typeof res === 'number' && res !== 0 ? this.mem.describe(res) : '')
-      : o.a === 0 ? '' : asObject ? this.mem.describe(o.a) : this.mem.describeField(o.a);
+      : o.a === 0 ? '' : asObject ? this.mem.describe(o.a) : sleepLockName(o.k, this.mem.describeField(o.a));
     const ev: StepEvent = {
       i: this.now, tid: t.id, k: o.k, name: o.n ?? o.k, obj: d,
       ...(o.k === 'write' || o.k === 'list_add' || o.k === 'list_del' ? { value: this.mem.describeStored(o) } : {}),
@@ -255,6 +255,15 @@ export class Machine {
     };
     this.events.push(ev);
   }
+}
+
+/** The anon_vma's lock word is a mutex in 3.0 and an rwsem in 3.8 (the code says `root.mutex`,
+ *  `root.rwsem`): a trace names it so for those calls, not by the word's field name. */
+function sleepLockName(k: Op['k'], field: string): string {
+  if (!field.endsWith(' .lock')) return field;
+  if (k.startsWith('mutex_')) return `${field.slice(0, -4)}mutex`;
+  if (k.startsWith('down_') || k.startsWith('up_')) return `${field.slice(0, -4)}rwsem`;
+  return field;
 }
 
 const KINDS = new Set(['read', 'write', 'atomic_inc_not_zero', 'atomic_dec_and_test', 'atomic_add', 'rcu_read_lock', 'rcu_read_unlock',

@@ -1,6 +1,6 @@
 // Signal handlers: the kernel paths that race lock_task_sighand() (exercise 08, lesson 8),
 // modelled from kernel/fork.c (copy_sighand), kernel/exit.c (__exit_signal) and fs/exec.c
-// (unshare_sighand, called by de_thread). Since aa1757f90bea (2006) sighand_cachep is
+// (unshare_sighand: inside de_thread until 5.7, called right after it since). Since aa1757f90bea (2006) sighand_cachep is
 // SLAB_DESTROY_BY_RCU (now SLAB_TYPESAFE_BY_RCU) with a constructor that initialises siglock
 // once per slot: a freed sighand_struct may be handed out again at once, and its siglock word
 // survives (the machine keeps lock state per address, never reset by allocation).

@@ -1,5 +1,6 @@
 // Reference for exercise 01: decode a page's mapping and walk its anon_vma, Linux 2.6.36
-// style (mm/rmap.c: page_anon_vma() and rmap_walk_anon()), in a quiet world where nothing
+// style (page_anon_vma(), which in 2.6.36 tests only the tag: here it also checks
+// page_mapped(); and mm/rmap.c's rmap_walk_anon()), in a quiet world where nothing
 // races with us. Lesson 1 explains each step.
 import {
   Kernel, Page, AnonVma, Vma, READ_ONCE, PageAnon, page_mapped, anon_vma_from_mapping,

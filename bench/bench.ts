@@ -7,6 +7,7 @@
 //   --budget-ms N   wall-time budget per scenario (default 60000; --quick: 5000)
 //   --naive-cap N   naive enumeration gives up after N executions (default 100000; --quick: 5000)
 //   --only TEXT     only scenarios whose name contains TEXT
+import '../cli/pipe';
 import { performance } from 'perf_hooks';
 import { runBench, BenchOptions } from './report';
 import { table } from './table';

@@ -3,6 +3,7 @@
 // hand, q quits; polling where file watching fails); `--reset` restores the stub after a
 // confirmation. The reference solution is shown only once your own passes.
 // Exit: 0 pass, 1 fail, 2 bad input.
+import './pipe';
 import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';

@@ -69,10 +69,16 @@ export function classroomWorkflow(exercises: readonly ExerciseEntry[] = EXERCISE
 }
 
 if (require.main === module) {
+  require('./pipe'); // eslint-disable-line @typescript-eslint/no-require-imports
   const root = path.resolve(__dirname, '..');
   const file = path.join(root, WORKFLOW_FILE);
   const text = classroomWorkflow();
-  if (process.argv.includes('--check')) {
+  const args = process.argv.slice(2);
+  const bad = args.find((x) => x !== '--check');
+  if (bad !== undefined) {
+    process.stderr.write(`classroom-workflow: unknown argument ${bad}\nusage: npm run classroom-workflow [-- --check]\n`);
+    process.exitCode = 2;
+  } else if (args.includes('--check')) {
     const now = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     if (now !== text) { process.stderr.write(`classroom-workflow: ${WORKFLOW_FILE} is stale: run npm run classroom-workflow\n`); process.exitCode = 1; }
   } else {

@@ -1,11 +1,13 @@
 // `npm run grade -- ID FILE`: grade one submission for exercise ID (e.g. 05-page-lock-anon-vma).
-//   --json                 print the JSON result (DESIGN.md's contract) instead of text
+//   --json                 print the JSON result (grader/result.ts) instead of text
+//   --scenario A,B         grade only these scenarios
 //   --replay S --scenario N   replay schedule S of scenario N and print its trace
 //   --full                 show every step of the interleaving (no folding)
 //   --html PATH            also write the counterexample as a drawn, self-contained page
 //   --gradescope PATH / --junit PATH / --all DIR: see cli/gradeOutputs.ts
 // Exit: 0 pass, 1 fail (or an error verdict), 2 bad input. Only this file reads argv and env,
 // prints, and picks the exit code.
+import './pipe';
 import * as fs from 'fs';
 import { EXERCISES, findExercise } from '../exercises/index';
 import { gradeFile, replayFile } from '../grader/grade';
@@ -13,9 +15,10 @@ import { renderText } from '../grader/reporters/text';
 import { timeline } from '../trace/timeline';
 import { lockTable } from '../trace/lockTable';
 import { parseArgs, UsageError } from './args';
-import { extraOutputs, replayCommandFor, runAll, sourceLookup } from './gradeOutputs';
+import { extraOutputs, replayCommandFor, runAll, scenarioList, sourceLookup } from './gradeOutputs';
+import { decode, BadSchedule } from '../explorer/schedule';
 
-const USAGE = `usage: npm run grade -- ID FILE [--json] [--full] [--html PATH] [--gradescope PATH] [--junit PATH]
+const USAGE = `usage: npm run grade -- ID FILE [--scenario A,B] [--json] [--full] [--html PATH] [--gradescope PATH] [--junit PATH]
        npm run grade -- ID FILE --replay SCHEDULE --scenario NAME
        npm run grade -- ID DIR --all [--jobs N]
 ID is an exercise id or number: ${EXERCISES.map((e) => e.id).join(', ')}`;
@@ -44,12 +47,18 @@ async function main(argv: readonly string[]): Promise<number> {
 
   if (a.options.has('replay')) {
     const scenario = a.options.get('scenario');
+    if (ex.kind === 'schedule') die(`${ex.id} grades a schedule file; replay one with npm run play ${Number.parseInt(ex.id, 10)} -- --moves SCHEDULE`);
     if (scenario === undefined) die('--replay needs --scenario NAME');
+    if (!ex.scenarios.some((s) => s.name === scenario)) die(`no scenario ${scenario} in ${ex.id}; scenarios: ${ex.scenarios.map((s) => s.name).join(', ')}`);
+    try { decode(a.options.get('replay')!); } catch (e) { if (e instanceof BadSchedule) die(`--replay: ${e.message}`); throw e; }
     const r = await replayFile(ex, file, scenario, a.options.get('replay')!, { typeCheck });
     if (r.error !== undefined || r.trace === undefined) die(r.error ?? 'replay failed', 1);
     const t = r.trace;
     out(`${t.failure ? `BUG ${t.failure.kind}` : 'no failure'} — scenario ${scenario}: ${r.summary ?? ''}`);
-    out(`schedule ${t.schedule} (${t.preemptions} preemption${t.preemptions === 1 ? '' : 's'}, ${t.events.length} steps)`);
+    // The grade counts the steps up to the failure; a replay records the run on past it.
+    const upTo = t.failure !== undefined ? Math.min(t.events.length, t.failure.step + 1) : t.events.length;
+    const steps = upTo < t.events.length ? `${upTo} steps to the failure, ${t.events.length} recorded` : `${t.events.length} steps`;
+    out(`schedule ${t.schedule} (${t.preemptions} preemption${t.preemptions === 1 ? '' : 's'}, ${steps})`);
     for (const f of t.failures) out(`\n${f.report}\nWhy this is wrong: ${f.why}.`);
     const table = lockTable(t, 74);
     if (table) out(`\n${table}`);
@@ -57,7 +66,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return t.failure ? 1 : 0;
   }
 
-  const result = await gradeFile(ex, file, { typeCheck });
+  const { only, error } = scenarioList(ex, a.options.get('scenario'));
+  if (error !== undefined) die(error);
+  const result = await gradeFile(ex, file, { typeCheck, ...(only === undefined ? {} : { only }) });
   await extraOutputs(ex, result, a);
   if (a.flags.has('json')) out(JSON.stringify(result, null, 2));
   else {

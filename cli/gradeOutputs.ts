@@ -40,6 +40,7 @@ export function sourceLookup(file: string): SourceLookup {
 
 function write(file: string, text: string): void {
   try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, text);
   } catch (e) {
     throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
@@ -59,6 +60,14 @@ export async function extraOutputs(ex: ExerciseEntry, r: GradeResult, a: Args): 
 
 function err(msg: string): number { process.stderr.write(`grade: ${msg}\n`); return 2; }
 
+/** `--scenario A,B`: the names, or a one-line error naming the exercise's scenarios. */
+export function scenarioList(ex: ExerciseEntry, text: string | undefined): { only?: string[]; error?: string } {
+  const only = text?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = only?.filter((n) => !ex.scenarios.some((s) => s.name === n)) ?? [];
+  if (unknown.length > 0) return { error: `no scenario ${unknown.join(', ')} in ${ex.id}; scenarios: ${ex.scenarios.map((s) => s.name).join(', ')}` };
+  return only === undefined ? {} : { only };
+}
+
 function line(p: BatchProgress): string {
   const r = p.result;
   const width = String(p.total).length;
@@ -76,9 +85,8 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   const jobsText = a.options.get('jobs') ?? '2';
   const jobs = Number(jobsText);
   if (!/^\d+$/.test(jobsText) || jobs < 1 || jobs > 64) return err(`--jobs takes a number from 1 to 64, not "${jobsText}"`);
-  const only = a.options.get('scenario')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const unknown = only?.filter((n) => !ex.scenarios.some((s) => s.name === n)) ?? [];
-  if (unknown.length > 0) return err(`no scenario ${unknown.join(', ')} in ${ex.id}; scenarios: ${ex.scenarios.map((s) => s.name).join(', ')}`);
+  const { only, error } = scenarioList(ex, a.options.get('scenario'));
+  if (error !== undefined) return err(error);
 
   let total: number;
   try {

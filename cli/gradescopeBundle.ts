@@ -82,12 +82,15 @@ export function buildBundle(ex: ExerciseEntry, out: string, o: { tool?: 'auto' |
 }
 
 if (require.main === module) {
+  require('./pipe'); // eslint-disable-line @typescript-eslint/no-require-imports
   const [id, outArg, ...rest] = process.argv.slice(2);
   const usage = `usage: npm run gradescope-bundle -- ID [OUT.zip]\nID is an exercise id or number: ${EXERCISES.map((e) => e.id).join(', ')}`;
   const ex = id === undefined ? undefined : findExercise(id);
   if (id === '-h' || id === '--help') process.stdout.write(`${usage}\n`);
-  else if (ex === undefined || rest.length > 0) {
-    process.stderr.write(`gradescope-bundle: ${id === undefined ? 'expected an exercise ID' : ex === undefined ? `unknown exercise "${id}"` : 'too many arguments'}\n${usage}\n`);
+  else if (ex === undefined || rest.length > 0 || outArg?.startsWith('-') === true) {
+    const why = id === undefined ? 'expected an exercise ID' : ex === undefined ? `unknown exercise "${id}"`
+      : rest.length > 0 ? 'too many arguments' : `unknown option ${outArg}`;
+    process.stderr.write(`gradescope-bundle: ${why}\n${usage}\n`);
     process.exitCode = 2;
   } else {
     const out = outArg ?? `gradescope-${ex.id}.zip`;

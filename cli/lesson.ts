@@ -1,12 +1,13 @@
 // `npm run lesson` lists the lessons with the student's progress; `npm run lesson N` runs one.
 // On a terminal (and CI unset) the lesson is interactive, one section per screen; otherwise the
 // whole lesson is printed, demos run and quiz answers shown, and nothing waits for input.
-// Exit codes (DESIGN.md): 0 done (or quit with q); 2 unknown or not-yet-shipped lesson;
+// Exit codes: 0 done (or quit with q); 2 unknown or not-yet-shipped lesson;
 // 1 a broken lesson file (malformed quiz, unreadable file); 130 Ctrl-C.
 // The only place that reads the environment:
 //   ANON_VMA_LAB_LESSONS  lessons directory (default: <repo>/lessons)
 //   ANON_VMA_LAB_HOME     where .anon-vma-lab/progress.json lives (default: the working directory)
 //   CI, NO_COLOR          as usual (CI=false or CI=0 count as unset)
+import './pipe';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findLesson, listLessons, type LessonEntry } from '../course/lessons';

@@ -2,8 +2,9 @@
 // keys and Enter until something breaks or every thread ends; then the timeline and the replay
 // string exercise 04 grades. `npm run play N -- --moves 'v1:...'` plays a schedule without
 // asking and prints the last screen (no terminal needed).
-// Exit (DESIGN.md): 0 done or quit; 2 unknown N, bad --moves, or not a terminal; 130 Ctrl-C.
+// Exit: 0 done or quit; 2 unknown N, bad --moves, or not a terminal; 130 Ctrl-C.
 // The only place that touches the terminal, argv and the environment (NO_COLOR) for play.
+import './pipe';
 import * as fs from 'fs';
 import { findPlay, playNumbers, BadMoves, PlayGame, type Choice, type PlayTerminal } from '../course/play';
 import { traceHtml } from '../trace/html';

@@ -224,24 +224,24 @@ export function spacious(text: string, margin = PRESENT_MARGIN): string {
 }
 
 /** A quiz on the projector: the question and its choices; the answer and the explanations only
- *  once the presenter reveals them. */
-export function renderQuizPresent(quiz: Quiz, number: number, opts: RenderOptions, revealed: boolean): string {
+ *  once the presenter reveals them (a printed handout has no key to press: no prompt). */
+export function renderQuizPresent(quiz: Quiz, number: number, opts: RenderOptions, revealed: boolean, handout = false): string {
   if (revealed) return renderQuizPlain(quiz, number, opts);
   const p = palette(opts.color);
   const out = [renderQuestion(quiz, number, opts), ''];
   quiz.choices.forEach((c, i) => out.push(wrap(`  ${choiceLabel(i)} ${renderInline(c.text, opts)}`, opts.width, '     ')));
-  out.push('', p.dim('  (answer hidden: press a to reveal it)'));
+  if (!handout) out.push('', p.dim('  (answer hidden: press a to reveal it)'));
   return out.join('\n') + '\n';
 }
 
 /** One section as the presenter shows it; `revealed` quizzes (by number) show their answers. */
-export function renderSectionPresent(section: Section, opts: RenderOptions, revealed: ReadonlySet<number>, run: DemoRunner = defaultRunDemo): string {
+export function renderSectionPresent(section: Section, opts: RenderOptions, revealed: ReadonlySet<number>, run: DemoRunner = defaultRunDemo, handout = false): string {
   const inner: RenderOptions = { ...opts, width: Math.max(40, opts.width - 2 * PRESENT_MARGIN) };
-  return section.blocks.map((b) => spacious(b.kind === 'quiz' ? renderQuizPresent(b.quiz, b.number, inner, revealed.has(b.number)) : renderBlock(b, inner, run))).join('\n\n');
+  return section.blocks.map((b) => spacious(b.kind === 'quiz' ? renderQuizPresent(b.quiz, b.number, inner, revealed.has(b.number), handout) : renderBlock(b, inner, run))).join('\n\n');
 }
 
 /** The whole lesson in presenter layout, answers withheld (for a pipe: slides to print). */
 export function renderLessonPresent(lesson: Lesson, opts: RenderOptions, run: DemoRunner = defaultRunDemo): string {
   const p = palette(opts.color);
-  return lesson.sections.map((s, k) => `${p.dim(`── ${k + 1}/${lesson.sections.length} ${'─'.repeat(Math.max(0, Math.min(opts.width, 80) - 10))}`)}\n\n${renderSectionPresent(s, opts, new Set(), run)}`).join('\n\n');
+  return lesson.sections.map((s, k) => `${p.dim(`── ${k + 1}/${lesson.sections.length} ${'─'.repeat(Math.max(0, Math.min(opts.width, 80) - 10))}`)}\n\n${renderSectionPresent(s, opts, new Set(), run, true)}`).join('\n\n');
 }

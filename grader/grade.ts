@@ -16,6 +16,8 @@ export interface GradeOptions {
   readonly typeCheck?: boolean;
   readonly scenarioMs?: number;
   readonly heapMb?: number;
+  /** How long a scenario may make no progress before it is stopped (sandbox/protocol.ts). */
+  readonly stallMs?: number;
   readonly maxExecutions?: number;
   readonly maxMs?: number;
   /** Only these scenarios (replay, tests). */
@@ -59,7 +61,7 @@ export async function gradeFile(ex: ExerciseEntry, file: string, o: GradeOptions
     js: loaded.js, map: loaded.map, file: loaded.file,
     budget: budget(o),
   };
-  const out = await runJob(job, { scenarioMs: o.scenarioMs ?? 60000, heapMb: o.heapMb ?? 256 });
+  const out = await runJob(job, { scenarioMs: o.scenarioMs ?? 60000, heapMb: o.heapMb ?? 256, ...(o.stallMs === undefined ? {} : { stallMs: o.stallMs }) });
   if (out.fatal !== undefined) return error(out.fatal.kind as FailureKind, out.fatal.message);
   const order = new Map(suite.map((s, i) => [s.name, i]));
   const scenarios: ScenarioResult[] = [...out.results].sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));

@@ -1,4 +1,4 @@
-// The grader's results: the JSON contract of DESIGN.md (fields may be added, never renamed).
+// The grader's results: the JSON contract (fields may be added, never renamed).
 // Producers (grade.ts) and consumers (reporters/*) meet here and nowhere else.
 import type { FailureKind } from '../sim/failure';
 import type { RecordedRun } from '../explorer/record';

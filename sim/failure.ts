@@ -1,4 +1,4 @@
-// Failures, in the kernel's words. Kinds match DESIGN.md's list; the grader and reports use them.
+// Failures, in the kernel's words. The grader and reports use them.
 
 export type FailureKind =
   | 'bad-unlock' | 'hang' | 'lock-held-at-return' | 'rcu-imbalance' | 'use-after-free'

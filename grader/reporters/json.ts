@@ -1,4 +1,4 @@
-// The JSON result of one submission: DESIGN.md's contract, exactly as grade.ts returns it
+// The JSON result of one submission: the contract of result.ts, exactly as grade.ts returns it
 // (fields may be added, never renamed). Pretty-printed, with a final newline.
 import type { GradeResult } from '../result';
 

@@ -1,11 +1,16 @@
 // Runs a job in a sandbox worker thread (pool.ts) with a heap limit, a clean environment and a
 // watchdog; a scenario that overruns its time or memory gets that verdict, and the remaining
 // scenarios go on in a fresh worker. The grader's own process never runs student code.
+import { STALL_MS } from './protocol';
 import type { Job, FromWorker } from './protocol';
 import type { ScenarioResult } from '../result';
 import { acquireWorker, releaseWorker } from './pool';
 
-export interface HostLimits { readonly scenarioMs: number; readonly heapMb: number }
+export interface HostLimits {
+  readonly scenarioMs: number; readonly heapMb: number;
+  /** How long a running scenario may go without a 'beat' (default STALL_MS). */
+  readonly stallMs?: number;
+}
 export type HostOutcome = { readonly results: ScenarioResult[]; readonly fatal?: { kind: string; message: string } };
 
 function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void): Promise<{ end: 'done' | 'timeout' | 'memory' | 'crash'; detail?: string }> {
@@ -16,16 +21,22 @@ function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void)
     const finish = (end: 'done' | 'timeout' | 'memory' | 'crash', detail?: string): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clearTimeout(timer); clearInterval(quiet);
       w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit);
       releaseWorker(sw, end === 'done');
       resolve({ end, ...(detail ? { detail } : {}) });
     };
     // Start-up (loading the engine, the submission's module) gets its own allowance.
     let timer = setTimeout(() => finish('timeout'), limits.scenarioMs + 15000);
+    // A scenario that goes quiet (no 'beat') is stuck in the submission's own code.
+    let running = false, heard = Date.now();
+    const stallMs = limits.stallMs ?? STALL_MS;
+    const quiet = setInterval(() => { if (running && Date.now() - heard > stallMs) finish('timeout', 'stalled'); }, Math.min(500, stallMs / 4));
     const onMessage = (m: FromWorker): void => {
+      heard = Date.now();
       onMsg(m);
-      if (m.type === 'start') { clearTimeout(timer); timer = setTimeout(() => finish('timeout'), limits.scenarioMs); }
+      if (m.type === 'start') { running = true; clearTimeout(timer); timer = setTimeout(() => finish('timeout'), limits.scenarioMs); }
+      if (m.type === 'result') running = false;
       // The worker ends every job with 'done' (after a fatal or a trace too).
       if (m.type === 'done') finish('done');
     };
@@ -74,6 +85,7 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
       const sc = pending.find((s) => s.name === name);
       if (sc === undefined) return { results, fatal: { kind: 'exception', message: `the sandbox failed: ${(r.detail ?? r.end).split('\n')[0].slice(0, 160)}` } };
       const message = kind === 'memory' ? `the scenario used more than ${limits.heapMb} MB: is something allocating without bound?`
+        : kind === 'timeout' && r.detail === 'stalled' ? `the scenario stopped making progress for ${(limits.stallMs ?? STALL_MS) / 1000} s: is there a loop without a yield* in it?`
         : kind === 'timeout' ? `the scenario ran longer than ${limits.scenarioMs / 1000} s: is there a loop without a yield* in it?`
         : `the sandbox crashed: ${(r.detail ?? '').split('\n')[0].slice(0, 160)}`;
       results.push({ name: sc.name, summary: '', verdict: 'ERROR', points: 0, max_points: sc.points, hidden: sc.hidden,

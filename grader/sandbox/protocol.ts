@@ -23,10 +23,19 @@ export interface Job {
   readonly replay?: { readonly scenario: string; readonly schedule: string };
 }
 
+/** How often a busy worker says it is still making progress, and how long the host waits without
+ *  hearing it before it stops the scenario (every execution starts a fresh machine, and one
+ *  execution takes microseconds, so a healthy search is never quiet for long). */
+export const BEAT_MS = 250;
+export const STALL_MS = 10000;
+
 export type ToWorker = { readonly type: 'job'; readonly job: Job };
 
 export type FromWorker =
   | { readonly type: 'start'; readonly name: string }
+  /** Still making progress: sent at most every BEAT_MS while a scenario runs (host.ts stops a
+   *  scenario that goes quiet: a loop without a yield* never returns to the machine). */
+  | { readonly type: 'beat' }
   | { readonly type: 'result'; readonly result: ScenarioResult }
   | { readonly type: 'fatal'; readonly kind: 'invalid-submission' | 'exception' | 'nondeterminism' | 'timeout' | 'memory'; readonly message: string }
   | { readonly type: 'trace'; readonly trace: RecordedRun; readonly summary: string }

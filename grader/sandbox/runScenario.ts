@@ -1,5 +1,6 @@
 // What the sandbox worker does for one job, written as a function so it can also run in
 // process (tests, and the fallback when workers are unavailable).
+import { BEAT_MS } from './protocol';
 import type { Job, FromWorker } from './protocol';
 import type { ScenarioResult } from '../result';
 import { loadInRealm, LoadTimeout, RealmModule } from './realm';
@@ -26,9 +27,15 @@ export function runScenario(job: Job, post: (m: FromWorker) => void): void {
   }
   const lines = lineMap(job.map);
   if (job.replay !== undefined) { replayOne(job, realm, subject, lines, post); return; }
+  // Every execution builds a fresh machine: the factory says the search is alive (at most every
+  // BEAT_MS), so the host can stop a submission stuck in a loop without a yield* long before
+  // the scenario's time limit.
+  let lastBeat = Date.now();
+  const beat = (): void => { const now = Date.now(); if (now - lastBeat >= BEAT_MS) { lastBeat = now; post({ type: 'beat' }); } };
   for (const sc of job.scenarios) {
     post({ type: 'start', name: sc.name });
-    post({ type: 'result', result: guarded(job, realm, subject, sc, lines) });
+    lastBeat = Date.now();
+    post({ type: 'result', result: guarded(job, realm, subject, sc, lines, beat) });
   }
 }
 
@@ -71,9 +78,10 @@ function classify(e: unknown, when: string): Omit<Fatal, 'type'> {
 
 /** One scenario; anything the engine did not expect from the submission is its verdict, not a
  *  crash of the sandbox. */
-function guarded(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc: Job['scenarios'][number], lines: Map<number, number>): ScenarioResult {
+function guarded(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc: Job['scenarios'][number], lines: Map<number, number>,
+  beat: () => void): ScenarioResult {
   try {
-    return one(job, realm, subject, sc, lines);
+    return one(job, realm, subject, sc, lines, beat);
   } catch (e) {
     const f = classify(e, 'the scenario');
     const message = f.kind === 'invalid-submission' ? f.message.replace(/^the scenario threw/, 'running the submission threw') : f.message;
@@ -90,13 +98,14 @@ function fingerprint(factory: Factory): string {
   return JSON.stringify([r.schedule, r.machine.events, r.failures.map((f) => [f.kind, f.step, f.tid])]);
 }
 
-function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc: Job['scenarios'][number], lines: Map<number, number>): ScenarioResult {
+function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc: Job['scenarios'][number], lines: Map<number, number>,
+  beat: () => void): ScenarioResult {
   const scenario = scenariosFor(job.kind as never, sc.name);
   const base = { name: sc.name, max_points: sc.points, hidden: sc.hidden };
   if (scenario === undefined) {
     return { ...base, summary: '', verdict: 'ERROR', points: 0, stats: { executions: 0, steps: 0, ms: 0 }, reach: `unknown scenario ${sc.name}` };
   }
-  const factory: Factory = (o) => instantiate(scenario, subject, o);
+  const factory: Factory = (o) => { beat(); return instantiate(scenario, subject, o); };
   const before = fingerprint(factory);
   const v = explore(factory, { maxExecutions: job.budget.maxExecutions, maxMs: job.budget.maxMs, maxSteps: job.budget.maxSteps, proveMinimal: true, minimalBudget: job.budget.minimalBudget });
   const stats = { executions: v.stats.executions, steps: v.stats.steps, ms: v.stats.ms };

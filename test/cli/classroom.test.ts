@@ -3,6 +3,7 @@
 // and the committed file what `npm run classroom-workflow` generates from the index.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseDocument } from 'yaml';
 import { EXERCISES, type ExerciseEntry } from '../../exercises/index';
 import { classroomWorkflow, exercisePoints, stepId, WORKFLOW_FILE } from '../../cli/classroomWorkflow';
@@ -55,3 +56,10 @@ test('the reporter collects every test\'s result', () => {
   expect(String(reporter.with?.runners).split(',')).toEqual(EXERCISES.map((e) => stepId(e)));
   for (const ex of EXERCISES) expect(reporter.env?.[`${stepId(ex).toUpperCase()}_RESULTS`]).toBe(`\${{steps.${stepId(ex)}.outputs.result}}`);
 });
+
+test('a mistyped argument is refused (exit 2), and the workflow file is left alone', () => {
+  const before = fs.readFileSync(path.join(REPO, WORKFLOW_FILE), 'utf8');
+  const r = spawnSync(path.join(REPO, 'node_modules', '.bin', 'ts-node'), ['-T', 'cli/classroomWorkflow.ts', '--chek'], { cwd: REPO, encoding: 'utf8' });
+  expect([r.status, r.stdout, r.stderr.split('\n')[0]]).toEqual([2, '', 'classroom-workflow: unknown argument --chek']);
+  expect(fs.readFileSync(path.join(REPO, WORKFLOW_FILE), 'utf8')).toBe(before);
+}, 30_000);

@@ -77,6 +77,7 @@ test('renderLesson in presenter layout withholds every answer', () => {
   expect(plain).toContain('Answer:');
   expect(shown).not.toContain('Answer:');
   expect(shown).toContain('Quiz 1:');
+  expect(shown).not.toContain('press a'); // a printed handout has no key to press
   expect(spacious('a\nb\n\nc')).toBe('    a\n    b\n\n\n    c\n');
 });
 

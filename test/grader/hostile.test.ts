@@ -110,3 +110,9 @@ test('a normal submission graded after the whole corpus gets the same grade as b
   expect(after.verdict).toBe('fail');
   expect(withoutMs(after)).toEqual(withoutMs(before));
 });
+
+test('a loop without a yield* is stopped when the scenario goes quiet, long before its time limit', async () => {
+  const r = await gradeFile(EX05, path.join(HOSTILE, 'loop-after-yield.ts'), { only: ['quiet'], scenarioMs: 120_000, stallMs: 1500, heapMb: 64, typeCheck: false });
+  expect(r.scenarios.map((s) => [s.verdict, s.failure?.kind, s.failure?.message])).toEqual([
+    ['ERROR', 'timeout', 'the scenario stopped making progress for 1.5 s: is there a loop without a yield* in it?']]);
+});

@@ -1,13 +1,13 @@
 // The platform outputs: Gradescope's results.json and JUnit XML, written by the real CLI next
-// to its normal output, parse and carry the right fields; the JSON on stdout is DESIGN.md's
-// contract; and whatever a student wrote is escaped in the XML.
+// to its normal output, parse and carry the right fields; the JSON on stdout is grader/result.ts's
+// shape; and whatever a student wrote is escaped in the XML.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GradeResult } from '../../grader/result';
 import { renderJunit } from '../../grader/reporters/junit';
 import { gradescopeResults } from '../../grader/reporters/gradescope';
-import { HOSTILE, SOLUTIONS, runGradeCli, type CliRun } from './helpers';
+import { HOSTILE, SOLUTIONS, runGradeCli, spawnGradeCli, type CliRun } from './helpers';
 import { parseXml, find } from './xml';
 
 let tmp: string;
@@ -105,7 +105,7 @@ describe('--junit PATH', () => {
 });
 
 describe('--json', () => {
-  test("prints DESIGN.md's contract", () => {
+  test("prints grader/result.ts's shape", () => {
     expect(json.code).toBe(1);
     const r = JSON.parse(json.stdout);
     expect(r).toMatchObject({ exercise: '05-page-lock-anon-vma', verdict: 'fail', score: 5, max_score: 10 });
@@ -117,3 +117,30 @@ describe('--json', () => {
     expect(r.error).toBeUndefined();
   });
 });
+
+describe('bad input to one grade: exit 2 and one line, before anything runs', () => {
+  const rc2 = path.join(SOLUTIONS, 'history', '2.6.36-rc2.ts');
+  test.each([
+    ['grade: --replay: a schedule starts with "v1:" (got "garbage")', ['05', rc2, '--replay', 'garbage', '--scenario', 'seed']],
+    ['grade: no scenario nosuch in 05-page-lock-anon-vma; scenarios: quiet, exit-vs-walk, remap, seed, seed-churn-1', ['05', rc2, '--replay', 'v1:0*6', '--scenario', 'nosuch']],
+    ['grade: no scenario bogus in 05-page-lock-anon-vma; scenarios: quiet, exit-vs-walk, remap, seed, seed-churn-1', ['05', rc2, '--scenario', 'quiet,bogus']],
+    ['grade: 04-bug-hunt grades a schedule file; replay one with npm run play 4 -- --moves SCHEDULE', ['04', rc2, '--replay', 'v1:0', '--scenario', 'x']],
+  ])('%s', async (line, args) => {
+    const r = await runGradeCli(args);
+    expect([r.code, r.stdout, r.stderr.trim()]).toEqual([2, '', line]);
+  });
+  test('--scenario on one file grades just those scenarios', async () => {
+    const r = await runGradeCli(['05', rc2, '--scenario', 'quiet', '--json', '--no-typecheck']);
+    const g = JSON.parse(r.stdout) as GradeResult;
+    expect([r.code, g.verdict, g.score, g.max_score, g.scenarios.map((s) => s.name)]).toEqual([0, 'pass', 2, 2, ['quiet']]);
+  });
+});
+
+test('a reader that stops early (| head) ends the command quietly: exit 0, no stack dump', async () => {
+  const child = spawnGradeCli(['05', path.join(SOLUTIONS, 'history', '2.6.36-rc2.ts'), '--replay', 'v1:0*6,1*12,2*39,0*5', '--scenario', 'seed', '--full']);
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stdout!.destroy(); // the reader is gone before the first line is written
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect([code, err]).toEqual([0, '']);
+}, 60_000);

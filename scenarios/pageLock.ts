@@ -67,7 +67,7 @@ export function remap(version: KernelVersion = '2.6.36'): S {
       const child = w.fork(parent);
       const page = w.page(child);
       m.spawn('walker', rmapWalker(version, page, subject, true));
-      m.spawn('swapin', unmap_then_swap_in(page, child));
+      m.spawn('swapin', unmap_then_swap_in(version, page, child));
     },
   };
 }

@@ -136,7 +136,7 @@ export function remapNoPageLock(): Scenario<PageLockSubject> {
       const child = w.fork(parent);
       const page = w.page(child);
       m.spawn('walker', rmapWalker('2.6.36', page, subject, false));
-      m.spawn('swapin', unmap_then_swap_in(page, child));
+      m.spawn('swapin', unmap_then_swap_in('2.6.36', page, child));
     },
   };
 }

@@ -25,10 +25,15 @@ export function* anon_vma_unlock(v: KernelVersion, av: AnonVma): Kernel<void> {
   else yield* k.up_write(root.rwsem);
 }
 
-/** anon_vma_alloc(): the constructor ran once per slot, so no field is reset here (3.0+: refcount = 1). */
+/** anon_vma_alloc(): the constructor ran once per slot, so the lock is never reset here. 3.0
+ *  (Peter Zijlstra's "mm: Simplify anon_vma refcounts") also sets refcount = 1 and ->root =
+ *  itself, so a fork writes ->root twice: itself, then the parent's root. */
 export function* anon_vma_alloc(v: KernelVersion): Kernel<AnonVma> {
   const av = yield* k.kmem_cache_alloc(k.anon_vma_cachep);
-  if (refcounted(v)) yield* k.atomic_set(av.refcount, 1);
+  if (refcounted(v)) {
+    yield* k.atomic_set(av.refcount, 1);
+    yield* k.WRITE_ONCE(av.root, av);
+  }
   return av;
 }
 
@@ -46,7 +51,7 @@ export function* anon_vma_prepare(v: KernelVersion, vma: Vma): Kernel<void> {
   const cur = yield* k.READ_ONCE(vma.anon_vma);
   if (cur !== null) return;
   const av = yield* anon_vma_alloc(v);
-  if (lockFlavour(v) !== 'own-spin') yield* k.WRITE_ONCE(av.root, av);
+  if (lockFlavour(v) !== 'own-spin' && !refcounted(v)) yield* k.WRITE_ONCE(av.root, av); // 3.0: in anon_vma_alloc
   yield* anon_vma_lock(v, av);
   yield* k.WRITE_ONCE(vma.anon_vma, av);
   yield* k.list_add(vma, av.head);
@@ -70,7 +75,11 @@ export function* anon_vma_fork(v: KernelVersion, vma: Vma, pvma: Vma): Kernel<vo
   yield* chain_link(v, vma, av);
 }
 
-/** Drop a reference on a root (2.6.36 drop_anon_vma; 3.0 put_anon_vma); free it when last. */
+/** Drop a reference on a root (2.6.36 drop_anon_vma; 3.0 put_anon_vma); free it when last.
+ *  Simplified for 2.6.36: drop_anon_vma's count reaches zero under the root's lock
+ *  (atomic_dec_and_lock) and tests list_empty there; this one takes no lock. No scenario drops
+ *  a root's last reference while another thread can see the root (its own vma still links it
+ *  when a child's unlink drops it), so no schedule differs. */
 export function* put_anon_vma(v: KernelVersion, av: AnonVma): Kernel<void> {
   if (!(yield* k.atomic_dec_and_test(av.refcount))) return;
   if (!refcounted(v) && !(yield* k.list_empty(av.head))) return;
@@ -101,7 +110,9 @@ export function* anon_vma_free(v: KernelVersion, av: AnonVma): Kernel<void> {
 }
 
 /** unlink_anon_vmas(): at exit (or munmap), unlink the vma from each anon_vma, freeing the empty
- *  ones; the vma's own anon_vma is last in its chain list, so it is unlinked first. */
+ *  ones, the vma's own anon_vma first and its root last. (The kernel adds a chain at the head
+ *  and walks the list forwards, newest first; this model's list_add appends, like the kernel's
+ *  list_add_tail, so it walks backwards: the same order.) */
 export function* unlink_anon_vmas(v: KernelVersion, vma: Vma): Kernel<void> {
   const avs = yield* k.list_entries(vma.anon_vma_chain);
   for (let i = avs.length - 1; i >= 0; i--) {

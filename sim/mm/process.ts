@@ -26,16 +26,16 @@ export function* first_fault(v: KernelVersion, vma: Vma): Kernel<void> {
 }
 
 /** do_swap_page(): lock the page, map it again, unlock. */
-export function* swap_in(page: Page, vma: Vma): Kernel<void> {
+export function* swap_in(v: KernelVersion, page: Page, vma: Vma): Kernel<void> {
   yield* k.lock_page(page);
-  yield* page_add_anon_rmap(page, vma);
+  yield* page_add_anon_rmap(v, page, vma);
   yield* k.unlock_page(page);
 }
 
 /** Unmap the page (a racing munmap), then swap it back in under the page lock. */
-export function* unmap_then_swap_in(page: Page, vma: Vma): Kernel<void> {
+export function* unmap_then_swap_in(v: KernelVersion, page: Page, vma: Vma): Kernel<void> {
   yield* page_remove_rmap(page);
-  yield* swap_in(page, vma);
+  yield* swap_in(v, page, vma);
 }
 
 /** hugetlb_cow() reusing the page: 2.6.36 called page_move_anon_rmap without the page lock. */

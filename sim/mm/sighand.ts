@@ -32,7 +32,7 @@ export function* copy_sighand(child: Task, pid: number): Kernel<Sighand> {
 /** __exit_signal(): under its siglock, the exiting task lets go of its sighand
  *  (tsk->sighand = NULL), then drops its reference, freeing it if it was the last. */
 export function* exit_signal(tsk: Task): Kernel<void> {
-  const sh = yield* k.READ_ONCE(tsk.sighand); // its own pointer: only the task itself changes it
+  const sh = yield* k.READ_ONCE(tsk.sighand); // in the kernel under tasklist_lock; no scenario execs and exits one task at once
   if (sh === null) return;
   yield* k.spin_lock(sh.siglock);
   yield* k.WRITE_ONCE(tsk.sighand, null);

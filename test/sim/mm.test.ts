@@ -76,10 +76,23 @@ test('page_add_anon_rmap maps again and keeps an anon page\'s mapping', () => {
   let page!: k.Page, other!: k.Vma;
   const m = solo((m, w) => {
     const p = w.process(); page = w.page(p); other = w.process();
-    m.spawn('swapin', (function* () { yield* page_remove_rmap(page); yield* page_add_anon_rmap(page, other); })());
+    m.spawn('swapin', (function* () { yield* page_remove_rmap(page); yield* page_add_anon_rmap('2.6.36', page, other); })());
   });
   expect(m.mem.get(page._mapcount.addr)).toBe(0);
   expect(m.mem.get(page.mapping.addr)).not.toBe(m.mem.get(other.anon_vma.addr) | 1);
+});
+
+test('a swap-in of a page that is not anon yet points it at the vma\'s root anon_vma (2.6.36), not the vma\'s own', () => {
+  let page!: k.Page, parent!: k.Vma, child!: k.Vma;
+  const m = solo((m, w) => {
+    parent = w.process(); child = w.fork(parent); page = w.page(child);
+    m.mem.set(page.mapping.addr, 0); m.mem.set(page._mapcount.addr, -1); // swap cache, not mapped, not anon yet
+    m.spawn('swapin', page_add_anon_rmap('2.6.36', page, child));
+  });
+  const own = m.mem.get(child.anon_vma.addr), root = m.mem.get(parent.anon_vma.addr);
+  expect(own).not.toBe(root);
+  expect(m.mem.get(page.mapping.addr)).toBe(root | 1);
+  expect(m.mem.get(page._mapcount.addr)).toBe(0);
 });
 
 test('3.0: anon_vma_alloc starts the refcount at 1; the last put frees', () => {

@@ -29,7 +29,7 @@ export function* page_lock_anon_vma(page: Page): Kernel<AnonVma | null> {
   if (!(yield* atomic_inc_not_zero(anon_vma.refcount))) { yield* rcu_read_unlock(); return null; }
   if (!(yield* page_mapped(page))) {
     yield* rcu_read_unlock();
-    yield* atomic_dec_and_test(anon_vma.refcount); // (the real code's put_anon_vma; not the last ref here)
+    yield* atomic_dec_and_test(anon_vma.refcount); // the real code's put_anon_vma (a last reference leaves the slot unused here)
     return null;
   }
   yield* rcu_read_unlock();

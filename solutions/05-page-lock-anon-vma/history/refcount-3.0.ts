@@ -20,14 +20,18 @@ export function* page_lock_anon_vma(page: Page): Kernel<AnonVma | null> {
   if (!(yield* atomic_inc_not_zero(anon_vma.refcount))) { yield* rcu_read_unlock(); return null; }
   if (!(yield* page_mapped(page))) {
     yield* rcu_read_unlock();
-    yield* atomic_dec_and_test(anon_vma.refcount); // the page was mapped: not the last reference
+    // the kernel's put_anon_vma(), which frees on the last reference; a submission cannot
+    // free here (anon_vma_free is the kernel's), so a last reference leaves the slot unused: less
+    // reuse than the kernel, never a bug the kernel does not have
+    yield* atomic_dec_and_test(anon_vma.refcount);
     return null;
   }
   yield* rcu_read_unlock();
   // the reference keeps this anon_vma (and so its ->root) from being freed and reused
   yield* mutex_lock((yield* READ_ONCE(anon_vma.root)).mutex);
   if (yield* atomic_dec_and_test(anon_vma.refcount)) {
-    // we held the last reference: the kernel unlocks and frees it (__put_anon_vma) here
+    // we held the last reference: the kernel unlocks and frees it (__put_anon_vma); here the
+    // slot is left unused, as above
     yield* mutex_unlock((yield* READ_ONCE(anon_vma.root)).mutex);
     return null;
   }

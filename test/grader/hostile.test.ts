@@ -59,7 +59,7 @@ beforeAll(async () => {
   before = await gradeFile(EX05, NORMAL, NORMAL_OPTS);
   // An allocation reaches the heap limit in ~0.1 s on an idle machine but may take seconds on a
   // busy one (V8's last-resort collections): give those cases time to be memory, not timeout.
-  const limits = (f: string): GradeOptions => (f.startsWith('huge-allocation') ? { ...LIMITS, scenarioMs: 20000 } : LIMITS);
+  const limits = (f: string): GradeOptions => (f.startsWith('huge-allocation') ? { ...LIMITS, scenarioMs: 20000, stallMs: 20000 } : LIMITS);
   await pool(Object.keys(CASES), 2, async (f) => { graded.set(f, await gradeFile(EX05, path.join(HOSTILE, f), limits(f))); });
   after = await gradeFile(EX05, NORMAL, NORMAL_OPTS);
 }, 150_000);

@@ -75,6 +75,16 @@ export function slotBase(addr: number, cache: number): number {
   return Math.floor(addr / STRIDE) * STRIDE;
 }
 
+/** The anon_vma's `lock` word is a mutex in 3.0 and an rwsem in 3.8, and the code names it
+ *  `root.mutex`, `root.rwsem`: traces and reports name it after the call (or the way it is held:
+ *  'mutex', 'read', 'write'), not by the word's field name. */
+export function lockFieldName(field: string, how: string | undefined): string {
+  if (field !== 'lock' || how === undefined) return field;
+  if (how.startsWith('mutex')) return 'mutex';
+  if (how.startsWith('down_') || how.startsWith('up_') || how === 'read' || how === 'write') return 'rwsem';
+  return field;
+}
+
 /** "anon_vma@0x40" plus ".root" when the address is a field. */
 export function describeAddr(addr: number): { obj: string; field: string; base: number; cache: number } {
   const ci = cacheOf(addr);

@@ -9,6 +9,7 @@ import { Memory } from './memory';
 import { Locks } from './locks';
 import { Rcu } from './rcu';
 import { report } from './reports';
+import { lockFieldName } from './layout';
 
 export interface ThreadState {
   readonly id: number;
@@ -257,13 +258,9 @@ export class Machine {
   }
 }
 
-/** The anon_vma's lock word is a mutex in 3.0 and an rwsem in 3.8 (the code says `root.mutex`,
- *  `root.rwsem`): a trace names it so for those calls, not by the word's field name. */
-function sleepLockName(k: Op['k'], field: string): string {
-  if (!field.endsWith(' .lock')) return field;
-  if (k.startsWith('mutex_')) return `${field.slice(0, -4)}mutex`;
-  if (k.startsWith('down_') || k.startsWith('up_')) return `${field.slice(0, -4)}rwsem`;
-  return field;
+/** "anon_vma@0x40 #1 .lock" as the call names the word (layout.ts lockFieldName). */
+function sleepLockName(k: Op['k'], obj: string): string {
+  return obj.endsWith(' .lock') ? `${obj.slice(0, -4)}${lockFieldName('lock', k)}` : obj;
 }
 
 const KINDS = new Set(['read', 'write', 'atomic_inc_not_zero', 'atomic_dec_and_test', 'atomic_add', 'rcu_read_lock', 'rcu_read_unlock',

@@ -4,26 +4,28 @@ import type { Machine, ThreadState } from './machine';
 import type { Op } from './op';
 import type { Slot } from './memory';
 import type { Holding } from './locks';
-import { describeAddr } from './layout';
+import { describeAddr, lockFieldName } from './layout';
 
 const hex = (a: number): string => `0x${a.toString(16)}`;
 
-function lockName(_m: Machine, a: number): string {
+/** `&anon_vma@0x40->lock` (`->mutex`, `->rwsem`: see lockFieldName). */
+function lockName(_m: Machine, a: number, k?: Op['k'] | Holding['mode']): string {
   const d = describeAddr(a);
-  return d.cache < 0 ? `&${d.obj}` : `&${d.obj}->${d.field === 'flags' ? 'PG_locked' : d.field}`;
+  if (d.cache < 0) return `&${d.obj}`;
+  return `&${d.obj}->${d.field === 'flags' ? 'PG_locked' : lockFieldName(d.field, k)}`;
 }
 
 export const report = {
   badUnlock(m: Machine, tid: number, o: Op, other: number): string[] {
     const name = m.threadName(tid);
     const l = [`=====================================`, `WARNING: bad unlock balance detected!`, `-------------------------------------`,
-      `${name} is trying to release lock (${lockName(m, o.a)}) at step ${m.now}:`];
+      `${name} is trying to release lock (${lockName(m, o.a, o.k)}) at step ${m.now}:`];
     if (other >= 0) {
       const h = m.locks.holding(other, o.a);
       l.push(`but the lock is held by ${m.threadName(other)}${h ? `, taken at step ${h.at}` : ''}.`);
     } else l.push(`but there are no more locks to release!`);
     const mine = m.locks.heldBy(tid).filter((x) => x.mode === 'spin' || x.mode === 'mutex' || x.mode === 'write' || x.mode === 'read');
-    if (mine.length > 0) l.push(`${name} holds: ${mine.map((x) => `${lockName(m, x.addr)} (step ${x.at})`).join(', ')}`);
+    if (mine.length > 0) l.push(`${name} holds: ${mine.map((x) => `${lockName(m, x.addr, x.mode)} (step ${x.at})`).join(', ')}`);
     return l;
   },
   hang(m: Machine, stuck: ThreadState[]): string[] {
@@ -38,13 +40,14 @@ export const report = {
       const holder = m.locks.holderOf(o.a);
       const h = holder >= 0 ? m.locks.holding(holder, o.a) : undefined;
       const ht = holder >= 0 ? m.threads[holder] : undefined;
-      l.push(`  ${t.name} spins in ${o.n ?? o.k}(${lockName(m, o.a)})` + (ht ? `, held by ${ht.name}${h ? ` since step ${h.at}` : ''}${ht.done ? ` — which has already returned` : ''}` : ''));
+      const sleeps = o.k === 'mutex_lock' || o.k === 'down_read' || o.k === 'down_write' || o.k === 'lock_page';
+      l.push(`  ${t.name} ${sleeps ? 'sleeps' : 'spins'} in ${o.n ?? o.k}(${lockName(m, o.a, o.k)})` + (ht ? `, held by ${ht.name}${h ? ` since step ${h.at}` : ''}${ht.done ? ` — which has already returned` : ''}` : ''));
     }
     return l;
   },
   heldAtReturn(m: Machine, t: ThreadState, held: readonly Holding[]): string[] {
     return [`================================================`, `WARNING: lock held when returning to user space!`, `------------------------------------------------`,
-      `${t.name} is leaving the kernel with locks still held!`, ...held.map((h, i) => ` #${i}: (${lockName(m, h.addr)}) ${h.mode}, taken at step ${h.at}`)];
+      `${t.name} is leaving the kernel with locks still held!`, ...held.map((h, i) => ` #${i}: (${lockName(m, h.addr, h.mode)}) ${h.mode}, taken at step ${h.at}`)];
   },
   rcuImbalance(name: string, depth: number): string[] {
     return [`================================================`, `WARNING: lock held when returning to user space!`, `------------------------------------------------`,

@@ -58,7 +58,7 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
     out.push(p.bold(`Scenario "${first.name}": ${first.summary}`));
     if (first.verdict === 'BUG') {
       const reach = f.preemptions === 0 ? 'It fails without any preemption.'
-        : `The bug needs ${plural(f.preemptions, 'preemption')}${f.minimal ? ', and no schedule with fewer fails' : ''} (${plural(f.steps, 'step')}).`;
+        : `The bug needs ${plural(f.preemptions, 'preemption')}${f.minimal ? ', and no schedule with fewer fails' : ''} (${plural(f.steps, 'step')} to the failure).`;
       out.push(reach);
       out.push('');
       out.push(f.message);
@@ -71,10 +71,11 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
         const table = lockTable(tr, width - 6); // the table adds a "  [NN]" step column
         if (table !== undefined) { out.push(''); out.push(table); }
         out.push('');
-        out.push(p.bold('The interleaving (● a step; ✗ the failure; ┆ steps folded away):'));
+        out.push(p.bold('The interleaving (● a step; · another thread runs; ✗ the failure; ! another failure; ┆ steps folded away;'));
+        out.push(p.bold('"check: …" steps are the grader\'s own checks of your result):'));
         out.push(timeline(tr, { width, color: o.color, source: o.source, fold: !o.full, focus: 0 }));
       }
-      if (o.replayCommand) { out.push(''); out.push(`Replay it: ${o.replayCommand(first)}`); }
+      if (o.replayCommand) { out.push(''); out.push(`Replay it (on the file as it is then): ${o.replayCommand(first)}`); }
     } else {
       out.push(f.message);
     }

@@ -143,6 +143,17 @@ describe('oracles', () => {
     expect(r.failures.map((x) => x.kind)).toEqual(['sleep-in-atomic']);
   });
 
+  test('a hang on a sleeping lock says the waiter sleeps, and names the lock as the code does (->mutex, ->rwsem)', () => {
+    const f = world((_m, { av }) => ({
+      a: function* () { yield* k.down_write(av.rwsem); },
+      b: function* () { yield* k.down_read(av.rwsem); },
+    }));
+    const r = runOnce(f, (_m, en) => en[0], { haltOnFailure: false });
+    expect(r.failures.map((x) => x.kind)).toEqual(['lock-held-at-return', 'hang']);
+    expect(r.failures[0].report).toContain('#0: (&anon_vma@0x40->rwsem) write, taken at step 0');
+    expect(r.failures[1].report).toMatch(/^  b sleeps in down_read\(&anon_vma@0x40->rwsem\), held by a since step 0 — which has already returned$/m);
+  });
+
   test('livelock: a thread past its step budget', () => {
     const spin = world((_m, { obj }) => ({ t: function* () { for (;;) yield* k.READ_ONCE(obj.key); } }));
     expect(runOnce(spin, (_m, en) => en[0], { maxSteps: 50 }).failure?.kind).toBe('livelock');

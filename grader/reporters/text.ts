@@ -71,8 +71,8 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
         const table = lockTable(tr, width - 6); // the table adds a "  [NN]" step column
         if (table !== undefined) { out.push(''); out.push(table); }
         out.push('');
-        out.push(p.bold('The interleaving (● a step; · another thread runs; ✗ the failure; ! another failure; ┆ steps folded away;'));
-        out.push(p.bold('"check: …" steps are the grader\'s own checks of your result):'));
+        out.push(p.bold('The interleaving (● a step; · another thread runs; ✗ the failure; ! another'));
+        out.push(p.bold('failure; ┆ steps folded away; "check: …" steps are the grader\'s checks):'));
         out.push(timeline(tr, { width, color: o.color, source: o.source, fold: !o.full, focus: 0 }));
       }
       if (o.replayCommand) { out.push(''); out.push(`Replay it (on the file as it is then): ${o.replayCommand(first)}`); }

@@ -67,6 +67,12 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
       const tr = first.trace;
       const cause = tr?.failures.find((x) => x.kind === 'contract' && x.step < (tr.failure?.step ?? Infinity));
       if (cause !== undefined) out.push(`${p.bold('Where it began:')} at step ${cause.step}, ${cause.why}.`);
+      // The run goes on past the failure; what else broke is a ! in the trace: say what.
+      const later = tr?.failures.filter((x) => x !== cause && x.step >= (tr.failure?.step ?? Infinity) && !(x.kind === tr.failure?.kind && x.step === tr.failure?.step)) ?? [];
+      if (later.length > 0) {
+        out.push(p.bold('Then, in the same run:'));
+        for (const x of later) out.push(`  step ${x.step} (${x.kind}): ${x.why}.`);
+      }
       if (tr !== undefined) {
         const table = lockTable(tr, width - 6); // the table adds a "  [NN]" step column
         if (table !== undefined) { out.push(''); out.push(table); }

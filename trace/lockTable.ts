@@ -1,6 +1,6 @@
 // The shape lockdep prints as "possible unsafe locking scenario", filled from the real
 // interleaving: one column per thread involved, one row per lock operation on the locks the
-// failure is about, in the order they happened.
+// failure is about, in the order they happened; for a hang, last, the lock each waiter waits for.
 import type { Trace } from './trace';
 import { clip } from './style';
 
@@ -21,8 +21,16 @@ export function lockTable(t: Trace, width = 80): string | undefined {
   for (const e of all) if (e.i < start && e.tid !== f.tid) lastBefore.set(`${e.tid} ${e.obj.split(' ')[0]}`, e.i);
   const keep = new Set([...lastBefore.values()]);
   const rows = all.filter((e) => e.i >= start || keep.has(e.i));
-  if (rows.length === 0) return undefined;
-  const tids = [...new Set(rows.map((e) => e.tid))].sort((a, b) => a - b);
+  // A hang's waiters never took their last step: the report names what each waits in.
+  const waits: { tid: number; what: string }[] = [];
+  if (f.kind === 'hang') {
+    for (const m of f.report.matchAll(/^\s*(\S+) (?:spins|sleeps) in (\w+)\(&([a-z_]+@0x[0-9a-f]+)->/gm)) {
+      const tid = t.threads.indexOf(m[1]);
+      if (tid >= 0) waits.push({ tid, what: `${m[2].includes('read') ? 'lock_read' : 'lock'}(&${m[3]});` });
+    }
+  }
+  if (rows.length === 0 && waits.length === 0) return undefined;
+  const tids = [...new Set([...rows.map((e) => e.tid), ...waits.map((w) => w.tid)])].sort((a, b) => a - b);
   const col = Math.max(16, Math.floor((width - 2) / tids.length));
   const cell = (s: string): string => clip(s, col - 1).padEnd(col);
   const out = [' Possible unsafe locking scenario (as it happened):', ''];
@@ -33,6 +41,7 @@ export function lockTable(t: Trace, width = 80): string | undefined {
     const what = `${verb}(&${e.obj.split(' ')[0]});`;
     out.push(`  ${tids.map((tid) => cell(tid === e.tid ? `${what}` : '')).join('')}`.trimEnd() + `  [${e.i}]`);
   }
+  for (const w of waits) out.push(`  ${tids.map((tid) => cell(tid === w.tid ? w.what : '')).join('')}`.trimEnd() + `  [${f.step}: waits]`);
   if (f.kind === 'hang') out.push('', '  *** DEADLOCK ***');
   return out.join('\n');
 }

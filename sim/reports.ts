@@ -1,7 +1,7 @@
 // Kernel-style report text for each failure: the shapes lockdep, KASAN and PROVE_RCU print,
 // filled from the machine's real state. Plain strings; the trace renderers add colour.
 import type { Machine, ThreadState } from './machine';
-import type { Op } from './op';
+import { mayBlockSleeping, type Op } from './op';
 import type { Slot } from './memory';
 import type { Holding } from './locks';
 import { describeAddr, lockFieldName } from './layout';
@@ -40,8 +40,7 @@ export const report = {
       const holder = m.locks.holderOf(o.a);
       const h = holder >= 0 ? m.locks.holding(holder, o.a) : undefined;
       const ht = holder >= 0 ? m.threads[holder] : undefined;
-      const sleeps = o.k === 'mutex_lock' || o.k === 'down_read' || o.k === 'down_write' || o.k === 'lock_page';
-      l.push(`  ${t.name} ${sleeps ? 'sleeps' : 'spins'} in ${o.n ?? o.k}(${lockName(m, o.a, o.k)})` + (ht ? `, held by ${ht.name}${h ? ` since step ${h.at}` : ''}${ht.done ? ` — which has already returned` : ''}` : ''));
+      l.push(`  ${t.name} ${mayBlockSleeping(o.k) ? 'sleeps' : 'spins'} in ${o.n ?? o.k}(${lockName(m, o.a, o.k)})` + (ht ? `, held by ${ht.name}${h ? ` since step ${h.at}` : ''}${ht.done ? ` — which has already returned` : ''}` : ''));
     }
     return l;
   },

@@ -1,10 +1,15 @@
 // Exhaustive search with source-set DPOR and sleep sets (Abdulla, Aronis, Jonsson, Sagonas,
-// POPL 2014), stateless: every execution re-runs from a fresh machine. Happens-before is kept
-// with vector clocks and per-resource access tables (last write, last read per thread since),
-// so each new step finds its race candidates in O(footprint × threads). The replayed prefix
-// (about four steps in five) only drives the machine: its events, clocks (one buffer, a row per
-// depth) and table entries are the previous execution's, and the tables are rolled back to the
-// branch point through an undo log rather than rebuilt.
+// POPL 2014). Happens-before is kept with vector clocks and per-resource access tables (last
+// write, last read per thread since), so each new step finds its race candidates in
+// O(footprint × threads). A new execution shares the previous one's prefix up to its branch
+// point (about four steps in five): the prefix's events, clocks (one buffer, a row per depth)
+// and table entries stand, and the tables are rolled back to the branch point through an undo
+// log rather than rebuilt.
+// The machine is not built again either (option `restore`, the default): its journal takes it
+// back to the branch point, and only the threads that ran after that point are rebuilt, each a
+// fresh generator (from a new build of the scenario) fed the answers its steps had, without
+// the machine performing them. Threads that finished before the branch point, or waited, keep
+// their generators. Without `restore` every execution re-runs its prefix on a fresh machine.
 // Blocking: a waiting thread is not enabled. A race whose reversal is infeasible (its initial
 // steps cannot run at the backtrack point, e.g. an acquire after the release it waited for, or
 // an RCU callback after the read-side exit that let it run) adds nothing; a lock acquire is
@@ -58,6 +63,9 @@ export interface DporOptions {
    *  kinds. (Which one leads may differ between executions of one class, when two failures
    *  are independent; the set of kinds may not.) */
   readonly onFailure?: (kind: string, all: readonly string[]) => void;
+  /** Take the machine back to each branch point and rebuild only the threads that ran after
+   *  it (default), or re-run every prefix on a fresh machine (false; tests compare the two). */
+  readonly restore?: boolean;
 }
 
 /** Event j's vector clock entry for thread t, as the search computed it (tests compare it with
@@ -69,7 +77,10 @@ export interface DporResult {
   readonly reason?: string;
   readonly executions: number;
   readonly blocked: number;
+  /** Steps of the executions explored, each counted once per execution, restored or not. */
   readonly steps: number;
+  /** Of those, the steps the machine performed (the rest were restored: see `restore`). */
+  readonly performed: number;
   readonly bug?: { readonly failure: Failure; readonly schedule: number[]; readonly atMs: number };
   readonly bugs: number;
 }
@@ -277,7 +288,14 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const stack: State[] = [];
   let tables: Tables | undefined;
   let clocks: Clocks | undefined;
-  let executions = 0, blocked = 0, steps = 0, bugs = 0;
+  let executions = 0, blocked = 0, steps = 0, performed = 0, bugs = 0;
+  const restore = o.restore ?? true;
+  /** The machine kept from one execution to the next (restore), and per depth the op its
+   *  step performed and the answer its thread got: what a rebuilt thread is fed. */
+  let kept: Machine | undefined;
+  const opAt: Op[] = [];
+  const answerAt: unknown[] = [];
+  let prevLen = 0; // steps the previous execution performed
   let bug: DporResult['bug'];
   let branch = 0; // depth of the newest choice: events before it are the previous execution's
   const evs: Ev[] = [];
@@ -299,16 +317,26 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   };
   let nThreads = -1;
   for (;;) {
-    if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, bug, bugs };
-    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return { complete: false, reason: `${o.maxMs} ms`, executions, blocked, steps, bug, bugs };
-    const m = factory(mopts);
-    const n = m.threads.length;
+    if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, performed, bug, bugs };
+    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return { complete: false, reason: `${o.maxMs} ms`, executions, blocked, steps, performed, bug, bugs };
+    const fresh = factory(mopts);
+    const n = fresh.threads.length;
     if (nThreads < 0) {
       if (n > MAX_THREADS) throw new Error(`DPOR handles at most ${MAX_THREADS} threads; this scenario has ${n}`);
       nThreads = n;
       tables = new Tables(n);
       clocks = new Clocks(n);
     } else if (n !== nThreads) throw new NondeterministicReplay(`the scenario built ${n} threads, not ${nThreads} as before`);
+    const restored = kept !== undefined;
+    let m = fresh;
+    if (kept !== undefined) {
+      m = kept;
+      m.rewind(branch);
+      rebuild(m, fresh, clocks!, branch, prevLen, opAt, answerAt);
+    } else if (restore) {
+      kept = m;
+      m.startJournal();
+    }
     const tab = tables!, clk = clocks!;
     tab.rollback(branch);
     clk.undo(branch);
@@ -321,6 +349,18 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     let nextSleep = 0;
     let last = -1, wasBlocked = false, stuck = false;
     let depth = 0;
+    if (restored) {
+      // The restored prefix: its bookkeeping, without the machine.
+      for (; depth < branch; depth++) {
+        const p = clk.tid[depth], obs = clk.obs[depth];
+        if ((obs & OBS_FREES) !== 0) frees.step(evs, depth);
+        if ((obs & OBS_LIVE) !== 0) live.step(evs, depth);
+        perThread[p]++;
+        lastOf[p] = depth;
+        last = p;
+      }
+      steps += branch;
+    }
     for (; !m.halted; depth++) {
       let st = stack[depth];
       if (st === undefined) {
@@ -340,7 +380,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         // The previous execution's prefix: its event, clock and table entries stand.
         if (clk.tid[depth] !== p) throw new NondeterministicReplay(`replaying step ${depth}: no event recorded`);
         m.step(p);
-        steps++;
+        steps++; performed++;
         const obs = clk.obs[depth];
         if ((obs & OBS_FREES) !== 0) frees.step(evs, depth);
         if ((obs & OBS_LIVE) !== 0) live.step(evs, depth);
@@ -359,7 +399,9 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       const fl = slabBefore(m, fp);
       const flLen = fl === undefined ? 0 : fl.length, flTop = fl !== undefined && flLen > 0 ? fl[flLen - 1] : -1;
       m.step(p);
-      steps++;
+      steps++; performed++;
+      opAt[depth] = pending!;
+      answerAt[depth] = m.lastAnswer;
       const ev: Ev = { tid: p, fp, ti: perThread[p], took: fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined,
         slot: fl === undefined ? undefined : slabSlot(fp, fl, flLen, flTop) };
       perThread[p]++;
@@ -412,6 +454,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     }
     // Only a scenario that behaves differently on a replay can stop inside the replayed prefix.
     if (depth < branch) throw new NondeterministicReplay(`replaying step ${depth}: the machine stopped where it ran on before`);
+    prevLen = depth;
     executions++;
     if (wasBlocked) blocked++;
     o.onExecution?.(evs.slice(), n, wasBlocked, (j, t) => clk.buf[j * n + t]);
@@ -420,7 +463,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       bugs++;
       o.onFailure?.(failure.kind, m.failures.map((x) => x.kind));
       if (bug === undefined) bug = { failure, schedule: evs.map((e) => e.tid), atMs: now() - t0 };
-      if (o.stopOnBug ?? true) return { complete: false, reason: 'bug found', executions, blocked, steps, bug, bugs };
+      if (o.stopOnBug ?? true) return { complete: false, reason: 'bug found', executions, blocked, steps, performed, bug, bugs };
     }
     // Backtrack: the deepest state with an unexplored, awake thread in its backtrack set.
     let resumed = false;
@@ -436,8 +479,27 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       }
       stack.pop();
     }
-    if (!resumed) return { complete: true, executions, blocked, steps, bug, bugs };
+    if (!resumed) return { complete: true, executions, blocked, steps, performed, bug, bugs };
     branch = stack.length - 1;
+  }
+}
+
+/** Make `m`, just rewound to step `branch`, what it was then: every thread that ran at `branch`
+ *  or later (up to `len`, where the last execution stopped) gets its generator from `fresh` (a
+ *  new build of the scenario) and is fed the answers of its steps before `branch`, in order. Its
+ *  ops must be the ones those steps performed: else the scenario does not replay. */
+function rebuild(m: Machine, fresh: Machine, clk: Clocks, branch: number, len: number, opAt: readonly Op[], answerAt: readonly unknown[]): void {
+  let moved = 0;
+  for (let d = branch; d < len; d++) moved |= 1 << clk.tid[d];
+  for (let t = 0; t < m.threads.length; t++) if ((moved & (1 << t)) !== 0) m.adopt(t, fresh.threads[t]);
+  for (let d = 0; d < branch; d++) {
+    const t = clk.tid[d];
+    if ((moved & (1 << t)) === 0) continue;
+    const was = opAt[d], now = m.threads[t].pending;
+    if (now === null || now.k !== was.k || now.a !== was.a || now.v !== was.v || now.n !== was.n) {
+      throw new NondeterministicReplay(`replaying step ${d}: thread ${t} ${now === null ? 'had finished' : `asked for ${now.k}`}, not ${was.k} as before`);
+    }
+    if (!m.feed(t, answerAt[d])) throw new NondeterministicReplay(`replaying step ${d}: thread ${t} did not go on to another step as before`);
   }
 }
 

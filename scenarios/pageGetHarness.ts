@@ -12,7 +12,7 @@
 // whose last reference went freed, nothing freed twice or early (KASAN catches the rest).
 import * as k from '../sim/api';
 import type { AnonVma, Kernel, Page } from '../sim/api';
-import { probeOp, Machine } from '../sim/machine';
+import { probe, Machine } from '../sim/machine';
 import { report } from '../sim/reports';
 import { CACHES, fieldOffset, STRIDE } from '../sim/layout';
 import { addrOf, shown } from './util';
@@ -34,19 +34,15 @@ interface Start { mapcount: number; unmaps: number; av: number; inc: number }
 
 export function* migrationCaller(page: Page, subject: PageGetSubject): Kernel<void> {
   yield* k.lock_page(page);
-  const start: Start = { mapcount: 0, unmaps: 0, av: 0, inc: 0 };
-  yield probeOp('check: page', [page.mapping.addr, page._mapcount.addr], (m) => {
-    start.mapcount = m.mem.get(page._mapcount.addr);
-    start.unmaps = m.mem.unmaps.get(page.addr) ?? 0;
-    start.av = m.mem.get(page.mapping.addr) & ~k.PAGE_MAPPING_ANON;
-    start.inc = m.mem.slotOf(start.av)?.inc ?? 0;
+  const start: Start = yield* probe('check: page', [page.mapping.addr, page._mapcount.addr], (m) => {
+    const av = m.mem.get(page.mapping.addr) & ~k.PAGE_MAPPING_ANON;
+    return { mapcount: m.mem.get(page._mapcount.addr), unmaps: m.mem.unmaps.get(page.addr) ?? 0, av, inc: m.mem.slotOf(av)?.inc ?? 0 };
   });
   const ledger = newLedger();
   const av: unknown = yield* counted(subject.page_get_anon_vma(page), isAnonVmaRefcount, ledger);
   const a = addrOf(av);
-  let ok = false;
-  yield probeOp('check: contract', a > 0 ? [page.mapping.addr, page._mapcount.addr, a, a + REFCOUNT] : [page.mapping.addr, page._mapcount.addr],
-    (m, tid) => { ok = checkGet(m, tid, page, av, start, ledger); });
+  const ok = yield* probe('check: contract', a > 0 ? [page.mapping.addr, page._mapcount.addr, a, a + REFCOUNT] : [page.mapping.addr, page._mapcount.addr],
+    (m, tid) => checkGet(m, tid, page, av, start, ledger));
   if (ok && a > 0) {
     // Use it outside RCU, as migration does: the reference keeps this anon_vma (and so its
     // ->root) from being freed, so the root read once here is the one to unlock.

@@ -6,7 +6,7 @@
 //  - NULL: only if the page was unmapped at some moment during the call.
 import * as k from '../sim/api';
 import type { AnonVma, Kernel, Page } from '../sim/api';
-import { probeOp, Machine } from '../sim/machine';
+import { probe, probeOp, Machine } from '../sim/machine';
 import { report } from '../sim/reports';
 import { lockFlavour, KernelVersion } from '../sim/mm/version';
 
@@ -36,10 +36,8 @@ export function* rmapWalker(v: KernelVersion, page: Page, subject: PageLockSubje
   const [lockName, unlockName] = subjectNames(v);
   const s = subject as unknown as Record<string, (x: unknown) => Kernel<unknown>>;
   if (pageLock) yield* k.lock_page(page);
-  let mapcountAtStart = 0, unmapsAtStart = 0;
-  yield probeOp('check: page mapped?', [page._mapcount.addr], (m) => {
-    mapcountAtStart = m.mem.get(page._mapcount.addr); unmapsAtStart = m.mem.unmaps.get(page.addr) ?? 0;
-  });
+  const [mapcountAtStart, unmapsAtStart] = yield* probe('check: page mapped?', [page._mapcount.addr],
+    (m) => [m.mem.get(page._mapcount.addr), m.mem.unmaps.get(page.addr) ?? 0] as const);
   const av = (yield* s[lockName](page)) as AnonVma | null;
   const a = addrOf(av);
   const xs = a > 0 ? [page.mapping.addr, page._mapcount.addr, a + 8, a] : [page.mapping.addr, page._mapcount.addr];

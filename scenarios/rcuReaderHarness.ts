@@ -7,7 +7,7 @@
 //  - otherwise the length of the anon_vma's list at some moment during the call (the lists
 //    in these scenarios only shrink, so: between its length now and its length at the start).
 import type { Kernel, Page, Vma } from '../sim/api';
-import { probeOp } from '../sim/machine';
+import { probe, probeOp } from '../sim/machine';
 import { handleAt } from '../sim/handles';
 import { report } from '../sim/reports';
 import * as k from '../sim/api';
@@ -19,15 +19,11 @@ export interface RcuReaderSubject {
 }
 
 export function* rcuReaderHarness(page: Page, subject: RcuReaderSubject): Kernel<void> {
-  let mc0 = 0, un0 = 0, len0 = 0, anon0 = false;
-  let head = 0;
-  yield probeOp('check: page', [page.mapping.addr, page._mapcount.addr], (m) => {
+  const { mc0, un0, len0, anon0, head } = yield* probe('check: page', [page.mapping.addr, page._mapcount.addr], (m) => {
     const mapping = m.mem.get(page.mapping.addr);
-    anon0 = (mapping & 1) !== 0;
-    mc0 = m.mem.get(page._mapcount.addr);
-    un0 = m.mem.unmaps.get(page.addr) ?? 0;
-    head = anon0 ? handleAt('anon_vma', mapping & ~1).head.addr : 0;
-    len0 = head === 0 ? 0 : m.mem.getList(head).length;
+    const anon = (mapping & 1) !== 0;
+    const h = anon ? handleAt('anon_vma', mapping & ~1).head.addr : 0;
+    return { anon0: anon, mc0: m.mem.get(page._mapcount.addr), un0: m.mem.unmaps.get(page.addr) ?? 0, head: h, len0: h === 0 ? 0 : m.mem.getList(h).length };
   });
   const n: unknown = yield* subject.anon_vma_places(page);
   yield probeOp('check: contract', head === 0 ? [page.mapping.addr, page._mapcount.addr] : [page.mapping.addr, page._mapcount.addr, head], (m, tid) => {

@@ -8,8 +8,11 @@
 //  - page_anon_vma(page) returns the page's anon_vma when the page is anonymous and mapped,
 //    and NULL otherwise.
 // Locks left held and use of freed memory are the machine's own reports.
+// What rmap_one()'s check learns (the vmas visited, a failure) is kept in the machine's ghost
+// state, not in this generator: its answer would reach the harness through the submission's
+// code, which could forge it (and a thread rebuilt from its answers runs no probe again).
 import type { AnonVma, Kernel, Page, Vma } from '../sim/api';
-import { probeOp, Machine } from '../sim/machine';
+import { probe, probeOp, Machine } from '../sim/machine';
 import { handleAt } from '../sim/handles';
 import { report } from '../sim/reports';
 import { addrOf, shown } from './util';
@@ -32,22 +35,28 @@ function why(m: Machine, page: Page): string {
   return `${m.mem.describe(page.addr)} is not mapped (_mapcount ${m.mem.get(page._mapcount.addr)}): page->mapping is stale`;
 }
 
+/** Ghost state keys, per thread: a failed check; how many vmas were visited; vma `a` visited
+ *  (its visit's number, from 1). */
+const failedKey = (tid: number): number => 0x10000000 + tid;
+const countKey = (tid: number): number => 0x20000000 + tid;
+const visitKey = (tid: number, a: number): number => 0x30000000 + tid * 0x100000 + a;
+
 export function* rmapWalkHarness(page: Page, subject: RmapWalkSubject): Kernel<void> {
-  let exp = 0;
-  let ok = true;
-  const visited: number[] = [];
-  const fail = (m: Machine, tid: number, fn: string, msg: string, lines: string[]): void => {
-    ok = false;
+  const fail = (m: Machine, tid: number, fn: string, msg: string, lines: string[]): false => {
+    m.ghostSet(failedKey(tid), 1);
     m.fail('contract', tid, msg, report.contract(fn, lines));
+    return false;
   };
-  yield probeOp('check: page', [page.mapping.addr, page._mapcount.addr], (m) => { exp = expectedAnonVma(m, page); });
+  const ok = (m: Machine, tid: number): boolean => m.ghostGet(failedKey(tid)) === 0;
+  const visited = (m: Machine, tid: number, a: number): boolean => m.ghostGet(visitKey(tid, a)) > 0;
+  const exp = yield* probe('check: page', [page.mapping.addr, page._mapcount.addr], (m) => expectedAnonVma(m, page));
   const av = exp === 0 ? undefined : handleAt('anon_vma', exp);
 
   function* rmap_one(vma: Vma): Kernel<void> {
     const a = addrOf(vma);
     const xs = av === undefined ? [a > 0 ? a : page.addr] : [a > 0 ? a : page.addr, av.root.addr, av.head.addr];
     yield probeOp('rmap_one', xs, (m, tid) => {
-      if (!ok) return;
+      if (!ok(m, tid)) return;
       const fn = 'rmap_walk_anon()';
       if (av === undefined) { fail(m, tid, fn, 'it walked a page that has no anon_vma to walk', [`called rmap_one(${shown(m, vma)}), but ${why(m, page)}`]); return; }
       const list = m.mem.getList(av.head.addr);
@@ -55,8 +64,10 @@ export function* rmapWalkHarness(page: Page, subject: RmapWalkSubject): Kernel<v
         fail(m, tid, fn, 'it called rmap_one() with something that is not a vma on the anon_vma\'s list', [`rmap_one(${shown(m, vma)}); the list of ${m.mem.describe(av.addr)} is [${list.map((x) => m.mem.describe(x)).join(', ')}]`]);
         return;
       }
-      if (visited.includes(a)) { fail(m, tid, fn, 'it visited the same vma twice', [`rmap_one(${m.mem.describe(a)}) again`]); return; }
-      visited.push(a);
+      if (visited(m, tid, a)) { fail(m, tid, fn, 'it visited the same vma twice', [`rmap_one(${m.mem.describe(a)}) again`]); return; }
+      const count = m.ghostGet(countKey(tid)) + 1;
+      m.ghostSet(countKey(tid), count);
+      m.ghostSet(visitKey(tid, a), count);
       const root = m.mem.get(av.root.addr);
       if (m.locks.holding(tid, root) === undefined) {
         const held = m.locks.heldBy(tid).map((h) => m.mem.describe(h.addr));
@@ -68,19 +79,20 @@ export function* rmapWalkHarness(page: Page, subject: RmapWalkSubject): Kernel<v
   }
 
   const n: unknown = yield* subject.rmap_walk_anon(page, rmap_one);
-  yield probeOp('check: rmap_walk_anon()', av === undefined ? [page.mapping.addr] : [page.mapping.addr, av.head.addr], (m, tid) => {
-    if (!ok) return;
+  const walked = yield* probe('check: rmap_walk_anon()', av === undefined ? [page.mapping.addr] : [page.mapping.addr, av.head.addr], (m, tid) => {
+    if (!ok(m, tid)) return false;
     const fn = 'rmap_walk_anon()';
     const list = av === undefined ? [] : m.mem.getList(av.head.addr);
-    const missed = list.filter((x) => !visited.includes(x));
+    const missed = list.filter((x) => !visited(m, tid, x));
+    const count = m.ghostGet(countKey(tid));
     if (missed.length > 0) {
-      fail(m, tid, fn, av === undefined ? 'it walked a page that has no anon_vma to walk' : 'it did not visit every vma on the anon_vma\'s list: the page may be mapped in each of them',
-        [`visited ${visited.length} of ${list.length}: missed ${missed.map((x) => m.mem.describe(x)).join(', ')}`]);
-      return;
+      return fail(m, tid, fn, av === undefined ? 'it walked a page that has no anon_vma to walk' : 'it did not visit every vma on the anon_vma\'s list: the page may be mapped in each of them',
+        [`visited ${count} of ${list.length}: missed ${missed.map((x) => m.mem.describe(x)).join(', ')}`]);
     }
-    if (n !== visited.length) fail(m, tid, fn, 'it must return the number of vmas it visited', [`returned ${String(n)}, but called rmap_one() ${visited.length} time${visited.length === 1 ? '' : 's'}`]);
+    if (n !== count) return fail(m, tid, fn, 'it must return the number of vmas it visited', [`returned ${String(n)}, but called rmap_one() ${count} time${count === 1 ? '' : 's'}`]);
+    return true;
   });
-  if (!ok) return;
+  if (!walked) return;
 
   const got: unknown = yield* subject.page_anon_vma(page);
   yield probeOp('check: page_anon_vma()', [page.mapping.addr, page._mapcount.addr], (m, tid) => {

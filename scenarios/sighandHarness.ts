@@ -11,7 +11,7 @@
 // there (both while exploring and on replay), and the verdict is the contract's.
 import * as k from '../sim/api';
 import type { Kernel, Sighand, Task } from '../sim/api';
-import { probeOp, Machine } from '../sim/machine';
+import { probe, Machine } from '../sim/machine';
 import { report } from '../sim/reports';
 import { CACHES, fieldOffset } from '../sim/layout';
 import { addrOf, shown } from './util';
@@ -27,10 +27,10 @@ const OWNER = fieldOffset('sighand', 'owner');
 export function* signalSender(tsk: Task, subject: SighandSubject): Kernel<void> {
   const sh: unknown = yield* subject.lock_task_sighand(tsk);
   const a = addrOf(sh);
-  let ok = false;
-  yield probeOp('check: contract', a > 0 ? [tsk.sighand.addr, a] : [tsk.sighand.addr], (m, tid) => {
-    ok = checkLock(m, tid, tsk, sh);
-    if (!ok) m.halted = true; // the caller cannot go on: see the file's comment
+  const ok = yield* probe('check: contract', a > 0 ? [tsk.sighand.addr, a] : [tsk.sighand.addr], (m, tid) => {
+    const good = checkLock(m, tid, tsk, sh);
+    if (!good) m.halted = true; // the caller cannot go on: see the file's comment
+    return good;
   });
   if (!ok || a === 0) return;
   // With the siglock held the handlers cannot change: deliver (read them), then unlock.

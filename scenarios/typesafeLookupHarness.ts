@@ -12,7 +12,7 @@
 //    and without keeping any reference.
 import * as k from '../sim/api';
 import type { Field, Kernel, Obj } from '../sim/api';
-import { ghostOp, probeOp, Machine } from '../sim/machine';
+import { ghostOp, probe, Machine } from '../sim/machine';
 import { handleAt } from '../sim/handles';
 import { CACHES, STRIDE } from '../sim/layout';
 import { report } from '../sim/reports';
@@ -22,14 +22,14 @@ export interface TypesafeLookupSubject {
   obj_lookup(slot: Field<Obj | null>, key: number): Kernel<Obj | null>;
 }
 
-/** Per-execution bookkeeping the adversary keeps in ghost steps (never a scheduling point). */
+/** The table's bucket. The adversary's bookkeeping is kept in ghost steps (never a scheduling
+ *  point) as the machine's ghost state, which every thread sees: CHANGES, the writes to the slot
+ *  so far, and at refKey(addr), the table's own references on each object. */
 export interface Table {
   readonly slot: Field<Obj | null>;
-  /** Writes to the slot so far. */
-  changes: number;
-  /** The table's own references, by object address. */
-  readonly refs: Map<number, number>;
 }
+const CHANGES = 0x50000000;
+const refKey = (a: number): number => 0x60000000 + a;
 
 const TYPESAFE = CACHES.find((c) => c.name === 'obj_typesafe_cachep')!;
 const OBJS = Array.from({ length: TYPESAFE.slots }, (_, i) => handleAt('obj', TYPESAFE.base + i * STRIDE));
@@ -45,7 +45,8 @@ export function makeTable(m: Machine, key: number): Table {
   m.mem.set(o.value.addr, key * 10);
   m.mem.set(o.refcount.addr, 1);
   m.mem.set(slot.addr, o.addr);
-  return { slot, changes: 0, refs: new Map([[o.addr, 1]]) };
+  m.ghostSet(refKey(o.addr), 1);
+  return { slot };
 }
 
 /** Remove the published object: unpublish it, drop the table's reference, free it if last. */
@@ -53,9 +54,9 @@ export function* tableRemove(t: Table): Kernel<void> {
   const o = yield* k.rcu_dereference(t.slot);
   if (o === null) return;
   yield* k.WRITE_ONCE(t.slot, null);
-  yield ghostOp(() => { t.changes++; });
+  yield ghostOp((m) => { m.ghostSet(CHANGES, m.ghostGet(CHANGES) + 1); });
   const last = yield* k.atomic_dec_and_test(o.refcount);
-  yield ghostOp(() => { t.refs.set(o.addr, 0); });
+  yield ghostOp((m) => { m.ghostSet(refKey(o.addr), 0); });
   if (last) yield* k.kmem_cache_free(k.obj_typesafe_cachep, o);
 }
 
@@ -65,21 +66,19 @@ export function* tableInsert(t: Table, key: number): Kernel<void> {
   yield* k.WRITE_ONCE(o.key, key);
   yield* k.WRITE_ONCE(o.value, key * 10);
   yield* k.atomic_set(o.refcount, 1);
-  yield ghostOp(() => { t.refs.set(o.addr, 1); });
+  yield ghostOp((m) => { m.ghostSet(refKey(o.addr), 1); });
   yield* k.WRITE_ONCE(t.slot, o);
-  yield ghostOp(() => { t.changes++; });
+  yield ghostOp((m) => { m.ghostSet(CHANGES, m.ghostGet(CHANGES) + 1); });
 }
 
 export function* lookupHarness(t: Table, key: number, subject: TypesafeLookupSubject): Kernel<void> {
-  let changes0 = 0, had = false, ok = true;
   const xs = footprint(t);
-  yield probeOp('check: slot', xs, (m) => {
-    changes0 = t.changes;
+  const [changes0, had] = yield* probe('check: slot', xs, (m) => {
     const p = m.mem.get(t.slot.addr);
-    had = p !== 0 && m.mem.get(handleAt('obj', p).key.addr) === key;
+    return [m.ghostGet(CHANGES), p !== 0 && m.mem.get(handleAt('obj', p).key.addr) === key] as const;
   });
   const r: unknown = yield* subject.obj_lookup(t.slot, key);
-  yield probeOp('check: contract', xs, (m, tid) => { ok = checkLookup(m, tid, t, key, r, had && t.changes === changes0); });
+  const ok = yield* probe('check: contract', xs, (m, tid) => checkLookup(m, tid, t, key, r, had && m.ghostGet(CHANGES) === changes0));
   const a = addrOf(r);
   if (!ok || a <= 0) return;
   // Use the object, then drop the reference the lookup gave us (the last put frees).
@@ -92,7 +91,7 @@ function checkLookup(m: Machine, tid: number, t: Table, key: number, r: unknown,
   const fail = (why: string, lines: string[]): boolean => { m.fail('contract', tid, why, report.contract('obj_lookup()', lines)); return false; };
   const a = addrOf(r);
   if (a < 0) return fail('obj_lookup() must return an Obj handle or null', [`returned ${shown(m, r)}`]);
-  const extra = (x: number): number => m.mem.get(handleAt('obj', x).refcount.addr) - (t.refs.get(x) ?? 0);
+  const extra = (x: number): number => m.mem.get(handleAt('obj', x).refcount.addr) - m.ghostGet(refKey(x));
   const leaked = OBJS.filter((o) => o.addr !== a && m.mem.slotOf(o.addr)?.live === true && extra(o.addr) > 0);
   if (a === 0) {
     if (stayed) return fail(`it returned NULL although an object with key ${key} stayed published for the whole call`, [`${m.mem.describe(m.mem.get(t.slot.addr))} (key ${key}) was in the slot throughout`]);

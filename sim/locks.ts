@@ -20,11 +20,15 @@ function modeOfOp(k: Op['k']): LockMode {
   }
 }
 
+const NOBODY: readonly number[] = Object.freeze([]);
+const NOBODY_HELD: readonly Holding[] = Object.freeze([]);
+
 export class Locks {
-  /** addr -> holder thread ids (several only for rwsem readers; empty when free) */
-  readonly holders = new Map<number, number[]>();
+  /** addr -> holder thread ids (several only for rwsem readers; empty when free). Both tables'
+   *  lists are replaced, never changed in place (the machine's journal notes the old list). */
+  readonly holders = new Map<number, readonly number[]>();
   /** tid -> the locks it holds, oldest first */
-  readonly held: Holding[][] = [];
+  readonly held: (readonly Holding[])[] = [];
 
   constructor(private readonly m: Machine) {}
 
@@ -78,11 +82,13 @@ export class Locks {
 
   private take(tid: number, a: number, mode: LockMode, loc?: string): void {
     const h = this.holders.get(a);
-    if (h === undefined) this.holders.set(a, [tid]); else h.push(tid);
-    let l = this.held[tid];
-    if (l === undefined) { l = []; this.held[tid] = l; }
-    l.push(loc === undefined ? { addr: a, mode, at: this.m.now } : { addr: a, mode, at: this.m.now, loc });
+    this.setHolders(a, h === undefined ? [tid] : [...h, tid]);
+    const l = this.held[tid];
+    const x: Holding = loc === undefined ? { addr: a, mode, at: this.m.now } : { addr: a, mode, at: this.m.now, loc };
+    this.setHeld(tid, l === undefined ? [x] : [...l, x]);
   }
+  private setHolders(a: number, h: readonly number[]): void { this.m.journal?.map(this.holders, a); this.holders.set(a, h); }
+  private setHeld(tid: number, l: readonly Holding[]): void { this.m.journal?.elem(this.held, tid); this.held[tid] = l; }
 
   /** Release. Like the kernel, an unlock of someone else's spinlock clears it anyway: reported. */
   release(tid: number, o: Op): void {
@@ -105,11 +111,9 @@ export class Locks {
   /** Holder lists stay in the map when they empty (a lock is taken again and again). */
   private drop(tid: number, a: number): void {
     const h = this.holders.get(a)!;
-    const k = h.indexOf(tid);
-    if (h.length === 1 && k === 0) h.pop(); else if (k >= 0) h.splice(k, 1);
+    if (h.includes(tid)) this.setHolders(a, h.length === 1 ? NOBODY : h.filter((x) => x !== tid));
     const l = this.held[tid];
-    let i = 0;
-    while (i < l.length && l[i].addr !== a) i++;
-    if (i === l.length - 1) l.pop(); else if (i < l.length) l.splice(i, 1);
+    const i = l.findIndex((x) => x.addr === a);
+    if (i >= 0) this.setHeld(tid, l.length === 1 ? NOBODY_HELD : l.filter((_, y) => y !== i));
   }
 }

@@ -10,6 +10,7 @@ import { Locks } from './locks';
 import { Rcu } from './rcu';
 import { report } from './reports';
 import { lockFieldName } from './layout';
+import { Journal } from './journal';
 
 export interface ThreadState {
   readonly id: number;
@@ -32,21 +33,33 @@ export interface MachineOptions {
   readonly haltOnFailure?: boolean;
 }
 
-/** Trusted ghost code run atomically inside a thread: harness checks, never a scheduling point. */
+/** Trusted ghost code run atomically inside a thread: harness checks, never a scheduling point.
+ *  A ghost may change the machine (fail, ghostSet), never state outside it: the explorer may
+ *  rebuild a thread by feeding its generator the answers it had, without running its ghosts
+ *  again (see feed). */
 export type Ghost = (m: Machine, tid: number) => void;
+/** A probe's check: what it returns is the step's answer, the value of the `yield`. It must
+ *  hand what it observes back that way, never write it into variables it closes over: a
+ *  thread rebuilt from its answers does not run its probes again. */
+export type Probe<T> = (m: Machine, tid: number) => T;
 /** Ghost and probe ops: only this module makes them (a submission's realm cannot reach the
  *  class), so `instanceof` tells them from anything a thread could forge. */
 class GhostRecord {
   constructor(readonly k: 'ghost' | 'probe', readonly a: number, readonly v: number, readonly n: string | undefined,
-    readonly xs: readonly number[] | undefined, readonly g: Ghost) {}
+    readonly xs: readonly number[] | undefined, readonly g: Probe<unknown>) {}
 }
 export function ghostOp(g: Ghost): Op {
   return new GhostRecord('ghost', 0, 0, undefined, undefined, g);
 }
 /** A harness check that is a real step: it reads `xs` atomically (its footprint for DPOR) and
- *  runs `g` on the machine. Use it whenever the check observes state other threads change. */
-export function probeOp(name: string, xs: readonly number[], g: Ghost): Op {
+ *  runs `g` on the machine; `yield` gives g's result. Use it whenever the check observes state
+ *  other threads change. */
+export function probeOp<T>(name: string, xs: readonly number[], g: Probe<T>): Op {
   return new GhostRecord('probe', xs[0] ?? 0, 0, name, Object.freeze(xs.slice()), g);
+}
+/** `const r = yield* probe(...)`: a probe step whose answer is g's result, typed. */
+export function* probe<T>(name: string, xs: readonly number[], g: Probe<T>): Generator<Op, T, any> {
+  return (yield probeOp(name, xs, g)) as T;
 }
 
 export class Machine {
@@ -62,6 +75,16 @@ export class Machine {
   readonly maxSteps: number;
   readonly record: boolean;
   readonly haltOnFailure: boolean;
+  /** The undo log (see rewind), or null when nobody will take the machine back. */
+  journal: Journal | null = null;
+  /** Per step index: the journal's length and the failures' count before that step. */
+  private readonly marks: number[] = [];
+  private readonly failMarks: number[] = [];
+  /** What the last step's thread was given back (a probe: its check's result). */
+  lastAnswer: unknown = undefined;
+  /** Harness bookkeeping that threads share (ghosts write it): part of the machine, so a
+   *  rewind takes it back too. */
+  private readonly ghosts = new Map<number, number>();
 
   constructor(opts: MachineOptions = {}) {
     this.maxSteps = opts.maxSteps ?? 400;
@@ -113,13 +136,54 @@ export class Machine {
 
   inAtomic(tid: number): boolean { return this.rcu.depth(tid) > 0 || this.locks.holdsSpin(tid); }
 
+  ghostGet(k: number): number { return this.ghosts.get(k) ?? 0; }
+  ghostSet(k: number, v: number): void { this.journal?.map(this.ghosts, k); this.ghosts.set(k, v); }
+
+  /** From now on, note every change so that `rewind` can undo it (the explorer, after build). */
+  startJournal(): void { this.journal = new Journal(); }
+
+  /** Take memory, slabs, locks, RCU, ghost state and failures back to just before step `at`
+   *  (at most the current step). Threads are not touched: the caller rebuilds every thread
+   *  that ran at step `at` or later (adopt, feed); the others are as they were then. */
+  rewind(at: number): void {
+    const j = this.journal;
+    if (j === null) throw new Error('rewind: the machine keeps no journal');
+    if (at > this.now || at >= this.marks.length) throw new Error(`rewind: step ${at} is not behind step ${this.now}`);
+    j.undo(this.marks[at]);
+    this.failures.length = this.failMarks[at];
+    this.marks.length = at;
+    this.failMarks.length = at;
+    this.now = at;
+    this.halted = false;
+  }
+
+  /** Give thread `tid` the generator of `from` (the same thread of a fresh build of the same
+   *  scenario, spawned and not stepped), to be fed its answers. */
+  adopt(tid: number, from: ThreadState): void {
+    const t = this.threads[tid];
+    if (from.done || from.pending === null) throw new Error(`adopt: thread ${tid} of the fresh build has no first step`);
+    t.gen = from.gen; t.pending = from.pending; t.done = false; t.result = undefined; t.steps = 0;
+  }
+
+  /** Replay one of thread `tid`'s steps without performing it: resume its generator with the
+   *  answer the step had, and run on to its next op without running ghosts (their effects on
+   *  the machine are the journal's). Returns false if the thread did not stop at another op, as
+   *  it did when it had this answer. */
+  feed(tid: number, answer: unknown): boolean {
+    const t = this.threads[tid];
+    t.steps++;
+    return this.advance(t, answer as OpResult, true) && t.pending !== null;
+  }
+
   /** Perform thread `tid`'s pending op and run it on to its next yield. */
   step(tid: number): void {
     const t = this.threads[tid];
     const o = t.pending!;
+    if (this.journal !== null) { this.marks[this.now] = this.journal.length; this.failMarks[this.now] = this.failures.length; }
     t.steps++;
     const res = this.perform(t, o);
-    if (this.record) this.recordEvent(t, o, res);
+    this.lastAnswer = res;
+    if (this.record) this.recordEvent(t, o, o.k === 'probe' ? undefined : res);
     this.now++;
     if (this.halted || t.done) return;
     if (t.steps > this.maxSteps && !t.system) {
@@ -159,26 +223,30 @@ export class Machine {
       case 'list_del': this.mem.listUpdate(tid, o.a, o.v, false); return undefined;
       case 'list_read': return this.mem.listRead(tid, o.a);
       case 'ghost': return undefined;
-      case 'probe': (o as unknown as { g: Ghost }).g(this, tid); return undefined;
+      case 'probe': return (o as unknown as GhostRecord).g(this, tid) as OpResult;
     }
   }
 
-  /** Resume a thread's generator with `v`; ghost ops run inline until a real op or the end. */
-  private advance(t: ThreadState, v: OpResult): void {
+  /** Resume a thread's generator with `v`; ghost ops run inline until a real op or the end.
+   *  Feeding (`feed`): ghosts are skipped, and anything but a next op returns false, with
+   *  nothing recorded. */
+  private advance(t: ThreadState, v: OpResult, feeding = false): boolean {
     let input: OpResult = v;
     for (;;) {
       let r: IteratorResult<Op, unknown>;
       try {
         r = t.gen.next(input);
       } catch (e) {
-        this.fail('exception', t.id, 'the code threw an exception instead of returning', report.exception(t.name, e));
         t.done = true; t.pending = null;
-        return;
+        if (feeding) return false;
+        this.fail('exception', t.id, 'the code threw an exception instead of returning', report.exception(t.name, e));
+        return true;
       }
       if (r.done) {
         t.done = true; t.pending = null; t.result = r.value;
+        if (feeding) return false;
         this.threadExit(t);
-        return;
+        return true;
       }
       const o = r.value;
       // The machine's own ops (kernel routines, harnesses) need no copy; anything else might,
@@ -189,31 +257,35 @@ export class Machine {
         if (own !== 0 && !(Number.isFinite((o as Op).a) && Number.isFinite((o as Op).v))) own = 0;
         ghost = own === 0 && o instanceof GhostRecord;
       } catch { own = 0; ghost = false; }
-      if (own === 1) { t.pending = o as Op; return; }
+      if (own === 1) { t.pending = o as Op; return true; }
       if (own === 2) {
+        t.done = true; t.pending = null;
+        if (feeding) return false;
         const call = (o as Op).n ?? (o as Op).k;
         this.fail('exception', t.id, `a thread yielded ${call}(...) without \`yield*\`, so it would get the raw answer back`, report.bareYield(t.name, call));
-        t.done = true; t.pending = null;
-        return;
+        return true;
       }
       if (ghost) {
         const gh = o as GhostRecord;
-        if (gh.k === 'probe') { t.pending = gh; return; }
-        gh.g(this, t.id);
-        if (this.halted) { t.pending = null; return; }
+        if (gh.k === 'probe') { t.pending = gh; return true; }
+        if (!feeding) {
+          gh.g(this, t.id);
+          if (this.halted) { t.pending = null; return true; }
+        }
         input = undefined;
         continue;
       }
       let checked: Op | null;
       try { checked = validateOp(o); } catch { checked = null; }
       if (checked === null) {
+        t.done = true; t.pending = null;
+        if (feeding) return false;
         this.fail('exception', t.id, 'a thread yielded something that is not a kernel operation: use `yield*` with an API call',
           report.badYield(t.name, o));
-        t.done = true; t.pending = null;
-        return;
+        return true;
       }
       t.pending = checked;
-      return;
+      return true;
     }
   }
 

@@ -9,15 +9,17 @@ import type { Op } from './op';
 import { CACHES, STRIDE, cacheOf, describeAddr, slotBase, fieldOffset } from './layout';
 import { report } from './reports';
 
+/** A slab slot's history. Replaced, never changed in place (the machine's journal notes the
+ *  old object): a Slot read before a step still says what it said. */
 export interface Slot {
   readonly cache: number;
   readonly base: number;
-  inc: number;
-  live: boolean;
-  allocBy: number;
-  allocAt: number;
-  freedBy: number;
-  freedAt: number;
+  readonly inc: number;
+  readonly live: boolean;
+  readonly allocBy: number;
+  readonly allocAt: number;
+  readonly freedBy: number;
+  readonly freedAt: number;
 }
 
 export class Memory {
@@ -37,8 +39,9 @@ export class Memory {
     if (this.freelists[ci].length === 0) throw new Error(`scenario setup needs more ${cacheName} slots than the model has (${CACHES[ci].slots})`);
     return this.allocIn(-1, ci);
   }
-  set(addr: number, v: number): void { this.words.set(addr, v); }
-  setList(addr: number, v: readonly number[]): void { this.lists.set(addr, v); }
+  set(addr: number, v: number): void { this.put(addr, v); }
+  setList(addr: number, v: readonly number[]): void { this.m.journal?.map(this.lists, addr); this.lists.set(addr, v); }
+  private put(a: number, v: number): void { this.m.journal?.map(this.words, a); this.words.set(a, v); }
   get(addr: number): number { return this.words.get(addr) ?? 0; }
   getList(addr: number): readonly number[] { return this.lists.get(addr) ?? EMPTY; }
   slotOf(addr: number): Slot | undefined {
@@ -51,18 +54,19 @@ export class Memory {
   private noteUnmap(a: number, v: number): void {
     if (v < 0 && a >= PAGES.base && a < PAGES.base + PAGES.slots * STRIDE && (a & (STRIDE - 1)) === MAPCOUNT) {
       const p = a - MAPCOUNT;
+      this.m.journal?.map(this.unmaps, p);
       this.unmaps.set(p, (this.unmaps.get(p) ?? 0) + 1);
     }
   }
 
   // ---- thread operations ----
   read(tid: number, a: number, what: string): number { this.check(tid, a, what); return this.words.get(a) ?? 0; }
-  write(tid: number, a: number, v: number): void { if (this.check(tid, a, 'write')) { this.words.set(a, v); this.noteUnmap(a, v); } }
+  write(tid: number, a: number, v: number): void { if (this.check(tid, a, 'write')) { this.put(a, v); this.noteUnmap(a, v); } }
   /** Atomically add `d` to the word; the new value (0 if the access check failed). */
   add(tid: number, a: number, d: number): number {
     if (!this.check(tid, a, 'atomic')) return 0;
     const r = (this.words.get(a) ?? 0) + d;
-    this.words.set(a, r);
+    this.put(a, r);
     this.noteUnmap(a, r);
     return r;
   }
@@ -71,7 +75,7 @@ export class Memory {
     if (!this.check(tid, a, 'atomic')) return 0;
     const old = this.words.get(a) ?? 0;
     if (old === 0) return 0;
-    this.words.set(a, old + 1);
+    this.put(a, old + 1);
     this.noteUnmap(a, old + 1);
     return 1;
   }
@@ -82,7 +86,7 @@ export class Memory {
     const next: number[] = [];
     for (let i = 0; i < cur.length; i++) if (add || cur[i] !== entry) next.push(cur[i]);
     if (add) next.push(entry);
-    this.lists.set(head, next);
+    this.setList(head, next);
   }
   listRead(tid: number, head: number): readonly number[] { this.check(tid, head, 'list walk'); return this.lists.get(head) ?? EMPTY; }
 
@@ -97,13 +101,16 @@ export class Memory {
   private allocIn(tid: number, ci: number): number {
     const fl = this.freelists[ci];
     const base = fl.pop();
+    if (base !== undefined) this.m.journal?.popped(fl, base);
     if (base === undefined) {
       this.m.fail('memory', tid, `the ${CACHES[ci].name} cache ran out of slots in this scenario`, [`page allocation failure: ${CACHES[ci].name} exhausted`]);
       return 0;
     }
-    let s = this.slots.get(base);
-    if (s === undefined) { s = { cache: ci, base, inc: 0, live: false, allocBy: -1, allocAt: -1, freedBy: -1, freedAt: -1 }; this.slots.set(base, s); }
-    s.inc++; s.live = true; s.allocBy = tid; s.allocAt = this.m.now;
+    const s = this.slots.get(base);
+    this.m.journal?.map(this.slots, base);
+    this.slots.set(base, s === undefined
+      ? { cache: ci, base, inc: 1, live: true, allocBy: tid, allocAt: this.m.now, freedBy: -1, freedAt: -1 }
+      : { cache: ci, base, inc: s.inc + 1, live: true, allocBy: tid, allocAt: this.m.now, freedBy: s.freedBy, freedAt: s.freedAt });
     return base;
   }
 
@@ -117,8 +124,11 @@ export class Memory {
       this.m.fail('use-after-free', tid, 'the object was freed twice', report.doubleFree(this.m, tid, s, this.describe(a)));
       return;
     }
-    s.live = false; s.freedBy = tid; s.freedAt = this.m.now;
-    this.freelists[s.cache].push(s.base);
+    this.m.journal?.map(this.slots, s.base);
+    this.slots.set(s.base, { cache: s.cache, base: s.base, inc: s.inc, live: false, allocBy: s.allocBy, allocAt: s.allocAt, freedBy: tid, freedAt: this.m.now });
+    const fl = this.freelists[s.cache];
+    fl.push(s.base);
+    this.m.journal?.pushed(fl);
   }
 
   /** KASAN and SLAB_TYPESAFE_BY_RCU: may thread `tid` touch address `a` now? */

@@ -25,7 +25,9 @@ export class Rcu {
 
   lock(tid: number): void {
     const n = this.nest[tid] ?? 0;
-    if (n === 0) this.begin[tid] = this.m.now;
+    const j = this.m.journal;
+    if (n === 0) { j?.elem(this.begin, tid); this.begin[tid] = this.m.now; }
+    j?.elem(this.nest, tid);
     this.nest[tid] = n + 1;
   }
   unlock(tid: number): void {
@@ -34,8 +36,10 @@ export class Rcu {
       this.m.fail('rcu-imbalance', tid, 'rcu_read_unlock() without a matching rcu_read_lock()', report.rcuUnderflow(this.m.threadName(tid)));
       return;
     }
+    const j = this.m.journal;
+    j?.elem(this.nest, tid);
     this.nest[tid] = n - 1;
-    if (n === 1) this.exits[tid] = (this.exits[tid] ?? 0) + 1;
+    if (n === 1) { j?.elem(this.exits, tid); this.exits[tid] = (this.exits[tid] ?? 0) + 1; }
   }
 
   private snapshot(): Snapshot[] {
@@ -48,7 +52,7 @@ export class Rcu {
     return true;
   }
 
-  gpStart(tid: number): void { this.gp.set(tid, this.snapshot()); }
+  gpStart(tid: number): void { this.m.journal?.map(this.gp, tid); this.gp.set(tid, this.snapshot()); }
   gpDone(tid: number): boolean { const s = this.gp.get(tid); return s === undefined || this.passed(s); }
   /** Readers a grace period started by `tid` still waits for. */
   gpWaitsFor(tid: number): number[] {
@@ -58,11 +62,11 @@ export class Rcu {
 
   callRcu(tid: number, addr: number): void {
     this.m.mem.read(tid, addr, 'kfree_rcu');
-    if (!this.m.halted) this.callbacks.push({ addr, by: tid, snap: this.snapshot() });
+    if (!this.m.halted) { this.callbacks.push({ addr, by: tid, snap: this.snapshot() }); this.m.journal?.pushed(this.callbacks); }
   }
   callbackReady(): boolean { return this.callbacks.length > 0 && this.passed(this.callbacks[0].snap); }
   runCallback(tid: number): void {
     const cb = this.callbacks.shift();
-    if (cb !== undefined) this.m.mem.free(tid, cb.addr);
+    if (cb !== undefined) { this.m.journal?.shifted(this.callbacks, cb); this.m.mem.free(tid, cb.addr); }
   }
 }

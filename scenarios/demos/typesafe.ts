@@ -6,7 +6,7 @@
 // with and without the re-check, while the page's process exits and a fault reuses the slot.
 import * as k from '../../sim/api';
 import type { AnonVma, Kernel, Page } from '../../sim/api';
-import { probeOp, Machine } from '../../sim/machine';
+import { probe, probeOp, Machine } from '../../sim/machine';
 import { World } from '../../sim/world';
 import { CACHE_ID } from '../../sim/layout';
 import { report } from '../../sim/reports';
@@ -78,9 +78,8 @@ export function* lock_anon_vma_checked(page: Page): Kernel<AnonVma | null> {
 /** The walker: calls the lookup, checks it returned the page's own anon_vma — the incarnation
  *  page->mapping named when the call began — locked; walks its list; unlocks (2.6.35). */
 function* walker(page: Page, subject: LookupSubject): Kernel<void> {
-  let inc0 = 0;
   const mappingAddr = page.mapping.addr;
-  yield probeOp('check: page', [mappingAddr], (m) => { inc0 = m.mem.slotOf(m.mem.get(mappingAddr) & ~1)?.inc ?? 0; });
+  const inc0 = yield* probe('check: page', [mappingAddr], (m) => m.mem.slotOf(m.mem.get(mappingAddr) & ~1)?.inc ?? 0);
   const av = yield* subject.lookup(page);
   const a = addrOf(av);
   yield probeOp('check: contract', a > 0 ? [a, mappingAddr] : [mappingAddr], (m, tid) => {

@@ -9,6 +9,7 @@ import { EXERCISES, ExerciseEntry } from '../../exercises/index';
 import { scenariosFor } from '../../scenarios/registry';
 import { instantiate } from '../../scenarios/scenario';
 import { seed } from '../../scenarios/pageLock';
+import type { PageLockSubject } from '../../scenarios/pageLockHarness';
 import { dpor, DporResult } from '../../explorer/dpor';
 import type { Factory } from '../../explorer/run';
 
@@ -60,7 +61,7 @@ test.each(cases)('%s: %s on %s explores the same executions with and without res
 test('the seed with a churn pair: every execution of the fix and of rc2, restored', () => {
   for (const code of ['hugh-fix', '2.6.36-rc2']) {
     const mod = load(`solutions/05-page-lock-anon-vma/history/${code}.ts`);
-    const r = same((o) => instantiate(seed('2.6.36', 1), mod, o), 100000);
+    const r = same((o) => instantiate(seed('2.6.36', 1), mod as unknown as PageLockSubject, o), 100000);
     expect(r.complete).toBe(true);
     if (code === 'hugh-fix') expect(r.bugs).toBe(0); else expect(r.bugs).toBeGreaterThan(0);
   }

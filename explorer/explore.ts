@@ -21,12 +21,14 @@ export interface ExploreOptions {
   /** PCT runs after an unfinished DPOR (0: none). */
   readonly pctRuns?: number;
   readonly now?: () => number;
+  /** Called once per DPOR execution (see DporOptions.heartbeat). */
+  readonly heartbeat?: () => void;
 }
 
 export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
   const now = o.now ?? Date.now;
   const t0 = now();
-  const d = dpor(factory, { maxExecutions: o.maxExecutions, maxMs: o.maxMs, maxSteps: o.maxSteps, stopOnBug: true, now });
+  const d = dpor(factory, { maxExecutions: o.maxExecutions, maxMs: o.maxMs, maxSteps: o.maxSteps, stopOnBug: true, now, heartbeat: o.heartbeat });
   const stats: Stats = { executions: d.executions, blocked: d.blocked, steps: d.steps, ms: 0 };
   if (d.bug !== undefined) {
     stats.firstBugMs = d.bug.atMs;

@@ -10,7 +10,7 @@ import { World } from '../sim/world';
 import type { Kernel, Page } from '../sim/api';
 import { exit_mmap, fork_then_exit } from '../sim/mm/process';
 import type { Scenario } from './scenario';
-import { family, seedWorld } from './worlds';
+import { family, seedWorld, Spawn } from './worlds';
 import { PageLockSubject, rmapWalker } from './pageLockHarness';
 import { finishing } from './atEnd';
 import { checkAnonVmaRefs } from './anonVmaAccounting';
@@ -18,10 +18,10 @@ import { checkAnonVmaRefs } from './anonVmaAccounting';
 type S = Scenario<PageLockSubject>;
 const V = '3.8';
 
-function spawnAll(m: Machine, page: Page, subject: PageLockSubject, others: readonly (readonly [string, Kernel<void>])[]): void {
+function spawnAll(m: Machine, page: Page, subject: PageLockSubject, others: readonly Spawn[]): void {
   const check = checkAnonVmaRefs('page_lock_anon_vma_read()', 0);
-  m.spawn('walker', finishing(rmapWalker(V, page, subject, true), check));
-  for (const [name, g] of others) m.spawn(name, finishing(g, check));
+  m.spawn('walker', () => finishing(rmapWalker(V, page, subject, true), check));
+  for (const [name, make] of others) m.spawn(name, () => finishing(make(), check));
 }
 
 
@@ -44,7 +44,7 @@ export function contended(): S {
       const child = w.fork(parent);
       const page = w.page(child);
       const sibling = w.vma();
-      spawnAll(m, page, subject, [['fork', fork_then_exit(V, parent, sibling)]]);
+      spawnAll(m, page, subject, [['fork', () => fork_then_exit(V, parent, sibling)]]);
     },
   };
 }
@@ -52,7 +52,7 @@ export function contended(): S {
 export function exitVsWalk(): S {
   return {
     name: 'exit-vs-walk', summary: 'the child exits while the walker locks: it holds the rwsem for write, unmaps, unlinks, puts', version: V,
-    build(m, subject) { const f = family(m, V); spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])]]); },
+    build(m, subject) { const f = family(m, V); spawnAll(m, f.page, subject, [['exit', () => exit_mmap(V, f.child, [f.page])]]); },
   };
 }
 
@@ -61,7 +61,7 @@ export function lastPut(): S {
     name: 'last-put', summary: 'parent and child exit: the walker\'s slow-path reference may be the last on the child and the root', version: V,
     build(m, subject) {
       const f = family(m, V);
-      spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])], ['exit-parent', exit_mmap(V, f.parent, [])]]);
+      spawnAll(m, f.page, subject, [['exit', () => exit_mmap(V, f.child, [f.page])], ['exit-parent', () => exit_mmap(V, f.parent, [])]]);
     },
   };
 }

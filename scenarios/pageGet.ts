@@ -5,7 +5,7 @@ import type { Machine } from '../sim/machine';
 import type { Kernel, Page } from '../sim/api';
 import { exit_mmap } from '../sim/mm/process';
 import type { Scenario } from './scenario';
-import { family, seedWorld } from './worlds';
+import { family, seedWorld, Spawn } from './worlds';
 import { PageGetSubject, migrationCaller } from './pageGetHarness';
 import { finishing } from './atEnd';
 import { checkAnonVmaRefs } from './anonVmaAccounting';
@@ -15,10 +15,10 @@ const V = '3.0';
 
 /** Spawn the migration caller (thread 0) and the adversary's threads, each ending with the
  *  accounting check. */
-function spawnAll(m: Machine, page: Page, subject: PageGetSubject, others: readonly (readonly [string, Kernel<void>])[]): void {
+function spawnAll(m: Machine, page: Page, subject: PageGetSubject, others: readonly Spawn[]): void {
   const check = checkAnonVmaRefs('page_get_anon_vma() and put_anon_vma()', 0);
-  m.spawn('migrate', finishing(migrationCaller(page, subject), check));
-  for (const [name, g] of others) m.spawn(name, finishing(g, check));
+  m.spawn('migrate', () => finishing(migrationCaller(page, subject), check));
+  for (const [name, make] of others) m.spawn(name, () => finishing(make(), check));
 }
 
 
@@ -32,7 +32,7 @@ export function quiet(): S {
 export function exit(): S {
   return {
     name: 'exit', summary: 'the child exits: unmap, unlink, and the put that may be the last races the pin', version: V,
-    build(m, subject) { const f = family(m, V); spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])]]); },
+    build(m, subject) { const f = family(m, V); spawnAll(m, f.page, subject, [['exit', () => exit_mmap(V, f.child, [f.page])]]); },
   };
 }
 
@@ -41,7 +41,7 @@ export function lastPut(): S {
     name: 'last-put', summary: 'parent and child both exit: migration\'s put may be the last for the child\'s anon_vma and for the root', version: V,
     build(m, subject) {
       const f = family(m, V);
-      spawnAll(m, f.page, subject, [['exit', exit_mmap(V, f.child, [f.page])], ['exit-parent', exit_mmap(V, f.parent, [])]]);
+      spawnAll(m, f.page, subject, [['exit', () => exit_mmap(V, f.child, [f.page])], ['exit-parent', () => exit_mmap(V, f.parent, [])]]);
     },
   };
 }

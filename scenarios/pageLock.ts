@@ -23,7 +23,7 @@ export function seed(version: KernelVersion = '2.6.36', extra = 0): S {
     version,
     build(m: Machine, subject: PageLockSubject): void {
       const { page, adversaries } = seedWorld(m, version, extra);
-      m.spawn('walker', rmapWalker(version, page, subject, true));
+      m.spawn('walker', () => rmapWalker(version, page, subject, true));
       for (const [name, g] of adversaries) m.spawn(name, g);
     },
   };
@@ -37,7 +37,8 @@ export function quiet(version: KernelVersion = '2.6.36'): S {
       const w = new World(m, version);
       const parent = w.process();
       const child = w.fork(parent);
-      m.spawn('walker', rmapWalker(version, w.page(child), subject, true));
+      const page = w.page(child);
+      m.spawn('walker', () => rmapWalker(version, page, subject, true));
     },
   };
 }
@@ -51,8 +52,8 @@ export function exitVsWalk(version: KernelVersion = '2.6.36'): S {
       const parent = w.process();
       const child = w.fork(parent);
       const page = w.page(child);
-      m.spawn('walker', rmapWalker(version, page, subject, true));
-      m.spawn('exit', exit_mmap(version, child, [page]));
+      m.spawn('walker', () => rmapWalker(version, page, subject, true));
+      m.spawn('exit', () => exit_mmap(version, child, [page]));
     },
   };
 }
@@ -66,8 +67,8 @@ export function remap(version: KernelVersion = '2.6.36'): S {
       const parent = w.process();
       const child = w.fork(parent);
       const page = w.page(child);
-      m.spawn('walker', rmapWalker(version, page, subject, true));
-      m.spawn('swapin', unmap_then_swap_in(version, page, child));
+      m.spawn('walker', () => rmapWalker(version, page, subject, true));
+      m.spawn('swapin', () => unmap_then_swap_in(version, page, child));
     },
   };
 }
@@ -82,8 +83,8 @@ export function hugetlbMove(version: KernelVersion = '2.6.36', withPageLock = fa
       const parent = w.process();
       const child = w.fork(parent);
       const page = w.page(parent);
-      m.spawn('walker', rmapWalker(version, page, subject, true));
-      m.spawn('hugetlb', hugetlb_cow_reuse(page, child, withPageLock));
+      m.spawn('walker', () => rmapWalker(version, page, subject, true));
+      m.spawn('hugetlb', () => hugetlb_cow_reuse(page, child, withPageLock));
     },
   };
 }

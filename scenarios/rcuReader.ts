@@ -21,7 +21,7 @@ export function quiet(): S {
       w.fork(parent);
       const page = w.page(parent);
       m.mem.set(page._mapcount.addr, 1);
-      m.spawn('reader', rcuReaderHarness(page, subject));
+      m.spawn('reader', () => rcuReaderHarness(page, subject));
     },
   };
 }
@@ -35,7 +35,7 @@ export function unmapped(): S {
       const w = new World(m, V);
       const p = w.process();
       const page = w.page(p);
-      m.spawn('reader', rcuReaderHarness(page, subject));
+      m.spawn('reader', () => rcuReaderHarness(page, subject));
       runToEnd(m, m.spawn('exit', exit_kfree_rcu(p, [page])));
       runToEnd(m, spawnRcuThread(m));
     },
@@ -50,8 +50,8 @@ export function exit(): S {
       const w = new World(m, V);
       const p = w.process();
       const page = w.page(p);
-      m.spawn('reader', rcuReaderHarness(page, subject));
-      m.spawn('exit', exit_kfree_rcu(p, [page]));
+      m.spawn('reader', () => rcuReaderHarness(page, subject));
+      m.spawn('exit', () => exit_kfree_rcu(p, [page]));
       spawnRcuThread(m);
     },
   };
@@ -68,9 +68,9 @@ export function exitBoth(): S {
       const child = w.fork(parent);
       const page = w.page(parent);
       m.mem.set(page._mapcount.addr, 1);
-      m.spawn('reader', rcuReaderHarness(page, subject));
-      m.spawn('exit', exit_kfree_rcu(parent, [page]));
-      m.spawn('exit-child', exit_kfree_rcu(child, [page]));
+      m.spawn('reader', () => rcuReaderHarness(page, subject));
+      m.spawn('exit', () => exit_kfree_rcu(parent, [page]));
+      m.spawn('exit-child', () => exit_kfree_rcu(child, [page]));
       spawnRcuThread(m);
     },
   };

@@ -23,7 +23,7 @@ export function quiet(): S {
       w.fork(parent);
       const page = w.page(parent);
       m.mem.set(page._mapcount.addr, 1); // two ptes: the parent's and the child's
-      m.spawn('walker', rmapWalkHarness(page, subject));
+      m.spawn('walker', () => rmapWalkHarness(page, subject));
     },
   };
 }
@@ -38,7 +38,7 @@ export function childPage(): S {
       const child = w.fork(parent);
       w.fork(child); // a grandchild: also on the child's anon_vma list
       const page = w.page(child);
-      m.spawn('walker', rmapWalkHarness(page, subject));
+      m.spawn('walker', () => rmapWalkHarness(page, subject));
     },
   };
 }
@@ -53,7 +53,7 @@ export function filePage(): S {
       const page = handleAt('page', m.mem.setupAlloc('pages'));
       m.mem.set(page.mapping.addr, 0x9000); // a struct address_space outside the model's slabs
       m.mem.set(page._mapcount.addr, 0);
-      m.spawn('walker', rmapWalkHarness(page, subject));
+      m.spawn('walker', () => rmapWalkHarness(page, subject));
     },
   };
 }
@@ -68,7 +68,7 @@ export function unmapped(): S {
       const parent = w.process();
       const child = w.fork(parent);
       const page = w.page(child);
-      m.spawn('walker', rmapWalkHarness(page, subject));
+      m.spawn('walker', () => rmapWalkHarness(page, subject));
       runToEnd(m, m.spawn('exit', exit_mmap(V, child, [page])));
     },
   };

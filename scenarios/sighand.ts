@@ -17,7 +17,8 @@ export function quiet(): S {
     name: 'quiet', summary: 'nobody else runs: the task keeps its sighand', version: V,
     build(m, subject) {
       const w = new TaskWorld(m);
-      m.spawn('kill', signalSender(w.task(1), subject));
+      const tsk = w.task(1);
+      m.spawn('kill', () => signalSender(tsk, subject));
     },
   };
 }
@@ -28,8 +29,8 @@ export function exit(): S {
     build(m, subject) {
       const w = new TaskWorld(m);
       const tsk = w.task(1);
-      m.spawn('kill', signalSender(tsk, subject));
-      m.spawn('exit', exit_signal(tsk));
+      m.spawn('kill', () => signalSender(tsk, subject));
+      m.spawn('exit', () => exit_signal(tsk));
     },
   };
 }
@@ -41,8 +42,8 @@ export function execShared(): S {
       const w = new TaskWorld(m);
       const tsk = w.task(1);
       w.sharing(tsk);
-      m.spawn('kill', signalSender(tsk, subject));
-      m.spawn('exec', exec(tsk, 1));
+      m.spawn('kill', () => signalSender(tsk, subject));
+      m.spawn('exec', () => exec(tsk, 1));
     },
   };
 }
@@ -54,9 +55,9 @@ export function reuse(): S {
       const w = new TaskWorld(m);
       const tsk = w.task(1);
       const child = w.bareTask();
-      m.spawn('kill', signalSender(tsk, subject));
-      m.spawn('exit', exit_signal(tsk));
-      m.spawn('fork', fork_process(child, 3));
+      m.spawn('kill', () => signalSender(tsk, subject));
+      m.spawn('exit', () => exit_signal(tsk));
+      m.spawn('fork', () => fork_process(child, 3));
     },
   };
 }
@@ -69,10 +70,10 @@ export function execReuse(): S {
       const tsk = w.task(1);
       const sharer = w.sharing(tsk);
       const child = w.bareTask();
-      m.spawn('kill', signalSender(tsk, subject));
-      m.spawn('exec', exec(tsk, 1));
-      m.spawn('exit', exit_signal(sharer));
-      m.spawn('fork', fork_process(child, 3));
+      m.spawn('kill', () => signalSender(tsk, subject));
+      m.spawn('exec', () => exec(tsk, 1));
+      m.spawn('exit', () => exit_signal(sharer));
+      m.spawn('fork', () => fork_process(child, 3));
     },
   };
 }

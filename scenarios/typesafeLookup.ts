@@ -16,8 +16,8 @@ function scenario(name: string, summary: string, published: number, adversary?: 
     name, summary, version: V,
     build(m: Machine, subject: TypesafeLookupSubject): void {
       const t = makeTable(m, published);
-      m.spawn('lookup', lookupHarness(t, KEY, subject));
-      if (adversary !== undefined) m.spawn('adversary', adversary(t));
+      m.spawn('lookup', () => lookupHarness(t, KEY, subject));
+      if (adversary !== undefined) m.spawn('adversary', () => adversary(t));
     },
   };
 }

@@ -15,9 +15,12 @@ export function family(m: Machine, v: KernelVersion): { parent: Vma; child: Vma;
   return { parent, child, page: w.page(child) };
 }
 
+/** A thread to spawn: its name and what makes its generator (see Machine.spawn). */
+export type Spawn = readonly [string, () => Kernel<void>];
+
 /** The seed's world: the page and the adversary threads (named), plus `extra` unrelated
  *  fork/exit pairs (churn). */
-export function seedWorld(m: Machine, v: KernelVersion, extra = 0): { page: Page; adversaries: [string, Kernel<void>][] } {
+export function seedWorld(m: Machine, v: KernelVersion, extra = 0): { page: Page; adversaries: Spawn[] } {
   const w = new World(m, v);
   const p = w.process();            // the page's process; its anon_vma is a root
   const page = w.page(p);
@@ -25,9 +28,9 @@ export function seedWorld(m: Machine, v: KernelVersion, extra = 0): { page: Page
   const qChild = w.vma();
   const fresh = w.vma();            // a vma about to take its first fault
   const others = Array.from({ length: extra }, () => ({ parent: w.process(), child: w.vma() }));
-  const adversaries: [string, Kernel<void>][] = [
-    ['exit', exit_mmap(v, p, [page])], ['fork', fork_then_exit(v, q, qChild)], ['fault', first_fault(v, fresh)],
-    ...others.map((o, i): [string, Kernel<void>] => [`fork${i + 2}`, fork_then_exit(v, o.parent, o.child)]),
+  const adversaries: Spawn[] = [
+    ['exit', () => exit_mmap(v, p, [page])], ['fork', () => fork_then_exit(v, q, qChild)], ['fault', () => first_fault(v, fresh)],
+    ...others.map((o, i): Spawn => [`fork${i + 2}`, () => fork_then_exit(v, o.parent, o.child)]),
   ];
   return { page, adversaries };
 }

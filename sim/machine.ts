@@ -22,6 +22,9 @@ export interface ThreadState {
   steps: number;
   /** The RCU grace-period thread: never "unfinished". */
   readonly system: boolean;
+  /** What made the thread's generator, when it was spawned from a function: the explorer may
+   *  call it again to start the thread over (remake). */
+  readonly make?: () => Generator<Op, unknown, any>;
 }
 
 export interface MachineOptions {
@@ -92,9 +95,15 @@ export class Machine {
     this.haltOnFailure = opts.haltOnFailure ?? true;
   }
 
-  /** Start a thread: runs its code up to its first yield (local work is invisible to others). */
-  spawn(name: string, gen: Generator<Op, unknown, any>, system = false): number {
-    const t: ThreadState = { id: this.threads.length, name, gen, pending: null, done: false, result: undefined, steps: 0, system };
+  /** Start a thread: runs its code up to its first yield (local work is invisible to others).
+   *  Given a function that makes the generator, rather than the generator, the thread can be
+   *  started over (remake): every scenario the explorer runs should spawn that way, and the
+   *  function must make the same thread each time (a fresh generator, nothing shared with
+   *  other threads but the machine). */
+  spawn(name: string, code: Generator<Op, unknown, any> | (() => Generator<Op, unknown, any>), system = false): number {
+    const make = typeof code === 'function' ? code : undefined;
+    const gen = make !== undefined ? make() : code as Generator<Op, unknown, any>;
+    const t: ThreadState = { id: this.threads.length, name, gen, pending: null, done: false, result: undefined, steps: 0, system, make };
     this.threads.push(t);
     this.advance(t, undefined);
     return t.id;
@@ -155,6 +164,16 @@ export class Machine {
     this.failMarks.length = at;
     this.now = at;
     this.halted = false;
+  }
+
+  /** Start thread `tid` over with a new generator from the function it was spawned from, up to
+   *  its first op without running ghosts (their effects are the machine's), to be fed its
+   *  answers. False if it does not stop at an op, as it did when spawned. */
+  remake(tid: number): boolean {
+    const t = this.threads[tid];
+    if (t.make === undefined) throw new Error(`remake: thread ${tid} was spawned from a generator, not a function`);
+    t.gen = t.make(); t.pending = null; t.done = false; t.result = undefined; t.steps = 0;
+    return this.advance(t, undefined, true) && t.pending !== null;
   }
 
   /** Give thread `tid` the generator of `from` (the same thread of a fresh build of the same

@@ -16,5 +16,5 @@ export function* rcuThread(): Kernel<void> {
 
 /** Spawn the RCU thread on `m` as a system thread; returns its thread id. */
 export function spawnRcuThread(m: Machine, name = 'rcu'): number {
-  return m.spawn(name, rcuThread(), true);
+  return m.spawn(name, rcuThread, true);
 }

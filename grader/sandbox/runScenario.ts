@@ -107,7 +107,7 @@ function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc:
   }
   const factory: Factory = (o) => { beat(); return instantiate(scenario, subject, o); };
   const before = fingerprint(factory);
-  const v = explore(factory, { maxExecutions: job.budget.maxExecutions, maxMs: job.budget.maxMs, maxSteps: job.budget.maxSteps, proveMinimal: true, minimalBudget: job.budget.minimalBudget });
+  const v = explore(factory, { maxExecutions: job.budget.maxExecutions, maxMs: job.budget.maxMs, maxSteps: job.budget.maxSteps, proveMinimal: true, minimalBudget: job.budget.minimalBudget, heartbeat: beat });
   const stats = { executions: v.stats.executions, steps: v.stats.steps, ms: v.stats.ms };
   const summary = scenario.summary;
   if (fingerprint(factory) !== before) {

@@ -1,7 +1,8 @@
 // Measures one bench scenario: the verdict (explore() with proveMinimal), DPOR's execution count
 // (stopOnBug: false), naive enumeration's executions and distinct Mazurkiewicz traces where a
-// cap allows, the simulator's share of DPOR's time (its schedules replayed with no analysis), and
-// times as medians over repeated runs. Counts and verdicts are deterministic;
+// cap allows, what the same schedules cost replayed in full on fresh machines with no analysis
+// (the simulator alone, as a stateless search without DPOR's restore would run them), and times
+// as medians over repeated runs. Counts and verdicts are deterministic;
 // caps are in executions so they stay so, and a wall-time budget is only the safety net (a
 // scenario it stops reports NO_BUG_WITHIN and null counts). Returns data; never prints.
 import { explore } from '../explorer/explore';
@@ -30,9 +31,9 @@ export interface Row {
   readonly verdict: Verdict['kind'];
   /** explore() wall time, median (includes shrinking and the minimality proof). */
   readonly ms: number;
-  /** Counting DPOR's time per executed step, median. */
+  /** Counting DPOR's time per step of the executions it explored (dpor_steps), median. */
   readonly ns_per_step: number | null;
-  /** The simulator's share of it: the same schedules replayed on fresh machines with no
+  /** The simulator alone: the same schedules replayed in full on fresh machines with no
    *  analysis, per step, median (null past SIM_CAP executions or when DPOR did not finish). */
   readonly sim_ns_per_step: number | null;
   readonly first_bug_ms: number | null;
@@ -52,6 +53,8 @@ export interface Row {
   /** (dpor_executions + blocked) / distinct_traces: all the work. */
   readonly dpor_ratio_all: number | null;
   readonly dpor_steps: number | null;
+  /** Of dpor_steps, those the machine performed (the rest DPOR restored: dpor.ts). */
+  readonly dpor_performed: number | null;
   readonly dpor_ms: number | null;
   /** Failing executions seen by counting DPOR. */
   readonly dpor_bugs: number | null;
@@ -65,7 +68,7 @@ export interface Row {
   readonly stable: boolean;
 }
 
-interface Counting { complete: boolean; executions: number; blocked: number; steps: number; bugs: number; ms: number; reason?: string }
+interface Counting { complete: boolean; executions: number; blocked: number; steps: number; performed: number; bugs: number; ms: number; reason?: string }
 
 class OverBudget extends Error {}
 
@@ -78,7 +81,7 @@ export function median(xs: readonly number[]): number {
 }
 
 function countOf(d: DporResult, ms: number): Counting {
-  return { complete: d.complete, executions: d.executions, blocked: d.blocked, steps: d.steps, bugs: d.bugs, ms, reason: d.reason };
+  return { complete: d.complete, executions: d.executions, blocked: d.blocked, steps: d.steps, performed: d.performed, bugs: d.bugs, ms, reason: d.reason };
 }
 
 /** What must not change from run to run. */
@@ -111,7 +114,7 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
   // executions of a VERIFIED explore() again, so those are reused.
   const counts: Counting[] = [];
   if (verdicts[0].kind === 'VERIFIED') {
-    verdicts.forEach((x, i) => counts.push({ complete: true, executions: x.stats.executions, blocked: x.stats.blocked, steps: x.stats.steps, bugs: 0, ms: exploreMs[i] }));
+    verdicts.forEach((x, i) => counts.push({ complete: true, executions: x.stats.executions, blocked: x.stats.blocked, steps: x.stats.steps, performed: x.stats.performed, bugs: 0, ms: exploreMs[i] }));
   } else {
     for (let r = 0; r < o.runs; r++) {
       if (r > 0 && lastRun > left()) break;
@@ -156,6 +159,7 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
     blocked: done ? c.blocked : null,
     dpor_ratio_all: done && classes ? round2(c.executions / classes) : null,
     dpor_steps: done ? c.steps : null,
+    dpor_performed: done ? c.performed : null,
     dpor_ms: round2(median(counts.map((x) => x.ms))),
     dpor_bugs: done ? c.bugs : null,
     covered,
@@ -170,8 +174,8 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
  *  schedules are kept in memory). */
 const SIM_CAP = 60000;
 
-/** DPOR's schedules (recorded in an untimed run) replayed on fresh machines with no analysis:
- *  what the simulator alone costs per step. Null if the budget runs out. */
+/** DPOR's schedules (recorded in an untimed run) replayed in full on fresh machines with no
+ *  analysis: what the simulator alone costs per step. Null if the budget runs out. */
 function simulatorNs(f: Factory, runs: number, left: () => number, now: () => number): number | null {
   const scheds: Uint8Array[] = [];
   let total = 0;

@@ -26,7 +26,7 @@ export function counter(n: number, locked: boolean): Factory {
         if (total !== n) throw new Error(`lost update: counter is ${total}, expected ${n}`);
       }
     }
-    for (let i = 0; i < n; i++) m.spawn(`inc${i}`, inc());
+    for (let i = 0; i < n; i++) m.spawn(`inc${i}`, () => inc());
     return m;
   };
 }
@@ -46,7 +46,7 @@ export function philosophers(n: number, ordered: boolean): Factory {
       yield* k.spin_unlock(locks[second].lock);
       yield* k.spin_unlock(locks[first].lock);
     }
-    for (let i = 0; i < n; i++) m.spawn(`phil${i}`, eat(i));
+    for (let i = 0; i < n; i++) m.spawn(`phil${i}`, () => eat(i));
     return m;
   };
 }
@@ -76,8 +76,8 @@ export function rcuPubSub(readers: number, sync: boolean): Factory {
       yield* k.rcu_read_unlock();
       if (key === 0) throw new Error('read an uninitialised object');
     }
-    m.spawn('publisher', publish());
-    for (let i = 0; i < readers; i++) m.spawn(`reader${i}`, read());
+    m.spawn('publisher', () => publish());
+    for (let i = 0; i < readers; i++) m.spawn(`reader${i}`, () => read());
     return m;
   };
 }
@@ -106,8 +106,8 @@ export function slabReuse(n: number): Factory {
       if (p !== 0) yield* k.READ_ONCE(handleAt('obj', p).key);
       yield* k.rcu_read_unlock();
     }
-    for (let i = 0; i < n; i++) m.spawn(`churn${i}`, churn(i));
-    m.spawn('reader', read());
+    for (let i = 0; i < n; i++) m.spawn(`churn${i}`, () => churn(i));
+    m.spawn('reader', () => read());
     return m;
   };
 }

@@ -79,6 +79,24 @@ export function footprintIsStable(m: Machine, tid: number, o: Op): boolean {
   return c < 0 || !CACHES[c].typesafe || m.rcu.depth(tid) === 0;
 }
 
+/** Op kinds whose footprint is a function of the op's kind and address alone, unless the
+ *  address is in a type-safe cache and the thread is inside an RCU section (typesafeAccess). */
+const BY_ADDRESS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {
+  read: 1, list_read: 2, write: 3, atomic_add: 4, atomic_inc_not_zero: 5, atomic_dec_and_test: 6, list_add: 7, list_del: 8,
+  spin_lock: 9, lock_page: 10, mutex_lock: 11, down_write: 12, down_read: 13, spin_trylock: 14, trylock_page: 15,
+  mutex_trylock: 16, down_read_trylock: 17, spin_unlock: 18, unlock_page: 19, mutex_unlock: 20, up_write: 21, up_read: 22, free: 23,
+});
+
+/** A number naming the footprint of `tid`'s pending op `o`, when it depends on the op's kind and
+ *  address alone (so that two ops with one key have one footprint), else -1. */
+export function footprintKey(m: Machine, tid: number, o: Op): number {
+  const ix = BY_ADDRESS[o.k];
+  if (ix === undefined || !Number.isInteger(o.a) || o.a < 0 || o.a >= 2 ** 40) return -1;
+  const c = cacheOf(o.a);
+  if (c >= 0 && CACHES[c].typesafe && m.rcu.depth(tid) > 0) return -1;
+  return o.a * 32 + ix;
+}
+
 /** A SLAB_TYPESAFE_BY_RCU slot and a reader inside an RCU section. The reader may touch the
  *  slot while it is live, or while it is freed if the free came after its section began. So a
  *  type-safe free and an rcu_read_lock are ordered only when an access observes them:

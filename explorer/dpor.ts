@@ -29,7 +29,7 @@
 import type { Machine, MachineOptions } from '../sim/machine';
 import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
-import { footprint, footprintIsStable, Footprint, isPopKey, sleepDependent } from './dependence';
+import { footprint, footprintIsStable, footprintKey, Footprint, isPopKey, sleepDependent } from './dependence';
 import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
 import type { Factory } from './run';
 
@@ -156,14 +156,14 @@ class Tables {
     }
   }
   /** Row `j` of the clocks joined with every earlier event (any thread) the prepared step
-   *  depends on. */
+   *  depends on (one that already happens before j adds nothing). */
   joinPreds(clk: Clocks, j: number): void {
     const cur = this.cur, nr = this.nr, end = nr + this.nw;
-    for (let x = 0; x < nr; x++) { const s = cur[x]; if (s.write >= 0) clk.join(j, s.write); }
+    for (let x = 0; x < nr; x++) { const s = cur[x]; if (s.write >= 0 && !clk.before(s.write, j)) clk.join(j, s.write); }
     for (let x = nr; x < end; x++) {
       const s = cur[x];
-      if (s.write >= 0) clk.join(j, s.write);
-      if (s.nreads > 0) for (let t = 0; t < this.n; t++) if (s.reads[t] >= 0) clk.join(j, s.reads[t]);
+      if (s.write >= 0 && !clk.before(s.write, j)) clk.join(j, s.write);
+      if (s.nreads > 0) for (let t = 0; t < this.n; t++) { const i = s.reads[t]; if (i >= 0 && !clk.before(i, j)) clk.join(j, i); }
     }
   }
   /** Add the prepared step as event `j` (the next depth) of thread `tid`. */
@@ -199,8 +199,11 @@ class Clocks {
   tid: Int32Array;
   ti: Int32Array;
   obs: Uint8Array;
+  /** Per event: its thread's previous event, or -1. */
+  prev: Int32Array;
   constructor(private readonly n: number) {
     this.buf = new Int32Array(256 * n); this.tid = new Int32Array(256); this.ti = new Int32Array(256); this.obs = new Uint8Array(256);
+    this.prev = new Int32Array(256);
   }
   /** Event `d` is thread `tid`'s `ti`-th step; its row = row `from` (or zeros), growing the
    *  buffers when needed. */
@@ -211,8 +214,9 @@ class Clocks {
       const t = new Int32Array(this.tid.length * 2); t.set(this.tid); this.tid = t;
       const u = new Int32Array(this.ti.length * 2); u.set(this.ti); this.ti = u;
       const o = new Uint8Array(this.obs.length * 2); o.set(this.obs); this.obs = o;
+      const p = new Int32Array(this.prev.length * 2); p.set(this.prev); this.prev = p;
     }
-    this.tid[d] = tid; this.ti[d] = ti; this.obs[d] = obs;
+    this.tid[d] = tid; this.ti[d] = ti; this.obs[d] = obs; this.prev[d] = from;
     if (from >= 0) this.buf.copyWithin(d * n, from * n, from * n + n);
     else this.buf.fill(0, d * n, d * n + n);
   }
@@ -265,9 +269,16 @@ class RaceLog {
 class FootprintCache {
   private readonly ops: (Op | null)[] = [];
   private readonly fps: Footprint[] = [];
+  /** Footprints that depend on the op's kind and address alone (footprintKey), by key. */
+  private readonly byKey = new Map<number, Footprint>();
   of(m: Machine, q: number, o: Op): Footprint {
     if (this.ops[q] === o && footprintIsStable(m, q, o)) return this.fps[q];
-    const f = footprint(m, q, o);
+    const key = footprintKey(m, q, o);
+    let f = key >= 0 ? this.byKey.get(key) : undefined;
+    if (f === undefined) {
+      f = footprint(m, q, o);
+      if (key >= 0) this.byKey.set(key, f);
+    }
     this.ops[q] = o; this.fps[q] = f;
     return f;
   }
@@ -301,6 +312,10 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const opAt: Op[] = [];
   const answerAt: unknown[] = [];
   let prevLen = 0; // steps the previous execution performed
+  /** Each thread's steps so far, and its last event (-1: none), kept across executions. */
+  let perThread: Int32Array | undefined, lastOf: Int32Array | undefined;
+  /** The current execution's events that FreeStacks or LiveAccesses observe, in order. */
+  const obsAt: number[] = [];
   let bug: DporResult['bug'];
   let branch = 0; // depth of the newest choice: events before it are the previous execution's
   const evs: Ev[] = [];
@@ -355,23 +370,25 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     evs.length = branch;
     frees.reset();
     live.reset();
-    const perThread = new Int32Array(n);
-    const lastOf = new Int32Array(n).fill(-1);
+    while (obsAt.length > 0 && obsAt[obsAt.length - 1] >= branch) obsAt.pop();
+    if (perThread === undefined || lastOf === undefined) { perThread = new Int32Array(n); lastOf = new Int32Array(n); }
     let nextSleep = 0;
     let last = -1, wasBlocked = false, stuck = false;
     let depth = 0;
     if (restored) {
-      // The restored prefix: its bookkeeping, without the machine.
-      for (; depth < branch; depth++) {
-        const p = clk.tid[depth], obs = clk.obs[depth];
-        if ((obs & OBS_FREES) !== 0) frees.step(evs, depth);
-        if ((obs & OBS_LIVE) !== 0) live.step(evs, depth);
-        perThread[p]++;
-        lastOf[p] = depth;
-        last = p;
+      // The restored prefix's bookkeeping: each thread's step count and last event are taken
+      // back from where the last execution stopped; the free lists' and type-safe slots'
+      // observers replay the prefix's few events that concern them.
+      for (let d = prevLen - 1; d >= branch; d--) { const p = clk.tid[d]; perThread[p]--; lastOf[p] = clk.prev[d]; }
+      for (const d of obsAt) {
+        const obs = clk.obs[d];
+        if ((obs & OBS_FREES) !== 0) frees.step(evs, d);
+        if ((obs & OBS_LIVE) !== 0) live.step(evs, d);
       }
+      depth = branch;
+      last = branch > 0 ? clk.tid[branch - 1] : -1;
       steps += branch;
-    }
+    } else { perThread.fill(0); lastOf.fill(-1); }
     for (; !m.halted; depth++) {
       let st = stack[depth];
       if (st === undefined) {
@@ -418,7 +435,9 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       perThread[p]++;
       evs.push(ev);
       const prev = lastOf[p];
-      clk.start(depth, prev, p, ev.ti, (fp.fl !== 0 ? OBS_FREES : 0) | (fp.ts >= 0 ? OBS_LIVE : 0));
+      const obs = (fp.fl !== 0 ? OBS_FREES : 0) | (fp.ts >= 0 ? OBS_LIVE : 0);
+      clk.start(depth, prev, p, ev.ti, obs);
+      if (obs !== 0) obsAt.push(depth);
       tab.prepare(fp);
       tab.joinPreds(clk, depth);
       log.mark(depth);

@@ -29,14 +29,14 @@ export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
   const now = o.now ?? Date.now;
   const t0 = now();
   const d = dpor(factory, { maxExecutions: o.maxExecutions, maxMs: o.maxMs, maxSteps: o.maxSteps, stopOnBug: true, now, heartbeat: o.heartbeat });
-  const stats: Stats = { executions: d.executions, blocked: d.blocked, steps: d.steps, ms: 0 };
+  const stats: Stats = { executions: d.executions, blocked: d.blocked, steps: d.steps, performed: d.performed, ms: 0 };
   if (d.bug !== undefined) {
     stats.firstBugMs = d.bug.atMs;
     const s = shrink(factory, d.bug.schedule, d.bug.failure.kind, 3000, o.maxSteps);
     let minimal: boolean | undefined;
     if (o.proveMinimal && s.preemptions > 0) {
       const b = bounded(factory, s.preemptions - 1, { maxExecutions: o.minimalBudget ?? 20000, maxSteps: o.maxSteps, now });
-      stats.executions += b.executions; stats.steps += b.steps;
+      stats.executions += b.executions; stats.steps += b.steps; stats.performed += b.steps;
       if (b.bug !== undefined && b.bug.failure.kind === d.bug.failure.kind) {
         const s2 = shrink(factory, b.bug.schedule, b.bug.failure.kind, 3000, o.maxSteps);
         stats.ms = now() - t0;
@@ -54,7 +54,7 @@ export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
   const runs = o.pctRuns ?? 0;
   if (runs > 0) {
     const p = pct(factory, { seed: 1, runs, depth: 3, maxSteps: o.maxSteps, now });
-    stats.executions += p.runs; stats.steps += p.steps;
+    stats.executions += p.runs; stats.steps += p.steps; stats.performed += p.steps;
     if (p.bug !== undefined) {
       const s = shrink(factory, p.bug.schedule, p.bug.failure.kind, 3000, o.maxSteps);
       stats.ms = now() - t0;

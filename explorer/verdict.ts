@@ -5,7 +5,10 @@ export interface Stats {
   executions: number;
   /** Executions abandoned because every enabled thread was asleep (DPOR redundancy). */
   blocked: number;
+  /** Steps of the executions explored (a step DPOR restored rather than ran counts too). */
   steps: number;
+  /** Of those, the steps the machine performed. */
+  performed: number;
   ms: number;
   /** Time until the first bug, when one was found. */
   firstBugMs?: number;

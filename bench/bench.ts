@@ -7,20 +7,22 @@
 //   --budget-ms N   wall-time budget per scenario (default 60000; --quick: 5000)
 //   --naive-cap N   naive enumeration gives up after N executions (default 100000; --quick: 5000)
 //   --only TEXT     only scenarios whose name contains TEXT
+//   --one-process   measure every scenario in this process (default: each in its own, one.ts)
 import '../cli/pipe';
 import { performance } from 'perf_hooks';
 import { runBench, BenchOptions } from './report';
 import { table } from './table';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--runs N] [--budget-ms N] [--naive-cap N] [--only TEXT]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--runs N] [--budget-ms N] [--naive-cap N] [--only TEXT] [--one-process]';
 
 function parse(argv: readonly string[]): { json: boolean; o: Omit<BenchOptions, 'now'> } | string {
-  let json = false, quick = false, only: string | undefined;
+  let json = false, quick = false, oneProcess = false, only: string | undefined;
   const nums: Record<string, number | undefined> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
     else if (a === '--quick') quick = true;
+    else if (a === '--one-process') oneProcess = true;
     else if (a === '--only') { only = argv[++i]; if (only === undefined) return '--only needs a text'; }
     else if (a === '--runs' || a === '--budget-ms' || a === '--naive-cap') {
       const n = Number(argv[++i]);
@@ -32,7 +34,7 @@ function parse(argv: readonly string[]): { json: boolean; o: Omit<BenchOptions, 
   return {
     json,
     o: {
-      quick, only,
+      quick, only, isolate: !oneProcess,
       runs: nums['--runs'] ?? (quick ? 1 : 5),
       budgetMs: nums['--budget-ms'] ?? (quick ? 5000 : 60000),
       naiveCap: nums['--naive-cap'] ?? (quick ? 5000 : 100000),
@@ -46,7 +48,13 @@ function main(): void {
   const progress = process.stderr.isTTY
     ? (name: string, i: number, n: number) => process.stderr.write(`\r\x1b[K[${i + 1}/${n}] ${name}…`)
     : undefined;
-  const rep = runBench({ ...p.o, now: () => performance.now(), onScenario: progress }, process.version, new Date());
+  let rep;
+  try {
+    rep = runBench({ ...p.o, now: () => performance.now(), onScenario: progress }, process.version, new Date());
+  } catch (e) {
+    if (progress) process.stderr.write('\r\x1b[K');
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`); process.exitCode = 1; return;
+  }
   if (progress) process.stderr.write('\r\x1b[K');
   process.stdout.write(p.json ? JSON.stringify(rep, null, 2) + '\n' : table(rep).join('\n') + '\n');
 }

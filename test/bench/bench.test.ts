@@ -12,7 +12,7 @@ const TS_NODE = path.join(ROOT, 'node_modules/.bin/ts-node');
 
 function bench(args: string[]): Promise<Report> {
   return new Promise((resolve, reject) => {
-    execFile(TS_NODE, ['-T', 'bench/bench.ts', ...args], { cwd: ROOT, maxBuffer: 16 << 20, timeout: 60000 }, (err, stdout, stderr) => {
+    execFile(TS_NODE, ['-T', 'bench/bench.ts', ...args], { cwd: ROOT, maxBuffer: 16 << 20, timeout: 150000 }, (err, stdout, stderr) => {
       if (err) { reject(new Error(`${err.message}\n${stderr}`)); return; }
       try { resolve(JSON.parse(stdout) as Report); } catch (e) { reject(new Error(`not JSON: ${String(e)}\n${stdout.slice(0, 500)}`)); }
     });
@@ -20,7 +20,7 @@ function bench(args: string[]): Promise<Report> {
 }
 
 let rep: Report;
-beforeAll(async () => { rep = await bench(['--quick', '--json']); }, 60000);
+beforeAll(async () => { rep = await bench(['--quick', '--json']); }, 150000);
 
 const row = (name: string): Row => {
   const r = rep.scenarios.find((s) => s.name === name);
@@ -94,15 +94,15 @@ test('synthetic programs: DPOR reaches every class, and never runs more complete
   expect([row('rcu-pubsub/nosync').verdict, row('rcu-pubsub/nosync').failure]).toEqual(['BUG', 'use-after-free']);
 });
 
-test('counts and verdicts are the same on every run; only times vary', async () => {
-  const again = await bench(['--quick', '--json', '--only', 'counter', '--runs', '3']);
+test('counts and verdicts are the same on every run, each scenario in its own process or all in one; only times vary', async () => {
+  const again = await bench(['--quick', '--json', '--only', 'counter', '--runs', '3', '--one-process']);
   const fixed = (s: Row) => [s.name, s.naive_executions, s.distinct_traces, s.dpor_executions, s.blocked, s.verdict, s.failure, s.schedule, s.preemptions, s.steps];
   expect(again.scenarios.length).toBeGreaterThan(0);
   for (const s of again.scenarios) {
     expect(s.stable).toBe(true);
     expect(fixed(s)).toEqual(fixed(row(s.name)));
   }
-}, 60000);
+}, 150000);
 
 test('the floor: a bare scheduler\'s ns/step at each generator depth, printed under the table', () => {
   expect(rep.floor.map((f) => f.depth)).toEqual([1, 2, 3, 4]);

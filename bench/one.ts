@@ -3,10 +3,15 @@
 // slow the next one (measured: seed-churn-2/hugh at 263–317 ns/step alone, 383 after
 // seed-churn-2/rc2 in the same process). Reads its settings from argv[2] as JSON and writes
 // the Row as JSON to stdout; nothing else.
+// A fresh process compiles the explorer's code as it goes, so an untimed warm-up comes first
+// (JMH's warm-up iterations): explore() on the same scenario, again and again for WARMUP_MS.
 import '../cli/pipe';
 import { performance } from 'perf_hooks';
+import { explore } from '../explorer/explore';
 import { measure } from './measure';
 import { suite } from './suite';
+
+const WARMUP_MS = 500;
 
 export interface OneInput { readonly name: string; readonly quick: boolean; readonly runs: number; readonly budgetMs: number; readonly naiveCap: number }
 
@@ -14,7 +19,10 @@ function main(): void {
   const o = JSON.parse(process.argv[2] ?? '{}') as OneInput;
   const sc = suite(o.quick).find((s) => s.name === o.name);
   if (sc === undefined) { process.stderr.write(`bench: no scenario ${String(o.name)}\n`); process.exitCode = 2; return; }
-  const row = measure(sc, { runs: o.runs, budgetMs: o.budgetMs, naiveCap: o.naiveCap, now: () => performance.now() });
+  const now = (): number => performance.now();
+  const warm = o.quick ? 100 : WARMUP_MS, until = now() + warm;
+  do explore(sc.factory, { proveMinimal: true, maxMs: warm, now }); while (now() < until);
+  const row = measure(sc, { runs: o.runs, budgetMs: o.budgetMs, naiveCap: o.naiveCap, now });
   process.stdout.write(JSON.stringify(row) + '\n');
 }
 

@@ -46,7 +46,7 @@ export function table(rep: Report): string[] {
   const h = rep.machine;
   const out: string[] = [];
   out.push(...wrap(`anon-vma-lab bench · ${rep.date} · Node ${rep.node} · ${h.cpu} × ${h.cpus}, ${h.memory_gib} GiB · ${h.platform}`, 100, '  '));
-  out.push(...wrap(`times: median of up to ${rep.runs} run${rep.runs > 1 ? 's' : ''}${rep.isolated ? ', each scenario in a process of its own' : ', every scenario in one process'} · budget ${rep.budget_ms} ms per scenario · naive capped at ${rep.naive_cap} executions`, 100, '  '));
+  out.push(...wrap(`times: median of up to ${rep.runs} run${rep.runs > 1 ? 's' : ''}${rep.isolated ? ', each scenario in a process of its own after a warm-up' : ', every scenario in one process'} · budget ${rep.budget_ms} ms per scenario · naive capped at ${rep.naive_cap} executions`, 100, '  '));
   out.push('');
   out.push(line(COLS.map((c) => cell(c, c.h))));
   out.push(line(COLS.map((c) => '-'.repeat(c.w))));

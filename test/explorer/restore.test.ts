@@ -58,6 +58,20 @@ test.each(cases)('%s: %s on %s explores the same executions with and without res
   same((o) => instantiate(sc, mod, o), 150);
 });
 
+// Every graded scenario spawns its threads from functions (Machine.spawn), so restoring never
+// needs a new build of the scenario: the factory runs once per search.
+const references = cases.filter(([id, file]) => file === (EXERCISES as readonly ExerciseEntry[]).find((x) => x.id === id)!.solution);
+
+test.each(references)('%s: every thread of %s on %s that runs can be started over without a new build', (id, file, name) => {
+  const e = (EXERCISES as readonly ExerciseEntry[]).find((x) => x.id === id)!;
+  let builds = 0;
+  const sc = scenariosFor(e.kind, name)!;
+  const mod = load(file);
+  const r = dpor((o) => { builds++; return instantiate(sc, mod, o); }, { stopOnBug: false, maxExecutions: 50 });
+  expect(r.executions).toBeGreaterThan(0);
+  expect(builds).toBe(1);
+});
+
 test('the seed with a churn pair: every execution of the fix and of rc2, restored', () => {
   for (const code of ['hugh-fix', '2.6.36-rc2']) {
     const mod = load(`solutions/05-page-lock-anon-vma/history/${code}.ts`);

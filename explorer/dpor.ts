@@ -217,8 +217,9 @@ class Clocks {
       const p = new Int32Array(this.prev.length * 2); p.set(this.prev); this.prev = p;
     }
     this.tid[d] = tid; this.ti[d] = ti; this.obs[d] = obs; this.prev[d] = from;
-    if (from >= 0) this.buf.copyWithin(d * n, from * n, from * n + n);
-    else this.buf.fill(0, d * n, d * n + n);
+    // (a loop: for a row of a few threads, cheaper than copyWithin's call)
+    const b = this.buf, o = d * n;
+    if (from >= 0) { const q = from * n; for (let t = 0; t < n; t++) b[o + t] = b[q + t]; } else for (let t = 0; t < n; t++) b[o + t] = 0;
   }
   /** Row d := max(row d, row i). */
   join(d: number, i: number): void {

@@ -3,7 +3,7 @@
 // by iterate(), so the first bug found has the fewest preemptions. No partial-order
 // reduction: every schedule within the bound runs, so "none within k" is exact.
 import type { Failure } from '../sim/failure';
-import type { Factory } from './run';
+import { start, Factory } from './run';
 
 export interface BoundedResult {
   readonly complete: boolean;
@@ -23,7 +23,7 @@ export function bounded(factory: Factory, bound: number, o: { maxExecutions?: nu
     if ((o.maxExecutions !== undefined && executions >= o.maxExecutions) || (o.maxMs !== undefined && now() - t0 > o.maxMs)) {
       return { complete: false, executions, steps };
     }
-    const m = factory({ haltOnFailure: true, maxSteps: o.maxSteps });
+    const m = start(factory, { haltOnFailure: true, maxSteps: o.maxSteps });
     let last = -1, used = 0;
     const sched: number[] = [];
     for (let d = 0; !m.checkEnd(); d++) {

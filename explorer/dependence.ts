@@ -111,24 +111,31 @@ export function footprintKey(m: Machine, tid: number, o: Op): number {
  *    section's start (`ts`, `tl`: dpor.ts and hb.ts order them when the free runs).
  *  dpor.ts races and orders an observed pair when the access runs; hb.ts orders it too. */
 interface Access { readonly commutes: boolean; readonly ob: readonly [number, number] | null; readonly ts: number; readonly tl: number }
-/** `a` is an address in a type-safe cache. */
+/** `a` is an address in a type-safe cache. Steps are the execution's (the machine's less its
+ *  origin): one the scenario's build ran is negative, before every step of every execution, so
+ *  its order with them needs no observing. */
 function typesafeAccess(m: Machine, tid: number, a: number): Access {
   if (m.rcu.depth(tid) === 0) return PLAIN;
   const slot = m.mem.slotOf(a);
   if (slot === undefined) return PLAIN;
-  const began = m.rcu.sectionBegan(tid), freed = slot.freedAt;
+  const began = m.rcu.sectionBegan(tid) - m.origin, freed = slot.freedAt < 0 ? -1 : slot.freedAt - m.origin;
   if (slot.live) {
-    // never freed: only the next free matters (it must follow the section's start)
-    if (freed < 0) return { commutes: true, ob: null, ts: slot.base, tl: began };
+    // never freed (or before the execution): only the next free matters (it must follow the
+    // section's start)
+    if (freed < 0) return began < 0 ? TYPESAFE_LIVE : { commutes: true, ob: null, ts: slot.base, tl: began };
     // freed and reallocated since the section began: legal wherever the access moves
-    if (began < freed) return { commutes: true, ob: [began, freed], ts: -1, tl: -1 };
+    if (began < freed) return { commutes: true, ob: observed(began, freed), ts: -1, tl: -1 };
     // the section began after the last free: only legal after the reallocation
     return PLAIN;
   }
   return began < freed
-    ? { commutes: true, ob: [began, freed], ts: -1, tl: -1 }
-    : { commutes: false, ob: [freed, began], ts: -1, tl: -1 };
+    ? { commutes: true, ob: observed(began, freed), ts: -1, tl: -1 }
+    : { commutes: false, ob: observed(freed, began), ts: -1, tl: -1 };
 }
+/** The pair an access observes, earlier first, unless the earlier was before the execution. */
+function observed(x: number, y: number): readonly [number, number] | null { return x < 0 ? null : [x, y]; }
+/** A live slot and a section that both began before the execution: the access commutes. */
+const TYPESAFE_LIVE: Access = { commutes: true, ob: null, ts: -1, tl: -1 };
 const PLAIN: Access = { commutes: false, ob: null, ts: -1, tl: -1 };
 
 // Every footprint is a full object literal, fields in one order: this is the hot path, and a

@@ -31,7 +31,7 @@ import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
 import { footprint, footprintIsStable, footprintKey, Footprint, isPopKey, sleepDependent } from './dependence';
 import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
-import type { Factory } from './run';
+import { start, Factory } from './run';
 
 /** Thread sets are bit masks (at most MAX_THREADS threads). `order` keeps the backtrack set's insertion
  *  order, so the search visits alternatives in the order the races asked for them. */
@@ -313,6 +313,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const opAt: Op[] = [];
   const answerAt: unknown[] = [];
   let prevLen = 0; // steps the previous execution performed
+  let setupRan = 0; // threads that ran steps in the scenario's build: remade, they would lack them
   /** Each thread's steps so far, and its last event (-1: none), kept across executions. */
   let perThread: Int32Array | undefined, lastOf: Int32Array | undefined;
   /** The current execution's events that FreeStacks or LiveAccesses observe, in order. */
@@ -339,7 +340,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   let nThreads = -1;
   /** A new build of the scenario (its thread count checked against the first's). */
   const build = (): Machine => {
-    const b = factory(mopts);
+    const b = start(factory, mopts);
     const n = b.threads.length;
     if (nThreads < 0) {
       if (n > MAX_THREADS) throw new Error(`DPOR handles at most ${MAX_THREADS} threads; this scenario has ${n}`);
@@ -358,10 +359,13 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     if (kept !== undefined) {
       m = kept;
       m.rewind(branch);
-      rebuild(m, build, clocks!, branch, prevLen, opAt, answerAt);
+      rebuild(m, build, setupRan, clocks!, branch, prevLen, opAt, answerAt);
     } else {
       m = build();
-      if (restore) { kept = m; m.startJournal(); }
+      if (restore) {
+        kept = m; m.startJournal();
+        for (const t of m.threads) if (t.steps > 0) setupRan |= 1 << t.id;
+      }
     }
     const n = nThreads;
     const tab = tables!, clk = clocks!;
@@ -516,16 +520,18 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
 }
 
 /** Make `m`, just rewound to step `branch`, what it was then: every thread that ran at `branch`
- *  or later (up to `len`, where the last execution stopped) is started over (remade, or given
- *  the generator of a new build) and fed the answers of its steps before `branch`, in order. Its
- *  ops must be the ones those steps performed: else the scenario does not replay. */
-function rebuild(m: Machine, build: () => Machine, clk: Clocks, branch: number, len: number, opAt: readonly Op[], answerAt: readonly unknown[]): void {
+ *  or later (up to `len`, where the last execution stopped) is started over and fed the answers
+ *  of its steps before `branch`, in order. Its ops must be the ones those steps performed: else
+ *  the scenario does not replay. A thread spawned from a function is remade, unless it ran steps
+ *  in the build (`setupRan`); it and any other takes its generator from a new build. */
+function rebuild(m: Machine, build: () => Machine, setupRan: number, clk: Clocks, branch: number, len: number,
+  opAt: readonly Op[], answerAt: readonly unknown[]): void {
   let moved = 0;
   for (let d = branch; d < len; d++) moved |= 1 << clk.tid[d];
   let fresh: Machine | undefined;
   for (let t = 0; t < m.threads.length; t++) {
     if ((moved & (1 << t)) === 0) continue;
-    if (m.threads[t].make === undefined) m.adopt(t, (fresh ??= build()).threads[t]);
+    if (m.threads[t].make === undefined || (setupRan & (1 << t)) !== 0) m.adopt(t, (fresh ??= build()).threads[t]);
     else if (!m.remake(t)) throw new NondeterministicReplay(`thread ${t} did not stop at its first step as before`);
   }
   for (let d = 0; d < branch; d++) {

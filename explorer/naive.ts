@@ -4,7 +4,7 @@
 import type { Machine, MachineOptions } from '../sim/machine';
 import { footprint } from './dependence';
 import { HappensBefore, Ev, slabBefore, slabSlot } from './hb';
-import type { Factory } from './run';
+import { start, Factory } from './run';
 
 export interface NaiveResult {
   readonly complete: boolean;
@@ -38,7 +38,7 @@ export function naive(factory: Factory, limit = 200000, maxSteps?: number, haltO
   let executions = 0;
   for (;;) {
     if (executions >= limit) return { complete: false, executions, classes: traces.size, traces, failingSchedules: failing };
-    const m = factory(mopts);
+    const m = start(factory, mopts);
     const evs: Ev[] = [];
     const per: number[] = [];
     for (let d = 0; !m.checkEnd(); d++) {

@@ -6,6 +6,15 @@ import type { Failure } from '../sim/failure';
 /** Makes a fresh machine with its threads spawned (one per execution). */
 export type Factory = (opts: MachineOptions) => Machine;
 
+/** A fresh machine from `factory`, ready to explore: whatever steps its build ran are setup,
+ *  and the execution's steps are numbered after them (Machine.origin). Every explorer starts an
+ *  execution here. */
+export function start(factory: Factory, opts: MachineOptions): Machine {
+  const m = factory(opts);
+  m.endSetup();
+  return m;
+}
+
 /** Picks the next thread among `enabled` (never empty); `last` is the previous step's thread or -1. */
 export type Chooser = (m: Machine, enabled: readonly number[], step: number, last: number) => number;
 
@@ -23,7 +32,7 @@ export function stay(enabled: readonly number[], last: number): number {
 }
 
 export function runOnce(factory: Factory, choose: Chooser, opts: MachineOptions = {}): RunResult {
-  const m = factory(opts);
+  const m = start(factory, opts);
   const schedule: number[] = [];
   const enabledAt: number[][] = [];
   let last = -1;

@@ -43,7 +43,8 @@ export interface MachineOptions {
 export type Ghost = (m: Machine, tid: number) => void;
 /** A probe's check: what it returns is the step's answer, the value of the `yield`. It must
  *  hand what it observes back that way, never write it into variables it closes over: a
- *  thread rebuilt from its answers does not run its probes again. */
+ *  thread rebuilt from its answers does not run its probes again. The answer is kept and fed
+ *  again as it is, so nobody may change it afterwards (nor a list a list_read returned). */
 export type Probe<T> = (m: Machine, tid: number) => T;
 /** Ghost and probe ops: only this module makes them (a submission's realm cannot reach the
  *  class), so `instanceof` tells them from anything a thread could forge. */
@@ -74,6 +75,10 @@ export class Machine {
   readonly events: StepEvent[] = [];
   /** Global step counter: the index of the next step. */
   now = 0;
+  /** The steps a scenario's build ran (setup: a process that exits before the threads start,
+   *  the RCU thread's callbacks): the explorers number an execution's steps from here, so
+   *  their step i is the machine's step origin + i. */
+  origin = 0;
   halted = false;
   readonly maxSteps: number;
   readonly record: boolean;
@@ -145,19 +150,23 @@ export class Machine {
 
   inAtomic(tid: number): boolean { return this.rcu.depth(tid) > 0 || this.locks.holdsSpin(tid); }
 
+  /** The build is over: the steps from now on are the execution's (origin). */
+  endSetup(): void { this.origin = this.now; }
+
   ghostGet(k: number): number { return this.ghosts.get(k) ?? 0; }
   ghostSet(k: number, v: number): void { this.journal?.map(this.ghosts, k); this.ghosts.set(k, v); }
 
   /** From now on, note every change so that `rewind` can undo it (the explorer, after build). */
   startJournal(): void { this.journal = new Journal(); }
 
-  /** Take memory, slabs, locks, RCU, ghost state and failures back to just before step `at`
-   *  (at most the current step). Threads are not touched: the caller rebuilds every thread
-   *  that ran at step `at` or later (adopt, feed); the others are as they were then. */
-  rewind(at: number): void {
-    const j = this.journal;
+  /** Take memory, slabs, locks, RCU, ghost state and failures back to just before the
+   *  execution's step `i` (the machine's step origin + i), which must have run since
+   *  startJournal. Threads are not touched: the caller rebuilds every thread that ran at that
+   *  step or later (remake or adopt, then feed); the others are as they were then. */
+  rewind(i: number): void {
+    const j = this.journal, at = this.origin + i;
     if (j === null) throw new Error('rewind: the machine keeps no journal');
-    if (at > this.now || at >= this.marks.length) throw new Error(`rewind: step ${at} is not behind step ${this.now}`);
+    if (i < 0 || at >= this.now || this.marks[at] === undefined) throw new Error(`rewind: step ${i} of the execution is not behind it, or ran before the journal`);
     j.undo(this.marks[at]);
     this.failures.length = this.failMarks[at];
     this.marks.length = at;
@@ -177,11 +186,11 @@ export class Machine {
   }
 
   /** Give thread `tid` the generator of `from` (the same thread of a fresh build of the same
-   *  scenario, spawned and not stepped), to be fed its answers. */
+   *  scenario, as the build left it: any setup steps it ran are in it), to be fed its answers. */
   adopt(tid: number, from: ThreadState): void {
     const t = this.threads[tid];
-    if (from.done || from.pending === null) throw new Error(`adopt: thread ${tid} of the fresh build has no first step`);
-    t.gen = from.gen; t.pending = from.pending; t.done = false; t.result = undefined; t.steps = 0;
+    if (from.done || from.pending === null) throw new Error(`adopt: thread ${tid} of the fresh build has no next step`);
+    t.gen = from.gen; t.pending = from.pending; t.done = false; t.result = undefined; t.steps = from.steps;
   }
 
   /** Replay one of thread `tid`'s steps without performing it: resume its generator with the

@@ -57,7 +57,7 @@ export function runBench(o: BenchOptions, nodeVersion: string, date: Date): Repo
  *  as `npm run bench` runs). Throws with the child's own message if it fails. */
 function measureApart(input: OneInput): Row {
   const r = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(__dirname, 'one.ts'), JSON.stringify(input)],
-    { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } });
+    { encoding: 'utf8', maxBuffer: 16 << 20 });
   if (r.status !== 0 || r.error !== undefined) {
     const why = r.error?.message ?? r.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${String(r.status)}`;
     throw new Error(`measuring ${input.name} in its own process failed: ${why}`);

@@ -181,7 +181,7 @@ export class Machine {
   remake(tid: number): boolean {
     const t = this.threads[tid];
     if (t.make === undefined) throw new Error(`remake: thread ${tid} was spawned from a generator, not a function`);
-    t.gen = t.make(); t.pending = null; t.done = false; t.result = undefined; t.steps = 0;
+    this.restart(t, t.make(), null, 0);
     return this.advance(t, undefined, true) && t.pending !== null;
   }
 
@@ -190,7 +190,11 @@ export class Machine {
   adopt(tid: number, from: ThreadState): void {
     const t = this.threads[tid];
     if (from.done || from.pending === null) throw new Error(`adopt: thread ${tid} of the fresh build has no next step`);
-    t.gen = from.gen; t.pending = from.pending; t.done = false; t.result = undefined; t.steps = from.steps;
+    this.restart(t, from.gen, from.pending, from.steps);
+  }
+
+  private restart(t: ThreadState, gen: Generator<Op, unknown, any>, pending: Op | null, steps: number): void {
+    t.gen = gen; t.pending = pending; t.done = false; t.result = undefined; t.steps = steps;
   }
 
   /** Replay one of thread `tid`'s steps without performing it: resume its generator with the

@@ -101,11 +101,11 @@ export class Memory {
   private allocIn(tid: number, ci: number): number {
     const fl = this.freelists[ci];
     const base = fl.pop();
-    if (base !== undefined) this.m.journal?.popped(fl, base);
     if (base === undefined) {
       this.m.fail('memory', tid, `the ${CACHES[ci].name} cache ran out of slots in this scenario`, [`page allocation failure: ${CACHES[ci].name} exhausted`]);
       return 0;
     }
+    this.m.journal?.popped(fl, base);
     const s = this.slots.get(base);
     this.m.journal?.map(this.slots, base);
     this.slots.set(base, s === undefined

@@ -32,6 +32,18 @@ const PRELUDE = `
   for (const k of ['Intl', 'WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer', 'Atomics']) delete g[k];
   const noop = function () {};
   Object.defineProperty(g, 'console', { value: Object.freeze({ log: noop, error: noop, warn: noop, info: noop, debug: noop }) });
+  // The realm formats its own stack traces, raw (V8's format, generated lines). Without one,
+  // Node hands the realm's errors to the host's formatter, and a host that compiled the same
+  // file itself (jest, ts-node) rewrites its lines to its own map: a step's source line would
+  // hang on what else the process had loaded. A submission may replace it: that changes only
+  // the lines of its own steps.
+  const rawStack = function (e, sites) {
+    let s;
+    try { s = String(e); } catch (x) { s = 'Error'; }
+    for (let i = 0; i < sites.length; i++) s += '\\n    at ' + sites[i];
+    return s;
+  };
+  g.Error.prepareStackTrace = rawStack;
 })(globalThis);
 `;
 

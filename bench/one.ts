@@ -6,8 +6,8 @@
 // A fresh process compiles the explorer's code as it goes, so an untimed warm-up comes first
 // (JMH's warm-up iterations): both searches measure() times, explore() and counting DPOR, on the
 // same scenario, again and again for WARMUP_MS. (Warming explore() alone left counting DPOR's
-// own paths cold where explore() stops at the first bug: seed/rc2 measured 1016 ns/step cold,
-// 408–655 warm.)
+// own paths cold where explore() stops at the first bug: seed/rc2 measured 974–1016 ns/step cold,
+// 365–655 warm.)
 import '../cli/pipe';
 import { performance } from 'perf_hooks';
 import { dpor } from '../explorer/dpor';

@@ -51,7 +51,7 @@ export function contended(): S {
 
 export function exitVsWalk(): S {
   return {
-    name: 'exit-vs-walk', summary: 'the child exits while the walker locks: it holds the rwsem for write, unmaps, unlinks, puts', version: V,
+    name: 'exit-vs-walk', summary: 'the child exits while the walker locks: it unmaps the page, then unlinks its anon_vmas under the rwsem held for write, and puts them', version: V,
     build(m, subject) { const f = family(m, V); spawnAll(m, f.page, subject, [['exit', () => exit_mmap(V, f.child, [f.page])]]); },
   };
 }

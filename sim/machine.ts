@@ -213,9 +213,11 @@ export class Machine {
     const o = t.pending!;
     if (this.journal !== null) { this.marks[this.now] = this.journal.length; this.failMarks[this.now] = this.failures.length; }
     t.steps++;
+    const nf = this.failures.length;
     const res = this.perform(t, o);
     this.lastAnswer = res;
-    if (this.record) this.recordEvent(t, o, o.k === 'probe' ? undefined : res);
+    // a step that failed as it ran (a refused access, a bad unlock) shows no result
+    if (this.record) this.recordEvent(t, o, o.k === 'probe' || this.failures.length > nf ? undefined : res);
     this.now++;
     if (this.halted || t.done) return;
     if (t.steps > this.maxSteps && !t.system) {
@@ -234,10 +236,10 @@ export class Machine {
     }
     switch (o.k) {
       case 'read': return this.mem.read(tid, o.a, o.n ?? 'read');
-      case 'write': this.mem.write(tid, o.a, o.v); return undefined;
-      case 'atomic_add': return this.mem.add(tid, o.a, o.v);
-      case 'atomic_inc_not_zero': return this.mem.incNotZero(tid, o.a);
-      case 'atomic_dec_and_test': return this.mem.add(tid, o.a, -1) === 0 ? 1 : 0;
+      case 'write': this.mem.write(tid, o.a, o.v, o.n ?? 'write'); return undefined;
+      case 'atomic_add': return this.mem.add(tid, o.a, o.v, o.n ?? o.k);
+      case 'atomic_inc_not_zero': return this.mem.incNotZero(tid, o.a, o.n ?? o.k);
+      case 'atomic_dec_and_test': return this.mem.add(tid, o.a, -1, o.n ?? o.k) === 0 ? 1 : 0;
       case 'rcu_read_lock': this.rcu.lock(tid); return undefined;
       case 'rcu_read_unlock': this.rcu.unlock(tid); return undefined;
       case 'gp_start': this.rcu.gpStart(tid); return undefined;

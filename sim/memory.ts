@@ -61,18 +61,19 @@ export class Memory {
 
   // ---- thread operations ----
   read(tid: number, a: number, what: string): number { this.check(tid, a, what); return this.words.get(a) ?? 0; }
-  write(tid: number, a: number, v: number): void { if (this.check(tid, a, 'write')) { this.put(a, v); this.noteUnmap(a, v); } }
-  /** Atomically add `d` to the word; the new value (0 if the access check failed). */
-  add(tid: number, a: number, d: number): number {
-    if (!this.check(tid, a, 'atomic')) return 0;
+  write(tid: number, a: number, v: number, what: string): void { if (this.check(tid, a, what)) { this.put(a, v); this.noteUnmap(a, v); } }
+  /** Atomically add `d` to the word; the new value (NaN if the access check failed: a refused
+   *  access has no result, and the machine's trace shows none). */
+  add(tid: number, a: number, d: number, what: string): number {
+    if (!this.check(tid, a, what)) return NaN;
     const r = (this.words.get(a) ?? 0) + d;
     this.put(a, r);
     this.noteUnmap(a, r);
     return r;
   }
   /** atomic_inc_not_zero: 1 if the word was not zero (and is now one more), else 0. */
-  incNotZero(tid: number, a: number): number {
-    if (!this.check(tid, a, 'atomic')) return 0;
+  incNotZero(tid: number, a: number, what: string): number {
+    if (!this.check(tid, a, what)) return 0;
     const old = this.words.get(a) ?? 0;
     if (old === 0) return 0;
     this.put(a, old + 1);

@@ -57,6 +57,24 @@ describe('oracles', () => {
     expect(sequential(world(() => ({ t: function* () { yield* k.rcu_read_lock(); yield* k.rcu_read_lock(); yield* k.rcu_read_unlock(); yield* k.rcu_read_unlock(); } })))).toEqual([]);
   });
 
+  test('a refused access: KASAN names the operation, and the trace gives the step no result', () => {
+    // atomic_dec_and_test on a freed object: the count is not touched, so "→ true" (or false)
+    // would be an answer the machine never computed
+    const r = runOnce(world((_m, { obj }) => ({ t: function* () { yield* k.kfree(obj); yield* k.atomic_dec_and_test(obj.refcount); } })),
+      (_m, en, _i, last) => stay(en, last), { haltOnFailure: true, record: true });
+    expect(r.failure?.kind).toBe('use-after-free');
+    expect(r.failure?.report).toContain('BUG: KASAN: slab-use-after-free in atomic_dec_and_test');
+    const ev = r.machine.events[r.machine.events.length - 1];
+    expect(ev).toMatchObject({ k: 'atomic_dec_and_test', obj: expect.stringContaining('(free) .refcount') });
+    expect(ev.result).toBeUndefined();
+    // an access that is allowed keeps its result
+    const ok = runOnce(world((m, { obj }) => {
+      m.mem.set(obj.refcount.addr, 1);
+      return { t: function* () { yield* k.atomic_dec_and_test(obj.refcount); } };
+    }), (_m, en, _i, last) => stay(en, last), { record: true });
+    expect(ok.machine.events[0].result).toBe('true (now 0)');
+  });
+
   test('use-after-free: plain cache at once; RCU reader safe only with kfree_rcu', () => {
     expect(sequential(world((_m, { obj }) => ({ t: function* () { yield* k.kfree(obj); yield* k.READ_ONCE(obj.key); } })))).toEqual(['use-after-free']);
     const reader = (rcu: boolean) => world((m, { obj: gp }) => {

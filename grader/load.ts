@@ -14,6 +14,11 @@ const ROOT = path.resolve(__dirname, '..');
 const API = path.join(ROOT, 'sim', 'api.ts');
 const MAX_BYTES = 200_000;
 
+/** A diagnostic's message chain on one line: TypeScript indents each level of it. */
+function oneLine(m: string | ts.DiagnosticMessageChain): string {
+  return ts.flattenDiagnosticMessageText(m, '\n').split('\n').map((x) => x.trim()).filter((x) => x !== '').join(' ');
+}
+
 function loc(sf: ts.SourceFile, pos: number): string {
   const { line, character } = sf.getLineAndCharacterOfPosition(pos);
   return `${path.basename(sf.fileName)}:${line + 1}:${character + 1}`;
@@ -86,7 +91,7 @@ function typeCheck(file: string): string | undefined {
   const d = diags[0];
   if (d === undefined) return undefined;
   const where = d.file && d.start !== undefined ? loc(d.file, d.start) : path.basename(file);
-  const text = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  const text = oneLine(d.messageText);
   // The commonest slip: `yield spin_lock(l)` for `yield* spin_lock(l)`. TypeScript's words
   // for it (a Generator is not an Op) do not say what to write.
   if (/^Type 'Generator<Op\b[^']*' is missing the following properties from type 'Op'/.test(text)) {
@@ -108,7 +113,7 @@ export function loadSubmission(file: string, opts: { typeCheck?: boolean } = {})
   const syntax = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   if (syntax.length > 0) {
     const d = syntax[0];
-    throw new SubmissionError('invalid-submission', `${loc(sf, d.start)}: syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    throw new SubmissionError('invalid-submission', `${loc(sf, d.start)}: syntax error: ${oneLine(d.messageText)}`);
   }
   for (const im of imports(sf)) {
     if (!isApiSpecifier(im.spec, abs)) {

@@ -96,6 +96,11 @@ describe('each hostile submission gets a clear verdict of the right kind', () =>
   });
 });
 
+test('a type error is one line of single-spaced sentences (TypeScript indents its message chain)', () => {
+  expect(graded.get('broken/type-error.ts')!.error).toBe("type-error.ts:6:20: type error: Argument of type 'Page' is not assignable to parameter of type 'SpinLock'. "
+    + "Property 'lockKind' is missing in type 'Page' but required in type 'SpinLock'.");
+});
+
 test('a `yield` that lacks its `*` gets a type error that says what to write', () => {
   expect(graded.get('broken/bare-yield.ts')!.error).toBe('bare-yield.ts:11:9: type error: `yield spin_unlock(...)` yields the call itself; write `yield* spin_unlock(...)` to run it');
 });

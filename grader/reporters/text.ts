@@ -58,7 +58,8 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
     out.push(p.bold(`Scenario "${first.name}": ${first.summary}`));
     if (first.verdict === 'BUG') {
       const reach = f.preemptions === 0 ? 'It fails without any preemption.'
-        : `The bug needs ${plural(f.preemptions, 'preemption')}${f.minimal ? ', and no schedule with fewer fails' : ''} (${plural(f.steps, 'step')} to the failure).`;
+        : f.minimal ? `The bug needs ${plural(f.preemptions, 'preemption')}, and no schedule with fewer fails (${plural(f.steps, 'step')} to the failure).`
+          : `This schedule makes it fail with ${plural(f.preemptions, 'preemption')} (${plural(f.steps, 'step')} to the failure); whether fewer would do was not settled.`;
       out.push(reach);
       out.push('');
       out.push(f.message);

@@ -64,6 +64,20 @@ describe('exercise 05: the seed thread', () => {
     expect(text).toContain('Why this is wrong:');
   });
 
+  test('the report says whether a schedule with fewer preemptions was ruled out', () => {
+    const r = of(EX05, 'solutions/05-page-lock-anon-vma/history/2.6.36-rc2.ts');
+    const proven = (minimal: boolean): GradeResult => ({
+      ...r,
+      scenarios: r.scenarios.map((s) => {
+        if (s.failure === undefined) return s;
+        const { minimal: _was, ...rest } = s.failure;
+        return { ...s, failure: minimal ? { ...rest, minimal: true } : rest };
+      }),
+    });
+    expect(renderText(proven(true), {})).toMatch(/\nThe bug needs 1 preemption, and no schedule with fewer fails \(\d+ steps to the failure\)\.\n/);
+    expect(renderText(proven(false), {})).toMatch(/\nThis schedule makes it fail with 1 preemption \(\d+ steps to the failure\); whether fewer would do was not settled\.\n/);
+  });
+
   test('2.6.35 fails with the root-lock contract', () => {
     const r = of(EX05, 'solutions/05-page-lock-anon-vma/history/2.6.35.ts');
     expect(r.verdict).toBe('fail');

@@ -17,31 +17,58 @@ export function lockTable(t: Trace, width = 80): string | undefined {
   // each other thread did to each of these locks before that.
   const mine = all.filter((e) => e.tid === f.tid);
   const start = mine.length > 0 ? mine[0].i : f.step;
-  const lastBefore = new Map<string, number>();
-  for (const e of all) if (e.i < start && e.tid !== f.tid) lastBefore.set(`${e.tid} ${e.obj.split(' ')[0]}`, e.i);
-  const keep = new Set([...lastBefore.values()]);
+  // Before that, each other thread's last operation on each lock, and, when that was a
+  // release, the acquire it released (an unlock alone would read as an unbalanced one).
+  const lastBefore = new Map<string, number>(), lastTake = new Map<string, number>();
+  for (const e of all) {
+    if (e.i >= start || e.tid === f.tid) continue;
+    const key = `${e.tid} ${e.obj.split(' ')[0]}`;
+    lastBefore.set(key, e.i);
+    if (!isRelease(e.k) && (!e.k.includes('try') || e.result === 'true')) lastTake.set(key, e.i);
+  }
+  const keep = new Set<number>();
+  for (const [key, i] of lastBefore) {
+    keep.add(i);
+    const take = lastTake.get(key);
+    if (take !== undefined && take < i) keep.add(take);
+  }
   const rows = all.filter((e) => e.i >= start || keep.has(e.i));
   // A hang's waiters never took their last step: the report names what each waits in.
-  const waits: { tid: number; what: string }[] = [];
+  const waits: { tid: number; verb: string; lock: string }[] = [];
   if (f.kind === 'hang') {
     for (const m of f.report.matchAll(/^\s*(\S+) (?:spins|sleeps) in (\w+)\(&([a-z_]+@0x[0-9a-f]+)->/gm)) {
       const tid = t.threads.indexOf(m[1]);
-      if (tid >= 0) waits.push({ tid, what: `${m[2].includes('read') ? 'lock_read' : 'lock'}(&${m[3]});` });
+      if (tid >= 0) waits.push({ tid, verb: m[2].includes('read') ? 'rlock' : 'lock', lock: m[3] });
     }
   }
   if (rows.length === 0 && waits.length === 0) return undefined;
   const tids = [...new Set([...rows.map((e) => e.tid), ...waits.map((w) => w.tid)])].sort((a, b) => a - b);
   const col = Math.max(16, Math.floor((width - 2) / tids.length));
+  const lines = [
+    ...rows.map((e) => ({ tid: e.tid, verb: verbOf(e.k, e.result), lock: e.obj.split(' ')[0], at: `[${e.i}]` })),
+    ...waits.map((w) => ({ tid: w.tid, verb: w.verb, lock: w.lock, at: `[${f.step}: waits]` })),
+  ];
+  // Cells too narrow for the locks' names: call the locks A, B, ... and say which is which.
+  const names = [...new Set(lines.map((l) => l.lock))];
+  const text = (verb: string, name: string): string => (verb.endsWith(' fails') ? `${verb.slice(0, -6)}(${name}) fails` : `${verb}(${name});`);
+  const short = lines.some((l) => text(l.verb, `&${l.lock}`).length > col - 1);
+  const nameOf = (lock: string): string => (short ? String.fromCharCode(65 + names.indexOf(lock)) : `&${lock}`);
   const cell = (s: string): string => clip(s, col - 1).padEnd(col);
   const out = [' Possible unsafe locking scenario (as it happened):', ''];
+  if (short) out.push(...names.map((l, i) => `  ${String.fromCharCode(65 + i)} = &${l}`), '');
   out.push(`  ${tids.map((tid) => cell(`${t.threads[tid]}`)).join('')}`.trimEnd());
   out.push(`  ${tids.map(() => cell('----')).join('')}`.trimEnd());
-  for (const e of rows) {
-    const verb = e.k.includes('unlock') || e.k.startsWith('up_') ? 'unlock' : e.k.includes('try') ? (e.result === 'true' ? 'trylock' : 'trylock failed') : 'lock';
-    const what = `${verb}(&${e.obj.split(' ')[0]});`;
-    out.push(`  ${tids.map((tid) => cell(tid === e.tid ? `${what}` : '')).join('')}`.trimEnd() + `  [${e.i}]`);
-  }
-  for (const w of waits) out.push(`  ${tids.map((tid) => cell(tid === w.tid ? w.what : '')).join('')}`.trimEnd() + `  [${f.step}: waits]`);
+  for (const l of lines) out.push(`  ${tids.map((tid) => cell(tid === l.tid ? text(l.verb, nameOf(l.lock)) : '')).join('')}`.trimEnd() + `  ${l.at}`);
   if (f.kind === 'hang') out.push('', '  *** DEADLOCK ***');
   return out.join('\n');
+}
+
+function isRelease(k: string): boolean { return k.includes('unlock') || k.startsWith('up_'); }
+
+/** lockdep's words: lock and rlock (shared: an rwsem's read side); a trylock that fails says so. */
+function verbOf(k: string, result: string | undefined): string {
+  const r = k === 'down_read' || k === 'down_read_trylock' || k === 'up_read' ? 'r' : '';
+  if (isRelease(k)) return `${r}unlock`;
+  if (k.includes('try')) return result === 'true' ? `${r}trylock` : `${r}trylock fails`;
+  return `${r}lock`;
 }

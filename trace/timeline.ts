@@ -63,6 +63,10 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
     out.push(`${String(e.i).padStart(4)}${mark} ${p.dim(lanes)}${p.bold('●')} ${isFirst ? p.red(text) : text}`);
     const src = sourceLine(e, o);
     if (src !== undefined) out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}${p.cyan(clip(`  ${src}`, width - GUTTER - lanes.length))}`);
+    // a failure found as the thread returned sits on its last step, which did nothing wrong
+    if (isFirst && t.failure !== undefined && t.failure.tid === e.tid && AT_RETURN.has(t.failure.kind)) {
+      out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}${p.red(clip(`  ↳ then ${t.failure.why}`, width - GUTTER - lanes.length))}`);
+    }
     last = e.tid;
   }
   flush();
@@ -73,6 +77,9 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
   }
   return out.join('\n');
 }
+
+/** Failures the machine finds as a thread returns, marked on the thread's last step. */
+const AT_RETURN: ReadonlySet<string> = new Set(['lock-held-at-return', 'rcu-imbalance']);
 
 function describe(e: StepEvent): string {
   const obj = e.obj ? ` ${e.obj}` : '';

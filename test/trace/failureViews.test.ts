@@ -1,0 +1,62 @@
+// A report's lock table (lockdep's shape, filled from the interleaving) and its timeline's marks.
+import type { StepEvent } from '../../sim/events';
+import type { Failure } from '../../sim/failure';
+import { lockTable } from '../../trace/lockTable';
+import { timeline } from '../../trace/timeline';
+import type { Trace } from '../../trace/trace';
+
+const ev = (i: number, tid: number, k: string, obj: string, result?: string): StepEvent =>
+  ({ i, tid, k, name: k, obj, ...(result !== undefined ? { result } : {}) }) as StepEvent;
+
+function trace(threads: string[], events: readonly StepEvent[], failure: Failure): Trace {
+  return { scenario: 'x', threads, events, failure, failures: [failure], schedule: 'v1:', preemptions: 1 };
+}
+
+const badUnlock = (tid: number, step: number): Failure =>
+  ({ kind: 'bad-unlock', tid, step, why: 'w', report: 'releasing &anon_vma@0x80->rwsem, which nobody holds' }) as Failure;
+
+test('an rwsem\'s read side reads rlock and runlock, a failed trylock says so, and an earlier unlock comes with its lock', () => {
+  const t = trace(['walker', 'exit'], [
+    ev(3, 1, 'down_write', 'anon_vma@0x80 #1 .rwsem'),
+    ev(5, 1, 'up_write', 'anon_vma@0x80 #1 .rwsem'),
+    ev(7, 0, 'down_read_trylock', 'anon_vma@0x80 #1 .rwsem', 'false'),
+    ev(8, 0, 'down_read', 'anon_vma@0x80 #1 .rwsem'),
+    ev(9, 0, 'up_read', 'anon_vma@0x80 #1 .rwsem'),
+    ev(10, 0, 'up_read', 'anon_vma@0x80 #1 .rwsem'),
+  ], badUnlock(0, 10));
+  expect(lockTable(t, 74)).toBe([
+    ' Possible unsafe locking scenario (as it happened):',
+    '',
+    `${'  walker'.padEnd(38)}exit`,
+    `${'  ----'.padEnd(38)}----`,
+    `${' '.repeat(38)}lock(&anon_vma@0x80);  [3]`,
+    `${' '.repeat(38)}unlock(&anon_vma@0x80);  [5]`,
+    '  rtrylock(&anon_vma@0x80) fails  [7]',
+    '  rlock(&anon_vma@0x80);  [8]',
+    '  runlock(&anon_vma@0x80);  [9]',
+    '  runlock(&anon_vma@0x80);  [10]',
+  ].join('\n'));
+});
+
+test('cells too narrow for the lock names: the locks are lettered, with a legend', () => {
+  const t = trace(['walker', 'exit', 'fork', 'fault'], [
+    ev(1, 1, 'spin_lock', 'anon_vma@0x40 #1 .lock'),
+    ev(2, 2, 'spin_lock', 'anon_vma@0x80 #1 .lock'),
+    ev(3, 3, 'spin_lock', 'anon_vma@0x80 #1 .lock'),
+    ev(4, 0, 'spin_unlock', 'anon_vma@0x80 #1 .lock'),
+  ], { ...badUnlock(0, 4), report: 'releasing &anon_vma@0x80->lock and &anon_vma@0x40->lock' });
+  const table = lockTable(t, 74)!;
+  expect(table).toContain('  A = &anon_vma@0x40\n  B = &anon_vma@0x80\n');
+  expect(table).toContain('  walker            exit              fork              fault\n');
+  expect(table).toMatch(/^ {20}lock\(A\);  \[1\]$/m);
+  expect(table).toMatch(/^  unlock\(B\);  \[4\]$/m);
+  for (const line of table.split('\n')) expect(line).not.toContain('…');
+});
+
+test('the timeline says when a failure was found as the thread returned, below its last step', () => {
+  const held: Failure = { kind: 'lock-held-at-return', tid: 0, step: 1, why: 'walker returned still holding a lock that nobody will release', report: 'r' };
+  const t = trace(['walker'], [ev(0, 0, 'spin_lock', 'anon_vma@0x40 #1 .lock'), ev(1, 0, 'read', 'page@0x4000 #1 .flags', '0')], held);
+  expect(timeline(t, { width: 80 })).toMatch(/^ {3}1✗ ● read page@0x4000 #1 \.flags → 0\n {8}↳ then walker returned still holding a lock that nobody will release$/m);
+  // a failure of the step itself gets no such line
+  expect(timeline(trace(['walker'], t.events, badUnlock(0, 1)), { width: 80 })).not.toContain('↳');
+});

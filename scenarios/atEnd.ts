@@ -11,10 +11,11 @@ import { probeOp, Machine } from '../sim/machine';
 export type EndCheck = (m: Machine) => void;
 
 /** Run `g`, then a final probe that runs `check` if this is the last thread to finish and
- *  nothing has failed yet. */
+ *  nothing has failed yet. In a trace the probe reads "check: finished" in its thread's lane:
+ *  that thread is done; the others may still run. */
 export function* finishing(g: Kernel<unknown>, check: EndCheck): Kernel<void> {
   yield* g;
-  yield probeOp('check: at the end', [], (m, tid) => {
+  yield probeOp('check: finished', [], (m, tid) => {
     if (m.failures.length > 0) return;
     if (m.threads.every((t) => t.id === tid || t.done || t.system)) check(m);
   });

@@ -37,7 +37,7 @@ function lockReadSlowPath(o: DemoOptions): string {
   const r = recordRun(sc.name, factoryOf(sc, subject), phases([{ tid: 1, n: 4 }, { tid: 0, n: 1000 }, { tid: 1, n: 1000 }, { tid: 0, n: 1000 }]));
   const waited = blockedSteps(r, 0);
   const slept = waited.length > 0 ? `it could not run at ${waited.length} of the steps from ${waited[0]} to ${waited[waited.length - 1]}, while the fork held the rwsem for write` : 'it never waited (unexpected)';
-  const walkerEnd = Math.max(...r.trace.events.filter((e) => e.tid === 0 && e.name !== 'check: at the end').map((e) => e.i));
+  const walkerEnd = Math.max(...r.trace.events.filter((e) => e.tid === 0 && e.name !== 'check: finished').map((e) => e.i));
   const wakes = r.trace.events.find((e) => e.tid === 0 && e.name === 'down_read')?.i ?? Infinity;
   // the fork's first write lock, and the release that let the reader in
   const firstWrite = r.trace.events.find((e) => e.tid === 1 && e.name === 'down_write')?.i;

@@ -127,6 +127,8 @@ export const EXERCISES = [
       { file: 'test/fixtures/submissions/03-typesafe-lookup/atomic-inc.ts', expect: 'fail', kinds: ['contract', 'use-after-free'] },
       { file: 'test/fixtures/submissions/03-typesafe-lookup/leak-on-mismatch.ts', expect: 'fail', kinds: ['contract'] },
       { file: 'test/fixtures/submissions/03-typesafe-lookup/no-rcu.ts', expect: 'fail', kinds: ['use-after-free'] },
+      { file: 'test/fixtures/submissions/03-typesafe-lookup/kfree-on-mismatch.ts', expect: 'fail', kinds: ['contract', 'use-after-free'] },
+      { file: 'test/fixtures/submissions/03-typesafe-lookup/dec-on-mismatch.ts', expect: 'fail', kinds: ['contract'] },
     ],
   },
   {

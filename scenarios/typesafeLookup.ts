@@ -3,7 +3,8 @@
 // places each of its steps between every two steps of the lookup.
 import type { Machine } from '../sim/machine';
 import type { Scenario } from './scenario';
-import { TypesafeLookupSubject, lookupHarness, makeTable, tableInsert, tableRemove, Table } from './typesafeLookupHarness';
+import { checkObjRefs, TypesafeLookupSubject, lookupHarness, makeTable, tableInsert, tableRemove, Table } from './typesafeLookupHarness';
+import { finishing } from './atEnd';
 import type { Kernel } from '../sim/api';
 
 type S = Scenario<TypesafeLookupSubject>;
@@ -16,8 +17,9 @@ function scenario(name: string, summary: string, published: number, adversary?: 
     name, summary, version: V,
     build(m: Machine, subject: TypesafeLookupSubject): void {
       const t = makeTable(m, published);
-      m.spawn('lookup', () => lookupHarness(t, KEY, subject));
-      if (adversary !== undefined) m.spawn('adversary', () => adversary(t));
+      const check = checkObjRefs(0);
+      m.spawn('lookup', () => finishing(lookupHarness(t, KEY, subject), check));
+      if (adversary !== undefined) m.spawn('adversary', () => finishing(adversary(t), check));
     },
   };
 }

@@ -9,7 +9,12 @@
 //  - non-NULL: a live object of the cache, whose key is the one asked for, on which the caller
 //    holds exactly one reference of its own;
 //  - NULL: only if no object with that key stayed published in the slot for the whole call,
-//    and without keeping any reference.
+//    and without keeping any reference;
+//  - either way, no object the table still holds a reference on was freed (a reference of
+//    one's own is dropped with obj_put, which frees only on the last).
+// And once every thread has finished (atEnd.ts): each live object's refcount is the table's
+// references on it, so no reference was lost or dropped twice, and no count reached zero
+// without a free.
 import * as k from '../sim/api';
 import type { Field, Kernel, Obj } from '../sim/api';
 import { ghostOp, probe, Machine } from '../sim/machine';
@@ -92,6 +97,10 @@ function checkLookup(m: Machine, tid: number, t: Table, key: number, r: unknown,
   const a = addrOf(r);
   if (a < 0) return fail('obj_lookup() must return an Obj handle or null', [`returned ${shown(m, r)}`]);
   const extra = (x: number): number => m.mem.get(handleAt('obj', x).refcount.addr) - m.ghostGet(refKey(x));
+  const dangling = tableRefsFreed(m);
+  if (dangling.length > 0) {
+    return fail('it freed an object the table still holds a reference on: drop your own reference with obj_put(), which frees only when the count reaches zero', dangling);
+  }
   const leaked = OBJS.filter((o) => o.addr !== a && m.mem.slotOf(o.addr)?.live === true && extra(o.addr) > 0);
   if (a === 0) {
     if (stayed) return fail(`it returned NULL although an object with key ${key} stayed published for the whole call`, [`${m.mem.describe(m.mem.get(t.slot.addr))} (key ${key}) was in the slot throughout`]);
@@ -116,4 +125,28 @@ function checkLookup(m: Machine, tid: number, t: Table, key: number, r: unknown,
       leaked.map((o) => `${m.mem.describe(o.addr)}: refcount ${m.mem.get(o.refcount.addr)}, of which ${extra(o.addr)} not accounted for`));
   }
   return true;
+}
+
+/** Objects freed while the table still holds a reference on them, one line each. */
+function tableRefsFreed(m: Machine): string[] {
+  return OBJS.filter((o) => m.ghostGet(refKey(o.addr)) > 0 && m.mem.slotOf(o.addr)?.live === false)
+    .map((o) => { const s = m.mem.slotOf(o.addr)!; return `${m.mem.describe(o.addr)} was freed by ${m.threadName(s.freedBy)} at step ${s.freedAt}, and the table still holds its reference`; });
+}
+
+/** The end-of-scenario check (every thread has finished): each live object holds exactly the
+ *  table's references, and none the table holds was freed. Blamed on the lookup, thread `tid`. */
+export function checkObjRefs(tid: number): (m: Machine) => void {
+  return (m) => {
+    const lines = tableRefsFreed(m);
+    for (const o of OBJS) {
+      if (m.mem.slotOf(o.addr)?.live !== true) continue;
+      const count = m.mem.get(o.refcount.addr), table = m.ghostGet(refKey(o.addr));
+      if (count === 0 && table === 0) lines.push(`${m.mem.describe(o.addr)}: refcount 0, yet it was never freed: the last put must free it (obj_put, not a bare atomic_dec)`);
+      else if (count > table) lines.push(`${m.mem.describe(o.addr)}: refcount ${count}, but the table holds ${table}: ${count - table} never dropped`);
+      else if (count < table) lines.push(`${m.mem.describe(o.addr)}: refcount ${count}, but the table holds ${table}: a reference was dropped twice`);
+    }
+    if (lines.length === 0) return;
+    m.fail('contract', tid, 'when everything had finished, the objects\' references did not add up: a reference was lost (taken and never put, or the last put did not free) or dropped twice',
+      report.contract('obj_lookup()', ['every thread has finished, and:', ...lines]));
+  };
 }

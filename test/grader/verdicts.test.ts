@@ -94,6 +94,21 @@ describe('exercise 05: the seed thread', () => {
   });
 });
 
+describe('exercise 03: references', () => {
+  const EX03 = list.find((e) => e.id === '03-typesafe-lookup')!;
+  const failOf = (file: string, scenario: string): string => {
+    const s = of(EX03, `test/fixtures/submissions/03-typesafe-lookup/${file}`).scenarios.find((x) => x.name === scenario)!;
+    return `${s.verdict} ${s.failure?.kind ?? ''}: ${s.failure?.why ?? ''}`;
+  };
+  test('freeing the object on a mismatch (kfree for obj_put) fails where the table still holds it', () => {
+    for (const sc of ['miss', 'reuse']) expect(failOf('kfree-on-mismatch.ts', sc)).toBe('BUG contract: it freed an object the table still holds a reference on: drop your own reference with obj_put(), which frees only when the count reaches zero');
+  });
+  test('a bare atomic_dec that drops the last reference without a free fails at the end', () => {
+    expect(failOf('dec-on-mismatch.ts', 'reuse-twice')).toMatch(/^BUG contract: when everything had finished, the objects' references did not add up/);
+    expect(failOf('dec-on-mismatch.ts', 'reuse')).toBe('VERIFIED : ');
+  });
+});
+
 describe('the exercise index holds', () => {
   test.each(list.map((ex) => [ex.id, ex] as const))('%s: the reference solution gets full marks', (_id, ex) => {
     const r = of(ex, ex.solution);

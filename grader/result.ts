@@ -23,6 +23,9 @@ export interface ScenarioResult {
     readonly preemptions: number;
     /** true when bounded search showed no schedule with fewer preemptions fails. */
     readonly minimal?: boolean;
+    /** true when the schedule is the submission itself (a schedule exercise), not one that
+     *  the search found. */
+    readonly own?: boolean;
   };
   readonly stats: { readonly executions: number; readonly steps: number; readonly ms: number };
   /** The recorded counterexample (BUG only). */

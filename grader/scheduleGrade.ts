@@ -232,7 +232,8 @@ function scenarioResult(s: ExerciseEntry['scenarios'][number], target: ScheduleT
   }
   return {
     ...base, verdict: 'BUG', points, trace,
-    failure: { kind: failure.kind, message: failure.report, why: failure.why, schedule: trace.schedule, steps: m.events.length, preemptions: trace.preemptions },
+    failure: { kind: failure.kind, message: failure.report, why: failure.why, schedule: trace.schedule,
+      steps: m.events.filter((e) => e.i <= failure.step).length, preemptions: trace.preemptions, own: true },
   };
 }
 

@@ -57,7 +57,8 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
     out.push('');
     out.push(p.bold(`Scenario "${first.name}": ${first.summary}`));
     if (first.verdict === 'BUG') {
-      const reach = f.preemptions === 0 ? 'It fails without any preemption.'
+      const reach = f.own ? `Your schedule makes it fail with ${plural(f.preemptions, 'preemption')} (${plural(f.steps, 'step')} to the failure).`
+        : f.preemptions === 0 ? 'It fails without any preemption.'
         : f.minimal ? `The bug needs ${plural(f.preemptions, 'preemption')}, and no schedule with fewer fails (${plural(f.steps, 'step')} to the failure).`
           : `This schedule makes it fail with ${plural(f.preemptions, 'preemption')} (${plural(f.steps, 'step')} to the failure); whether fewer would do was not settled.`;
       out.push(reach);
@@ -82,7 +83,7 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
         out.push(p.bold('failure; ┆ steps folded away; "check: …" steps are the grader\'s checks):'));
         out.push(timeline(tr, { width, color: o.color, source: o.source, fold: !o.full, focus: 0 }));
       }
-      if (o.replayCommand) { out.push(''); out.push(`Replay it (on the file as it is then): ${o.replayCommand(first)}`); }
+      if (o.replayCommand) { out.push(''); out.push(`Replay this run (on the file as it is now): ${o.replayCommand(first)}`); }
     } else {
       out.push(f.message);
     }

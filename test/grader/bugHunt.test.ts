@@ -41,7 +41,7 @@ describe('grading a schedule', () => {
     expect([r.verdict, r.score, r.max_score]).toEqual(['pass', 5, 5]);
     const s = r.scenarios[0];
     expect(s).toMatchObject({ name: 'seed-hang', verdict: 'BUG', points: 5, max_points: 5 });
-    expect(s.failure).toMatchObject({ kind: 'hang', schedule: HANG, steps: 68 });
+    expect(s.failure).toMatchObject({ kind: 'hang', schedule: HANG, steps: 68, own: true });
     expect(s.failure?.message).toMatch(/fault spins in spin_lock\(&anon_vma@0x40->lock\), held by walker since step 37 — which has already returned/);
     expect(s.trace?.failures.map((f) => f.kind)).toEqual(['contract', 'bad-unlock', 'lock-held-at-return', 'hang']);
     const text = renderText(r);
@@ -64,7 +64,12 @@ describe('grading a schedule', () => {
     expect([r.verdict, r.score]).toEqual(['fail', 2]);
     expect(r.scenarios[0]).toMatchObject({ verdict: 'BUG', points: 2 });
     expect(r.scenarios[0].failure?.kind).toBe('bad-unlock');
+    // the steps to the failure, not the whole run's, and it says whose schedule it is
+    const s = r.scenarios[0];
+    expect(s.failure?.steps).toBe(s.trace!.failure!.step + 1);
+    expect(s.failure!.steps).toBeLessThan(s.stats.steps);
     const text = renderText(r);
+    expect(text).toContain(`Your schedule makes it fail with ${s.failure!.preemptions} preemptions (${s.failure!.steps} steps to the failure).`);
     expect(text).toContain('WARNING: bad unlock balance detected!');
     expect(text).toContain('walker is trying to release lock (&anon_vma@0x80->lock)');
     expect(text).toMatch(/✗ seed-hang \(2\/5\): BUG bad-unlock/);

@@ -13,8 +13,8 @@ import type { SourceLookup } from '../trace/trace';
 import type { Args } from './args';
 import { gradeHtml } from './gradeHtml';
 
-/** A path or schedule as a shell word. */
-export function shellWord(s: string): string { return /^[\w./:,*+@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`; }
+/** A path or schedule as one shell word: bare when no shell would change it (a `*` would glob), else quoted. */
+export function shellWord(s: string): string { return /^[\w./:,+@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`; }
 
 /** The command that replays a failing scenario of FILE: `npm run grade -- ID FILE --replay S
  *  --scenario N`, or for a schedule exercise `npm run play N -- --moves S`. */

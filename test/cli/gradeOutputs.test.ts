@@ -11,7 +11,7 @@ const failing = { name: 'seed', failure: { schedule: 'v1:0*6,1*12,2*39,0*5' } };
 test('a file below the working directory is named relative to it', () => {
   const file = path.join(process.cwd(), 'solutions', '05-page-lock-anon-vma', 'history', '2.6.36-rc2.ts');
   expect(replayCommandFor(EX05, file)(failing)).toBe(
-    'npm run grade -- 05-page-lock-anon-vma solutions/05-page-lock-anon-vma/history/2.6.36-rc2.ts --replay v1:0*6,1*12,2*39,0*5 --scenario seed');
+    "npm run grade -- 05-page-lock-anon-vma solutions/05-page-lock-anon-vma/history/2.6.36-rc2.ts --replay 'v1:0*6,1*12,2*39,0*5' --scenario seed");
 });
 
 test('a file outside it is named by its full path, not by ../..', () => {
@@ -23,5 +23,5 @@ test('a file outside it is named by its full path, not by ../..', () => {
 });
 
 test('the bug-hunt exercise replays in play, by number', () => {
-  expect(replayCommandFor(EX04, 'x.txt')(failing)).toBe('npm run play 4 -- --moves v1:0*6,1*12,2*39,0*5');
+  expect(replayCommandFor(EX04, 'x.txt')(failing)).toBe("npm run play 4 -- --moves 'v1:0*6,1*12,2*39,0*5'");
 });

@@ -44,7 +44,7 @@ describe('--gradescope PATH', () => {
     // what else broke after the leading failure is said, not only marked ! in the trace
     expect(seed.output).toMatch(/Then, in the same run:\n  step \d+ \(lock-held-at-return\): walker returned still holding a lock/);
     expect(seed.output).toMatch(/2\.6\.36-rc2\.ts:\d+ +yield\* spin_lock\(root\.lock\);/); // the student's own line
-    expect(seed.output).toMatch(/--replay v1:\S+ --scenario seed/);
+    expect(seed.output).toMatch(/--replay 'v1:[^']+' --scenario seed/);
     const quiet = gs.tests.find((t: { name: string }) => t.name === 'quiet');
     expect([quiet.score, quiet.max_score, quiet.status]).toEqual([2, 2, 'passed']);
     expect(quiet.output).toMatch(/VERIFIED/);

@@ -11,7 +11,10 @@ export function lockTable(t: Trace, width = 80): string | undefined {
   const f = t.failure;
   if (f === undefined || (f.kind !== 'hang' && f.kind !== 'bad-unlock')) return undefined;
   const locks = new Set<string>();
-  for (const m of f.report.matchAll(/&([a-z_]+@0x[0-9a-f]+)->\w+/g)) locks.add(m[1]);
+  // the locks the failure names, and for a hang those of the bad unlocks on its way (an
+  // unlock of the wrong lock is how a lock comes to be held forever)
+  const named = [f, ...(f.kind === 'hang' ? t.failures.filter((x) => x.kind === 'bad-unlock' && x.step < f.step) : [])];
+  for (const x of named) for (const m of x.report.matchAll(/&([a-z_]+@0x[0-9a-f]+)->\w+/g)) locks.add(m[1]);
   const all = t.events.filter((e) => LOCK_OPS.has(e.k) && [...locks].some((l) => e.obj.startsWith(l)));
   // The failing thread's own lock operations, what others did meanwhile, and the last thing
   // each other thread did to each of these locks before that.

@@ -2,6 +2,7 @@
 // full — the kernel-style message, why it is wrong, the lockdep-shaped table, the interleaving
 // as a timeline with their own source lines, and the command that replays it; then one line
 // per other scenario, each saying its reach. 80 columns; colour only when asked.
+import type { Failure } from '../../sim/failure';
 import type { GradeResult, ScenarioResult } from '../result';
 import { timeline } from '../../trace/timeline';
 import { lockTable } from '../../trace/lockTable';
@@ -65,15 +66,23 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
       out.push('');
       out.push(f.message);
       out.push('');
-      out.push(`${p.bold('Why this is wrong:')} ${f.why}.`);
+      // (a schedule exercise's goal is to break the kernel: there the failure is not the student's fault)
+      out.push(`${p.bold(f.own ? 'What went wrong:' : 'Why this is wrong:')} ${f.why}.`);
       const tr = first.trace;
       const cause = tr?.failures.find((x) => x.kind === 'contract' && x.step < (tr.failure?.step ?? Infinity));
-      if (cause !== undefined) out.push(`${p.bold('Where it began:')} at step ${cause.step}, ${cause.why}.`);
-      // The run goes on past the failure; what else broke is a ! in the trace: say what.
-      const later = tr?.failures.filter((x) => x !== cause && x.step >= (tr.failure?.step ?? Infinity) && !(x.kind === tr.failure?.kind && x.step === tr.failure?.step)) ?? [];
-      if (later.length > 0) {
-        out.push(p.bold('Then, in the same run:'));
-        for (const x of later) out.push(`  step ${x.step} (${x.kind}): ${x.why}.`);
+      if (cause !== undefined) {
+        const whose = /^BUG: contract of (.+) violated/.exec(cause.report)?.[1];
+        out.push(`${p.bold('Where it began:')} at step ${cause.step}, ${whose !== undefined ? `the check of ${whose}'s contract failed: ` : ''}${cause.why}.`);
+      }
+      // What else broke, before or after the failure shown, is a ! in the trace: say what.
+      const shown = (x: Failure): boolean => x === cause || (x.kind === tr?.failure?.kind && x.step === tr?.failure?.step);
+      const at = tr?.failure?.step ?? Infinity;
+      const before = tr?.failures.filter((x) => !shown(x) && x.step < at) ?? [];
+      const later = tr?.failures.filter((x) => !shown(x) && x.step >= at) ?? [];
+      for (const [head, xs] of [['Before it, in the same run:', before], ['Then, in the same run:', later]] as const) {
+        if (xs.length === 0) continue;
+        out.push(p.bold(head));
+        for (const x of xs) out.push(`  step ${x.step} (${x.kind}): ${x.why}.`);
       }
       if (tr !== undefined) {
         const table = lockTable(tr, width - 6); // the table adds a "  [NN]" step column

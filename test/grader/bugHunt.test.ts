@@ -46,9 +46,17 @@ describe('grading a schedule', () => {
     expect(s.trace?.failures.map((f) => f.kind)).toEqual(['contract', 'bad-unlock', 'lock-held-at-return', 'hang']);
     const text = renderText(r);
     expect(text).toMatch(/^PASS 04-bug-hunt: 5\/5 points/);
-    // the waiter's blocked lock closes the table, though it never ran
-    expect(text).toMatch(/^ {50}lock\(&anon_vma@0x40\); +\[68: waits\]\n\n  \*\*\* DEADLOCK \*\*\*$/m);
+    // the table: the walker's lock of A, its unlock of B (the bad unlock on the way), and the
+    // waiter's blocked lock last, though it never ran
+    expect(text).toContain('  A = &anon_vma@0x40\n  B = &anon_vma@0x80\n');
+    expect(text).toMatch(/^ {2}lock\(A\); {2}\[37\]\n {2}unlock\(B\); {2}\[41\]$/m);
+    expect(text).toMatch(/^ {56}lock\(A\); {2}\[68: waits\]\n\n {2}\*\*\* DEADLOCK \*\*\*$/m);
     expect(text).toContain('no thread can run: the machine hangs here');
+    // each ! of the trace is said in words: the contract breach that began it, then the two
+    // failures before the hang
+    expect(text).toContain("What went wrong: every live thread waits for something that will never happen.\n"
+      + "Where it began: at step 38, the check of page_lock_anon_vma()'s contract failed: the lock it holds is not the one page_unlock_anon_vma() will release");
+    expect(text).toMatch(/\nBefore it, in the same run:\n {2}step 41 \(bad-unlock\): [^\n]+\n {2}step 43 \(lock-held-at-return\): /);
   });
 
   test('the stub (no preemption at all) breaks nothing: 0 points, and says what the run did', async () => {

@@ -48,11 +48,12 @@ export function runOnce(factory: Factory, choose: Chooser, opts: MachineOptions 
 }
 
 /** Replay a schedule exactly; past its end, run on without preemption. An entry naming a thread
- *  that cannot run is an error the caller reports (the schedule does not fit this scenario). */
+ *  that cannot run, or one left over when the run is over, is an error the caller reports (the
+ *  schedule does not fit this scenario). */
 export class ScheduleMismatch extends Error {}
 
 export function replay(factory: Factory, schedule: readonly number[], opts: MachineOptions = {}): RunResult {
-  return runOnce(factory, (m, en, i, last) => {
+  const r = runOnce(factory, (m, en, i, last) => {
     if (i < schedule.length) {
       const t = schedule[i];
       if (!en.includes(t)) {
@@ -63,4 +64,7 @@ export function replay(factory: Factory, schedule: readonly number[], opts: Mach
     }
     return stay(en, last);
   }, opts);
+  const left = schedule.length - r.schedule.length;
+  if (left > 0) throw new ScheduleMismatch(`step ${r.schedule.length}: the run is already over, but the schedule has ${left} more step${left === 1 ? '' : 's'}`);
+  return r;
 }

@@ -2,7 +2,7 @@
 // schedule run cleanly by his fix (f18194275c39).
 import { seed } from '../../scenarios/pageLock';
 import { instantiate } from '../../scenarios/scenario';
-import { replay } from '../../explorer/run';
+import { replay, ScheduleMismatch } from '../../explorer/run';
 import { decode } from '../../explorer/schedule';
 import * as rc2 from '../../solutions/05-page-lock-anon-vma/history/2.6.36-rc2';
 import * as hugh from '../../solutions/05-page-lock-anon-vma/history/hugh-fix';
@@ -39,4 +39,12 @@ test('hugh-fix: the same schedule runs cleanly — the re-check under the lock s
   const walker = r.machine.events.filter((e) => e.tid === 0).map((e) => e.name);
   expect(walker).toContain('spin_unlock');
   expect(walker.filter((n) => n === 'page_mapped')).toHaveLength(2);
+});
+
+test('a schedule that outlasts the run does not fit: which step, and how many are left over', () => {
+  const f = (o: Parameters<typeof instantiate>[2]) => instantiate(seed('2.6.36'), hugh as unknown as PageLockSubject, o);
+  const run = replay(f, decode(SCHEDULE), { haltOnFailure: false });
+  const n = run.schedule.length;
+  expect(() => replay(f, [...run.schedule, 3, 3], { haltOnFailure: false }))
+    .toThrow(new ScheduleMismatch(`step ${n}: the run is already over, but the schedule has 2 more steps`));
 });

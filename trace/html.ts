@@ -5,7 +5,8 @@
 // Pure: Trace (+ options) → string. Every piece of text from the trace is escaped.
 import type { Trace, SourceLookup } from './trace';
 import type { StepEvent } from '../sim/events';
-import { buildModel, describeStep, isLockOp, parseObj, shadeOf, type Model } from './htmlModel';
+import { buildModel, describeStep, parseObj, shadeOf, type Model } from './htmlModel';
+import { isLockOp } from './lockOps';
 import { CLIENT_JS, PAGE_CSS } from './htmlAssets';
 
 export interface HtmlOptions {

@@ -4,6 +4,7 @@
 // Pure: no I/O, no DOM. Lock words belong to the address, not to the allocation (sim/locks.ts):
 // a lock taken on anon_vma@0x40 #2 and released through #3 is one holding.
 import type { Trace } from './trace';
+import { isLockOp, RELEASE, TAKE, TRY } from './lockOps';
 import type { StepEvent } from '../sim/events';
 
 export interface ObjName {
@@ -22,13 +23,9 @@ export function parseObj(obj: string): ObjName | undefined {
   return { base: `${m[1]}@${m[2]}`, type: m[1], ...(m[3] !== undefined ? { inc: Number(m[3]) } : {}), freed: m[4] !== undefined, ...(m[5] !== undefined ? { field: m[5] } : {}) };
 }
 
-const TAKE = new Set(['spin_lock', 'lock_page', 'mutex_lock', 'down_read', 'down_write']);
-const TRY = new Set(['spin_trylock', 'trylock_page', 'mutex_trylock', 'down_read_trylock']);
-const RELEASE = new Set(['spin_unlock', 'unlock_page', 'mutex_unlock', 'up_read', 'up_write']);
 /** Unlocks that clear someone else's hold (the kernel's spin_unlock does not check the owner). */
 const CLEARS_OTHERS = new Set(['spin_unlock', 'unlock_page', 'mutex_unlock']);
 
-export function isLockOp(k: string): boolean { return TAKE.has(k) || TRY.has(k) || RELEASE.has(k); }
 
 /** How lockdep would name the lock: "&anon_vma@0x40->lock", or the page lock. */
 export function lockLabel(o: ObjName): string {

@@ -3,9 +3,10 @@
 // failure is about, in the order they happened; for a hang, last, the lock each waiter waits for.
 import type { Trace } from './trace';
 import { clip } from './style';
+import { isLockOp, RELEASE, TRY } from './lockOps';
 
-const LOCK_OPS = new Set(['spin_lock', 'spin_trylock', 'spin_unlock', 'mutex_lock', 'mutex_trylock', 'mutex_unlock',
-  'down_read', 'down_read_trylock', 'up_read', 'down_write', 'up_write']);
+/** The lock operations the table shows: all but the page lock's (reports name the others). */
+const tableOp = (k: string): boolean => isLockOp(k) && !k.includes('page');
 
 export function lockTable(t: Trace, width = 80): string | undefined {
   const f = t.failure;
@@ -15,7 +16,7 @@ export function lockTable(t: Trace, width = 80): string | undefined {
   // unlock of the wrong lock is how a lock comes to be held forever)
   const named = [f, ...(f.kind === 'hang' ? t.failures.filter((x) => x.kind === 'bad-unlock' && x.step < f.step) : [])];
   for (const x of named) for (const m of x.report.matchAll(/&([a-z_]+@0x[0-9a-f]+)->\w+/g)) locks.add(m[1]);
-  const all = t.events.filter((e) => LOCK_OPS.has(e.k) && [...locks].some((l) => e.obj.startsWith(l)));
+  const all = t.events.filter((e) => tableOp(e.k) && [...locks].some((l) => e.obj.startsWith(l)));
   // The failing thread's own lock operations, what others did meanwhile, and the last thing
   // each other thread did to each of these locks before that.
   const mine = all.filter((e) => e.tid === f.tid);
@@ -27,7 +28,7 @@ export function lockTable(t: Trace, width = 80): string | undefined {
     if (e.i >= start || e.tid === f.tid) continue;
     const key = `${e.tid} ${e.obj.split(' ')[0]}`;
     lastBefore.set(key, e.i);
-    if (!isRelease(e.k) && (!e.k.includes('try') || e.result === 'true')) lastTake.set(key, e.i);
+    if (!RELEASE.has(e.k) && (!TRY.has(e.k) || e.result === 'true')) lastTake.set(key, e.i);
   }
   const keep = new Set<number>();
   for (const [key, i] of lastBefore) {
@@ -41,7 +42,7 @@ export function lockTable(t: Trace, width = 80): string | undefined {
   if (f.kind === 'hang') {
     for (const m of f.report.matchAll(/^\s*(\S+) (?:spins|sleeps) in (\w+)\(&([a-z_]+@0x[0-9a-f]+)->/gm)) {
       const tid = t.threads.indexOf(m[1]);
-      if (tid >= 0) waits.push({ tid, verb: m[2].includes('read') ? 'rlock' : 'lock', lock: m[3] });
+      if (tid >= 0) waits.push({ tid, verb: verbOf(m[2], undefined), lock: m[3] });
     }
   }
   if (rows.length === 0 && waits.length === 0) return undefined;
@@ -55,10 +56,11 @@ export function lockTable(t: Trace, width = 80): string | undefined {
   const names = [...new Set(lines.map((l) => l.lock))];
   const text = (verb: string, name: string): string => (verb.endsWith(' fails') ? `${verb.slice(0, -6)}(${name}) fails` : `${verb}(${name});`);
   const short = lines.some((l) => text(l.verb, `&${l.lock}`).length > col - 1);
-  const nameOf = (lock: string): string => (short ? String.fromCharCode(65 + names.indexOf(lock)) : `&${lock}`);
+  const letter = (i: number): string => String.fromCharCode(65 + i);
+  const nameOf = (lock: string): string => (short ? letter(names.indexOf(lock)) : `&${lock}`);
   const cell = (s: string): string => clip(s, col - 1).padEnd(col);
   const out = [' Possible unsafe locking scenario (as it happened):', ''];
-  if (short) out.push(...names.map((l, i) => `  ${String.fromCharCode(65 + i)} = &${l}`), '');
+  if (short) out.push(...names.map((l, i) => `  ${letter(i)} = &${l}`), '');
   out.push(`  ${tids.map((tid) => cell(`${t.threads[tid]}`)).join('')}`.trimEnd());
   out.push(`  ${tids.map(() => cell('----')).join('')}`.trimEnd());
   for (const l of lines) out.push(`  ${tids.map((tid) => cell(tid === l.tid ? text(l.verb, nameOf(l.lock)) : '')).join('')}`.trimEnd() + `  ${l.at}`);
@@ -66,12 +68,10 @@ export function lockTable(t: Trace, width = 80): string | undefined {
   return out.join('\n');
 }
 
-function isRelease(k: string): boolean { return k.includes('unlock') || k.startsWith('up_'); }
-
 /** lockdep's words: lock and rlock (shared: an rwsem's read side); a trylock that fails says so. */
 function verbOf(k: string, result: string | undefined): string {
   const r = k === 'down_read' || k === 'down_read_trylock' || k === 'up_read' ? 'r' : '';
-  if (isRelease(k)) return `${r}unlock`;
-  if (k.includes('try')) return result === 'true' ? `${r}trylock` : `${r}trylock fails`;
+  if (RELEASE.has(k)) return `${r}unlock`;
+  if (TRY.has(k)) return result === 'true' ? `${r}trylock` : `${r}trylock fails`;
   return `${r}lock`;
 }

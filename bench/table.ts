@@ -1,7 +1,7 @@
 // The bench's one table, at most 100 columns, plus the header (machine, Node, date) and a few
 // notes on rows that need them. Pure: takes the report, returns lines.
 import type { Report } from './report';
-import type { Row } from './measure';
+import { MIN_TIMED_MS, Row } from './measure';
 
 const SHORT: Record<string, string> = { 'use-after-free': 'uaf', 'lock-held-at-return': 'lock-held', 'sleep-in-atomic': 'sleep-atomic', 'spinlock-recursion': 'recursion' };
 
@@ -55,8 +55,9 @@ export function table(rep: Report): string[] {
   out.push('naive: executions of naive enumeration; classes: distinct Mazurkiewicz traces among them;');
   out.push('dpor: DPOR executions run to the end (stopOnBug: false); ratio: dpor/classes; blk: executions');
   out.push('abandoned as sleep-set blocked; verdict, ms: explore() with proveMinimal; ns/st: DPOR time per');
-  out.push('step of the executions it explored (a step it restored rather than re-ran counts: see notes); bug');
-  out.push('ms: search time to the first bug; pre, steps: the shrunk counterexample. —: over a cap.');
+  out.push('step of the executions it explored (a step it restored rather than re-ran counts: see notes;');
+  out.push(`a search shorter than ${MIN_TIMED_MS} ms is repeated within a run and averaged); bug ms: search time`);
+  out.push('to the first bug; pre, steps: the shrunk counterexample. —: over a cap.');
   if (rep.floor.length > 0) {
     out.push(...wrap(`floor: a bare scheduler (no simulator, no analysis) costs ${rep.floor.map((f) => `${f.ns_per_step}`).join(' / ')} ns/step `
       + `with steps ${rep.floor.map((f) => f.depth).join(' / ')} generators deep; the kernel model's are 1 to 4 deep.`, 100, ''));

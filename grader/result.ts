@@ -23,6 +23,8 @@ export interface ScenarioResult {
     readonly preemptions: number;
     /** true when bounded search showed no schedule with fewer preemptions fails. */
     readonly minimal?: boolean;
+    /** What this kind of failure means in this scenario (Scenario.notes), when it says. */
+    readonly note?: string;
     /** true when the schedule is the submission itself (a schedule exercise), not one that
      *  the search found. */
     readonly own?: boolean;

@@ -63,6 +63,7 @@ export function filePage(): S {
 export function unmapped(): S {
   return {
     name: 'unmapped', summary: 'the child exited before the walk: page->mapping still names its freed anon_vma', version: V,
+    notes: { 'use-after-free': 'the page is no longer mapped, yet page->mapping still names the anon_vma freed when the child exited; only page_mapped() tells whether that anon_vma is alive' },
     build(m, subject) {
       const w = new World(m, V);
       const parent = w.process();

@@ -68,6 +68,7 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
       out.push('');
       // (a schedule exercise's goal is to break the kernel: there the failure is not the student's fault)
       out.push(`${p.bold(f.own ? 'What went wrong:' : 'Why this is wrong:')} ${f.why}.`);
+      if (f.note !== undefined) out.push(`${p.bold('In this scenario:')} ${f.note}.`);
       const tr = first.trace;
       const cause = tr?.failures.find((x) => x.kind === 'contract' && x.step < (tr.failure?.step ?? Infinity));
       if (cause !== undefined) {

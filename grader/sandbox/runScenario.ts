@@ -126,9 +126,11 @@ function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc:
   let why = rec.why;
   if (JSON.stringify(t1.events) !== JSON.stringify(t2.events)) { kind = 'nondeterminism'; why = 'the same schedule ran differently twice: the code keeps state between runs or depends on something other than what it reads'; }
   if (v.failure.report.includes('NondeterminismError')) { kind = 'nondeterminism'; why = 'the code used Math.random() or Date: a submission must behave the same on every run'; }
+  const note = scenario.notes?.[kind];
   return {
     ...base, summary, verdict: 'BUG', points: 0, stats, trace: t1,
-    failure: { kind, message: rec.report, why, schedule: v.schedule, steps: v.steps, preemptions: v.preemptions, ...(v.minimal ? { minimal: true } : {}) },
+    failure: { kind, message: rec.report, why, ...(note !== undefined ? { note } : {}), schedule: v.schedule, steps: v.steps, preemptions: v.preemptions,
+      ...(v.minimal ? { minimal: true } : {}) },
   };
 }
 

@@ -109,6 +109,21 @@ describe('exercise 03: references', () => {
   });
 });
 
+describe('exercise 01: a scenario says what its failure means there', () => {
+  const EX01 = list.find((e) => e.id === '01-rmap-walk')!;
+  test('walking an unmapped page: KASAN says why in general, the scenario points at page_mapped()', () => {
+    const r = of(EX01, 'test/fixtures/submissions/01-rmap-walk/no-mapped-check.ts');
+    const s = r.scenarios.find((x) => x.name === 'unmapped')!;
+    expect(s.failure?.kind).toBe('use-after-free');
+    expect(s.failure?.note).toMatch(/only page_mapped\(\) tells/);
+    expect(renderText(r, {})).toContain(`\nIn this scenario: ${s.failure?.note}.\n`);
+    // a failure the scenario has no word for gets none
+    const other = of(EX01, 'test/fixtures/submissions/01-rmap-walk/unlock-on-one-path.ts').scenarios.filter((x) => x.verdict === 'BUG');
+    expect(other.length).toBeGreaterThan(0);
+    for (const x of other) expect(x.failure?.note).toBeUndefined();
+  });
+});
+
 describe('the exercise index holds', () => {
   test.each(list.map((ex) => [ex.id, ex] as const))('%s: the reference solution gets full marks', (_id, ex) => {
     const r = of(ex, ex.solution);

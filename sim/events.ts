@@ -17,4 +17,9 @@ export interface StepEvent {
   /** Kernel routine the step belongs to, when a modelled routine made it. */
   readonly fn?: string;
   readonly note?: string;
+  /** The step changed a word of an object that was free: legal for a reader of a type-safe
+   *  cache inside RCU as far as KASAN goes, but the memory is the allocator's. 'revived': an
+   *  atomic add raised a count from 0 (a dying object brought back). Reports name the first
+   *  as where a failure began. */
+  readonly changedFreed?: 'revived' | 'changed';
 }

@@ -217,7 +217,11 @@ export class Machine {
     const res = this.perform(t, o);
     this.lastAnswer = res;
     // a step that failed as it ran (a refused access, a bad unlock) shows no result
-    if (this.record) this.recordEvent(t, o, o.k === 'probe' || this.failures.length > nf ? undefined : res);
+    if (this.record) {
+      const failed = this.failures.length > nf;
+      const freed = !failed && changesWord(o, res) && this.mem.slotOf(o.a)?.live === false;
+      this.recordEvent(t, o, o.k === 'probe' || failed ? undefined : res, !freed ? undefined : o.k === 'atomic_add' && o.v > 0 && res === o.v ? 'revived' : 'changed');
+    }
     this.now++;
     if (this.halted || t.done) return;
     if (t.steps > this.maxSteps && !t.system) {
@@ -350,7 +354,7 @@ export class Machine {
 
   threadName(tid: number): string { return tid >= 0 && tid < this.threads.length ? this.threads[tid].name : `T${tid}`; }
 
-  private recordEvent(t: ThreadState, o: Op, res: OpResult): void {
+  private recordEvent(t: ThreadState, o: Op, res: OpResult, changedFreed: StepEvent['changedFreed']): void {
     const asObject = o.k === 'alloc' || o.k === 'free' || o.k === 'call_rcu' || o.k === 'rcu_callbacks';
     const d = o.k === 'alloc' ? (typeof res === 'number' && res !== 0 ? this.mem.describe(res) : '')
       : o.a === 0 ? '' : asObject ? this.mem.describe(o.a) : sleepLockName(o.k, this.mem.describeField(o.a));
@@ -359,8 +363,19 @@ export class Machine {
       ...(o.k === 'write' || o.k === 'list_add' || o.k === 'list_del' ? { value: this.mem.describeStored(o) } : {}),
       ...(res === undefined ? {} : { result: Array.isArray(res) ? `[${res.map((x) => this.mem.describe(x)).join(', ')}]` : this.mem.describeValue(o, res as number) }),
       ...(o.loc ? { loc: o.loc } : {}),
+      ...(changedFreed !== undefined ? { changedFreed } : {}),
     };
     this.events.push(ev);
+  }
+}
+
+/** Did op `o`, answered `res`, change a memory word (not a lock: locking a freed object's lock
+ *  to re-check it is the type-safe pattern itself)? */
+function changesWord(o: Op, res: OpResult): boolean {
+  switch (o.k) {
+    case 'write': case 'atomic_add': case 'atomic_dec_and_test': case 'list_add': case 'list_del': return true;
+    case 'atomic_inc_not_zero': return res === 1;
+    default: return false;
   }
 }
 

@@ -8,6 +8,8 @@ import { timeline } from '../../trace/timeline';
 import { lockTable } from '../../trace/lockTable';
 import { paint } from '../../trace/style';
 import type { SourceLookup } from '../../trace/trace';
+import type { RecordedRun } from '../../explorer/record';
+import type { StepEvent } from '../../sim/events';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -42,6 +44,17 @@ export function scenarioLine(s: ScenarioResult, color = false): string {
   }
 }
 
+/** Step `e` changed a word of a freed object (StepEvent.changedFreed), in words. */
+function changedFreedWords(t: RecordedRun, e: StepEvent): string {
+  const who = t.threads[e.tid] ?? `T${e.tid}`;
+  // "anon_vma@0x40 #1 (free) .refcount": the object, and the field
+  const m = /^(.*?) \(free\)(?: \.(\S+))?$/.exec(e.obj);
+  const obj = m?.[1] ?? e.obj, field = m?.[2] !== undefined ? `the ${m[2]} of ` : '';
+  return e.changedFreed === 'revived'
+    ? `${who}'s ${e.name} raised ${field}${obj}, already freed, from 0 to ${e.result ?? 'more'}: a count of 0 means the object is dying, and nothing may bring it back (atomic_inc_not_zero() refuses to)`
+    : `${who}'s ${e.name} changed ${field}${obj}, already freed: a reader may look at a freed object of a type-safe cache, never change it`;
+}
+
 export function renderText(r: GradeResult, o: TextOptions = {}): string {
   const p = paint(o.color ?? false);
   const width = o.width ?? 80;
@@ -74,6 +87,9 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
       if (cause !== undefined) {
         const whose = /^BUG: contract of (.+) violated/.exec(cause.report)?.[1];
         out.push(`${p.bold('Where it began:')} at step ${cause.step}, ${whose !== undefined ? `the check of ${whose}'s contract failed: ` : ''}${cause.why}.`);
+      } else {
+        const revived = tr?.events.find((e) => e.changedFreed !== undefined && e.i < (tr.failure?.step ?? Infinity));
+        if (revived !== undefined) out.push(`${p.bold('Where it began:')} at step ${revived.i}, ${changedFreedWords(tr!, revived)}.`);
       }
       // What else broke, before or after the failure shown, is a ! in the trace: say what.
       const shown = (x: Failure): boolean => x === cause || (x.kind === tr?.failure?.kind && x.step === tr?.failure?.step);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { EXERCISES, ExerciseEntry } from '../../exercises/index';
 import { gradeFile } from '../../grader/grade';
 import type { GradeResult } from '../../grader/result';
-import { renderText } from '../../grader/reporters/text';
+import { renderText, smallestFailure } from '../../grader/reporters/text';
 import { EX05, REPO, SOLUTIONS, pool } from './helpers';
 
 const results = new Map<string, GradeResult>();
@@ -121,6 +121,19 @@ describe('exercise 01: a scenario says what its failure means there', () => {
     const other = of(EX01, 'test/fixtures/submissions/01-rmap-walk/unlock-on-one-path.ts').scenarios.filter((x) => x.verdict === 'BUG');
     expect(other.length).toBeGreaterThan(0);
     for (const x of other) expect(x.failure?.note).toBeUndefined();
+  });
+});
+
+describe('exercise 06: where a use-after-free began', () => {
+  test('atomic_inc on a dying anon_vma: the report names the step that revived it, before the KASAN report it led to', () => {
+    const EX06 = list.find((e) => e.id === '06-page-get-anon-vma')!;
+    const r = of(EX06, 'test/fixtures/submissions/06-page-get-anon-vma/atomic-inc.ts');
+    const s = smallestFailure(r)!;
+    expect(s.failure?.kind).toBe('use-after-free');
+    const revived = s.trace!.events.find((e) => e.changedFreed === 'revived')!;
+    expect(revived).toMatchObject({ name: 'atomic_inc', obj: expect.stringMatching(/^anon_vma@0x\w+ #1 \(free\) \.refcount$/) });
+    expect(revived.i).toBeLessThan(s.trace!.failure!.step);
+    expect(renderText(r, {})).toMatch(new RegExp(`\\nWhere it began: at step ${revived.i}, migrate's atomic_inc raised the refcount of anon_vma@0x\\w+ #1, already freed, from 0 to 1: a count of 0 means the object is dying`));
   });
 });
 

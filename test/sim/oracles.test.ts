@@ -161,6 +161,32 @@ describe('oracles', () => {
     expect(r.failures.map((x) => x.kind)).toEqual(['sleep-in-atomic']);
   });
 
+  test('a trace marks a change to a freed type-safe object that KASAN allows (a count raised from 0, a write), not a lock or a read', () => {
+    const f = world((_m, { tsobj }) => ({
+      t: function* () {
+        yield* k.rcu_read_lock();
+        yield* k.kmem_cache_free(k.obj_typesafe_cachep, tsobj);
+        yield* k.spin_lock(tsobj.lock);              // the type-safe re-check pattern: not marked
+        yield* k.READ_ONCE(tsobj.key);               // looking: not marked
+        yield* k.atomic_inc_not_zero(tsobj.refcount); // refused at 0: nothing changed
+        yield* k.atomic_inc(tsobj.refcount);         // 0 → 1: revived
+        yield* k.WRITE_ONCE(tsobj.key, 3);           // changed
+        yield* k.atomic_dec_and_test(tsobj.refcount); // 1 → 0: changed, not revived
+        yield* k.spin_unlock(tsobj.lock);
+        yield* k.rcu_read_unlock();
+      },
+    }));
+    const r = runOnce(f, (_m, en) => en[0], { haltOnFailure: false, record: true });
+    expect(r.failures).toEqual([]);
+    expect(r.machine.events.map((e) => `${e.name}:${e.changedFreed ?? '-'}`)).toEqual([
+      'rcu_read_lock:-', 'kmem_cache_free:-', 'spin_lock:-', 'READ_ONCE:-', 'atomic_inc_not_zero:-', 'atomic_inc:revived',
+      'WRITE_ONCE:changed', 'atomic_dec_and_test:changed', 'spin_unlock:-', 'rcu_read_unlock:-']);
+    // on a live object nothing is marked
+    const live = runOnce(world((_m, { tsobj }) => ({ t: function* () { yield* k.atomic_inc(tsobj.refcount); yield* k.WRITE_ONCE(tsobj.key, 1); } })),
+      (_m, en) => en[0], { record: true });
+    expect(live.machine.events.map((e) => e.changedFreed)).toEqual([undefined, undefined]);
+  });
+
   test('a hang on a sleeping lock says the waiter sleeps, and names the lock as the code does (->mutex, ->rwsem)', () => {
     const f = world((_m, { av }) => ({
       a: function* () { yield* k.down_write(av.rwsem); },

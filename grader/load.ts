@@ -40,15 +40,12 @@ function imports(sf: ts.SourceFile): { spec: string; pos: number }[] {
   return out;
 }
 
-/** Whether `spec` names the student API. Relative to the repository when the file is inside
- *  it; anywhere else (a class folder, a Gradescope container) a relative path ending in
- *  sim/api is the API by name: the sandbox gives every import the API and nothing else. */
-export function isApiSpecifier(spec: string, fromFile: string): boolean {
-  if (!spec.startsWith('.')) return false;
-  const r = path.resolve(path.dirname(fromFile), spec);
-  if (r === API || r === API.replace(/\.ts$/, '')) return true;
-  const inRepo = !path.relative(ROOT, path.resolve(fromFile)).startsWith('..');
-  return !inRepo && /(^|\/)sim\/api$/.test(path.posix.normalize(spec.replace(/\\/g, '/')));
+/** Whether `spec` names the student API: a relative path ending in sim/api, by name, wherever
+ *  the file is. The sandbox gives every import the API and nothing else, and the type check
+ *  resolves it to the real one; so a grade never depends on where the file sits (the stub's
+ *  '../../sim/api' in a class folder, inside the repository or not, is the API). */
+export function isApiSpecifier(spec: string): boolean {
+  return spec.startsWith('.') && /(^|\/)sim\/api$/.test(path.posix.normalize(spec.replace(/\\/g, '/')));
 }
 
 const OPTIONS: ts.CompilerOptions = {
@@ -77,7 +74,7 @@ const host: ts.CompilerHost = {
   },
   resolveModuleNameLiterals(literals, containingFile) {
     return literals.map((lit) => {
-      if (isApiSpecifier(lit.text, containingFile)) return { resolvedModule: { resolvedFileName: API, extension: ts.Extension.Ts, isExternalLibraryImport: false } };
+      if (isApiSpecifier(lit.text)) return { resolvedModule: { resolvedFileName: API, extension: ts.Extension.Ts, isExternalLibraryImport: false } };
       return ts.resolveModuleName(lit.text, containingFile, OPTIONS, baseHost);
     });
   },
@@ -116,7 +113,7 @@ export function loadSubmission(file: string, opts: { typeCheck?: boolean } = {})
     throw new SubmissionError('invalid-submission', `${loc(sf, d.start)}: syntax error: ${oneLine(d.messageText)}`);
   }
   for (const im of imports(sf)) {
-    if (!isApiSpecifier(im.spec, abs)) {
+    if (!isApiSpecifier(im.spec)) {
       throw new SubmissionError('forbidden-import', `${loc(sf, im.pos)}: a submission may import only the student API (sim/api), not "${im.spec}"`);
     }
   }

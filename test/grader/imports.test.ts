@@ -1,0 +1,36 @@
+// What a submission may import is decided by the import alone, never by where the file sits: a
+// TA's class folder inside the repository grades the stub's '../../sim/api' as the API, exactly
+// as a folder anywhere else does (a TA once saw 0/10 forbidden-import inside, 10/10 outside).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gradeFile } from '../../grader/grade';
+import { isApiSpecifier } from '../../grader/load';
+import { EX05, REPO, SOLUTIONS, withoutMs } from './helpers';
+
+test('a relative path ending in sim/api is the API; anything else is not', () => {
+  for (const s of ['../sim/api', '../../sim/api', './sim/api', '../../../../sim/api', '..\\..\\sim\\api']) expect([s, isApiSpecifier(s)]).toEqual([s, true]);
+  for (const s of ['sim/api', 'fs', '../sim/api/../../solutions/x', '../../solutions/05-page-lock-anon-vma/page_lock_anon_vma', '../sim/apix', '../sim/api2'])
+    expect([s, isApiSpecifier(s)]).toEqual([s, false]);
+});
+
+test("the stub's import gets the same grade inside the repository and outside it", async () => {
+  const src = fs.readFileSync(path.join(SOLUTIONS, 'page_lock_anon_vma.ts'), 'utf8');
+  expect(src).toContain("from '../../sim/api'");
+  fs.mkdirSync(path.join(REPO, 'tmp'), { recursive: true });
+  // inside: tmp/class-X/section-1/kate.ts, where '../../sim/api' resolves to tmp/sim/api
+  const dirs = [fs.mkdtempSync(path.join(REPO, 'tmp', 'class-')), fs.mkdtempSync(path.join(os.tmpdir(), 'class-'))];
+  try {
+    const results = await Promise.all(dirs.map(async (d) => {
+      fs.mkdirSync(path.join(d, 'section-1'));
+      const f = path.join(d, 'section-1', 'kate.ts');
+      fs.writeFileSync(f, src);
+      const r = await gradeFile(EX05, f, { only: ['quiet'] });
+      return { ...withoutMs(r), submission: '' };
+    }));
+    expect(results[0]).toMatchObject({ verdict: 'pass', score: results[0].max_score });
+    expect(results[1]).toEqual(results[0]);
+  } finally {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+});

@@ -67,3 +67,24 @@ test('--watch re-runs when the file is saved (polling fallback)', async () => {
     child.kill();
   }
 });
+
+test("a course's template without solutions/ (docs/grading.md): a pass says so, with no reference to show", () => {
+  // a copy of the course as a Classroom template ships it: sources, no solutions/ but the bug
+  // hunt's target, node_modules linked
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'template-'));
+  try {
+    const skip = new Set(['node_modules', '.git', 'tmp', 'solutions', '.anon-vma-lab']);
+    for (const e of fs.readdirSync(ROOT)) if (!skip.has(e)) fs.cpSync(path.join(ROOT, e), path.join(copy, e), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+    const rc2 = path.join('solutions', '05-page-lock-anon-vma', 'history', '2.6.36-rc2.ts');
+    fs.mkdirSync(path.dirname(path.join(copy, rc2)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, rc2), path.join(copy, rc2));
+    fs.copyFileSync(path.join(ROOT, 'solutions', '01-rmap-walk', 'rmap_walk.ts'), path.join(copy, 'exercises', '01-rmap-walk', 'rmap_walk.ts'));
+    const r = spawnSync(TS_NODE, ['-T', 'cli/check.ts', '1'], { cwd: copy, env, encoding: 'utf8', timeout: 120000 });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^PASS 01-rmap-walk/m);
+    expect(r.stdout).toContain('Passed. (The reference solution is not in this copy of the course: your course staff keep it.)');
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+});

@@ -95,7 +95,8 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
     if (e instanceof BatchInputError) return err(e.message);
     throw e;
   }
-  if (total === 0) return err(`${dir} holds no submissions (.ts files, or folders holding one)`);
+  const ext = path.extname(ex.stub);
+  if (total === 0) return err(`${dir} holds no submissions (${ext} files, or folders holding one)`);
   // A progress bar on a terminal; one plain line per submission otherwise (logs, CI).
   let bar: SingleBar | undefined;
   if (process.stderr.isTTY === true) {
@@ -118,7 +119,8 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   bar?.stop();
   const ju = a.options.get('junit');
   if (ju !== undefined) write(ju, renderJunit(out.entries.map((e) => e.result)));
-  process.stderr.write(`graded ${out.graded}, reused ${out.reused} from ${path.relative(process.cwd(), out.journal) || out.journal}\n`);
+  process.stderr.write(`graded ${out.graded}, reused ${out.reused}${out.unreadable > 0 ? `, ${out.unreadable} with no file to grade` : ''}`
+    + ` · journal ${path.relative(process.cwd(), out.journal) || out.journal}\n`);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(out.summary, null, 2)}\n`);
   else {
     const byName = new Map(out.entries.map((e) => [e.name, e.result.submission]));

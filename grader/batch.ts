@@ -1,10 +1,12 @@
-// Grading a class folder: every entry of DIR is one submission (a .ts file, or a folder
-// holding exactly one .ts file or the exercise's stub file name). Submissions are graded a
-// few at a time; each result goes to a journal (DIR/.anon-vma-lab-results/NAME.json, written
-// atomically) the moment it is known, so a run that is interrupted resumes where it stopped:
-// a journaled result for the same file bytes, graded by the same grader with the same
-// options, is reused, never regraded. Returns data and reports progress through callbacks;
-// never prints.
+// Grading a class folder: every entry of DIR is one submission (a file of the stub's kind, .ts
+// or the bug hunt's .txt, or a folder holding exactly one such file or one with the stub's
+// name). Submissions are graded a few at a time; each result goes to a journal
+// (DIR/.anon-vma-lab-results/NAME.json, written atomically) the moment it is known, so a run
+// that is interrupted resumes where it stopped: a journaled result for the same file bytes,
+// graded by the same grader with the same options, is reused, never regraded. A run of some
+// scenarios only (--scenario) keeps a journal of its own in a subfolder, so it never
+// overwrites the whole suite's. Returns data and reports progress through callbacks; never
+// prints.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,14 +30,19 @@ export interface Submission {
 
 export class BatchInputError extends Error {}
 
-function tsFiles(dir: string, depth: number): string[] {
+/** Is `name` a submission file for an exercise whose stub ends in `ext` (.ts or .txt)? */
+function isSubmission(name: string, ext: string): boolean {
+  return name.endsWith(ext) && !name.endsWith('.d.ts');
+}
+
+function submissionFiles(dir: string, ext: string, depth: number): string[] {
   if (depth > 4) return [];
   const out: string[] = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...tsFiles(p, depth + 1));
-    else if (e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
+    if (e.isDirectory()) out.push(...submissionFiles(p, ext, depth + 1));
+    else if (e.isFile() && isSubmission(e.name, ext)) out.push(p);
   }
   return out;
 }
@@ -51,6 +58,7 @@ export function listSubmissions(ex: ExerciseEntry, dir: string): Submission[] {
     throw new BatchInputError(`cannot read ${dir}: no such directory`);
   }
   const stub = path.basename(ex.stub);
+  const ext = path.extname(stub);
   const out: Submission[] = [];
   const taken = new Set<string>();
   // Folders first, so a folder `alice` keeps the name when a file `alice.ts` sits beside it.
@@ -59,15 +67,15 @@ export function listSubmissions(ex: ExerciseEntry, dir: string): Submission[] {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      const files = tsFiles(p, 0);
+      const files = submissionFiles(p, ext, 0);
       const named = files.filter((f) => path.basename(f) === stub);
       const pick = named.length === 1 ? named[0] : named.length === 0 && files.length === 1 ? files[0] : undefined;
       taken.add(e.name);
       if (pick !== undefined) out.push({ name: e.name, file: pick });
-      else out.push({ name: e.name, problem: files.length === 0 ? `the folder ${e.name} holds no .ts file`
-        : `the folder ${e.name} holds ${files.length} .ts files: expected one, or one named ${stub}` });
-    } else if (e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
-      const base = e.name.slice(0, -3);
+      else out.push({ name: e.name, problem: files.length === 0 ? `the folder ${e.name} holds no ${ext} file`
+        : `the folder ${e.name} holds ${files.length} ${ext} files: expected one, or one named ${stub}` });
+    } else if (e.isFile() && isSubmission(e.name, ext)) {
+      const base = e.name.slice(0, -ext.length);
       const name = taken.has(base) ? e.name : base;
       taken.add(name);
       out.push({ name, file: p });
@@ -97,7 +105,16 @@ export interface BatchOutcome {
   readonly summary: ClassSummary;
   readonly graded: number;
   readonly reused: number;
+  /** Entries with no single file to grade, or a file that could not be read. */
+  readonly unreadable: number;
   readonly journal: string;
+}
+
+/** Where the results of a run with these options are journaled: DIR's journal folder, or for
+ *  some scenarios only a subfolder named after them. */
+export function journalDir(dir: string, o: GradeOptions): string {
+  const base = path.join(dir, JOURNAL_DIR);
+  return o.only === undefined ? base : path.join(base, `only-${[...o.only].sort().join(',').replace(/[^\w,.-]/g, '_')}`);
 }
 
 interface JournalRecord { readonly format: number; readonly key: string; readonly sha256: string; readonly result: GradeResult }
@@ -140,12 +157,12 @@ function problemResult(ex: ExerciseEntry, s: Submission, dir: string, o: GradeOp
 /** Grade every submission in DIR, journaling as results come in; then summarize the class. */
 export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, onProgress?: (p: BatchProgress) => void): Promise<BatchOutcome> {
   const subs = listSubmissions(ex, dir);
-  const journal = path.join(dir, JOURNAL_DIR);
+  const journal = journalDir(dir, o.grade);
   fs.mkdirSync(journal, { recursive: true });
   for (const f of fs.readdirSync(journal)) if (f.endsWith('.tmp')) fs.rmSync(path.join(journal, f), { force: true });
   const key = gradingKey(ex, o.grade);
   const results = new Map<string, GradeResult>();
-  let graded = 0, reused = 0, done = 0;
+  let graded = 0, reused = 0, unreadable = 0, done = 0;
   const queue = [...subs];
 
   const one = async (s: Submission): Promise<void> => {
@@ -156,6 +173,7 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
     try { bytes = s.file === undefined ? undefined : fs.readFileSync(s.file); } catch { bytes = undefined; }
     if (s.file === undefined || bytes === undefined) {
       result = problemResult(ex, s.file === undefined ? s : { ...s, problem: `cannot read ${s.file}` }, dir, o.grade);
+      unreadable++;
     } else {
       const hash = sha256(bytes);
       const jfile = journalFile(journal, s.name);
@@ -189,5 +207,5 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
   const entries = subs.map((s) => ({ name: s.name, result: results.get(s.name)! }));
   const summary = summarize(ex.id, entries);
   writeAtomically(path.join(journal, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  return { entries, summary, graded, reused, journal };
+  return { entries, summary, graded, reused, unreadable, journal };
 }

@@ -27,8 +27,9 @@ export interface ClassSummary {
   readonly median: number;
   /** How many submissions got each score, for every score from 0 to max_score. */
   readonly distribution: readonly { readonly score: number; readonly count: number }[];
-  /** Submissions that could not be graded, by kind. */
-  readonly errors: readonly { readonly kind: string; readonly count: number; readonly submissions: readonly string[] }[];
+  /** Submissions that could not be graded, by kind, each with its one-line reason (`reasons[i]`
+   *  is `submissions[i]`'s). */
+  readonly errors: readonly { readonly kind: string; readonly count: number; readonly submissions: readonly string[]; readonly reasons: readonly string[] }[];
   /** Per scenario: how many passed, and the failure kinds of the others. */
   readonly scenarios: readonly { readonly name: string; readonly max_points: number; readonly hidden: boolean; readonly passed: number;
     readonly failed: number; readonly kinds: Readonly<Record<string, number>> }[];
@@ -59,9 +60,9 @@ export function summarize(exercise: string, entries: readonly ClassEntry[]): Cla
   const distribution = [...new Set([...Array.from({ length: Math.floor(max) + 1 }, (_, i) => i), ...counts.keys()])]
     .sort((a, b) => a - b).map((score) => ({ score, count: counts.get(score) ?? 0 }));
 
-  const errs = new Map<string, string[]>();
-  for (const e of list) if (e.result.verdict === 'error') { const k = e.result.error_kind ?? 'error'; errs.set(k, [...(errs.get(k) ?? []), e.name]); }
-  const errors = [...errs].map(([kind, subs]) => ({ kind, count: subs.length, submissions: subs }))
+  const errs = new Map<string, ClassEntry[]>();
+  for (const e of list) if (e.result.verdict === 'error') { const k = e.result.error_kind ?? 'error'; errs.set(k, [...(errs.get(k) ?? []), e]); }
+  const errors = [...errs].map(([kind, es]) => ({ kind, count: es.length, submissions: es.map((e) => e.name), reasons: es.map((e) => e.result.error ?? kind) }))
     .sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1));
 
   // Scenarios in the order the graded results list them (the index's order).
@@ -119,6 +120,20 @@ export interface SummaryTextOptions {
 }
 
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+/** Per error kind, the submissions listed with their reason (the rest by name only). */
+const ERRORS_SHOWN = 10;
+/** Text in lines of at most `width` (a word longer than a line stays whole), the first indented
+ *  by `first`, the rest by `indent`. */
+function wrapText(text: string, first: number, indent: number, width: number): string[] {
+  const out: string[] = [];
+  let line = ' '.repeat(first);
+  for (const w of text.split(/\s+/).filter((x) => x !== '')) {
+    if (line.trim() !== '' && line.length + 1 + w.length > width) { out.push(line); line = ' '.repeat(indent); }
+    line += `${line.trim() === '' ? '' : ' '}${w}`;
+  }
+  out.push(line);
+  return out;
+}
 
 /** Words joined by ", " in lines of at most `width`, the later ones indented by `indent`. */
 function wrap(words: readonly string[], first: string, indent: number, width: number): string[] {
@@ -164,7 +179,12 @@ export function renderSummary(s: ClassSummary, o: SummaryTextOptions = {}): stri
   if (s.errors.length > 0) {
     out.push('');
     out.push(p.bold('Could not be graded'));
-    for (const e of s.errors) out.push(...wrap(e.submissions, `  ${e.kind} (${e.count}):`, 4, width));
+    for (const e of s.errors) {
+      out.push(`  ${e.kind} (${e.count}):`);
+      const shown = Math.min(e.submissions.length, ERRORS_SHOWN);
+      for (let i = 0; i < shown; i++) out.push(...wrapText(`${e.submissions[i]}: ${e.reasons[i] ?? e.kind}`, 4, 6, width));
+      if (e.submissions.length > shown) out.push(...wrap(e.submissions.slice(shown), `    and ${e.submissions.length - shown} more:`, 6, width));
+    }
   }
   out.push('');
   out.push(p.bold('Failure kinds by scenario'));

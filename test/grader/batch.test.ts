@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import type { ClassSummary } from '../../grader/reporters/summary';
 import { HOSTILE, SOLUTIONS, runGradeCli, spawnGradeCli, type CliRun } from './helpers';
 
-const JOURNAL = '.anon-vma-lab-results';
+// a run of some scenarios keeps its own journal, beside the whole suite's
+const JOURNAL = path.join('.anon-vma-lab-results', 'only-quiet,seed');
 let dir: string;
 const ARGS = (): string[] => ['05', dir, '--all', '--scenario', 'quiet,seed'];
 
@@ -133,6 +134,48 @@ test('a changed file is regraded, and only that one', async () => {
   expect(r.code).toBe(0);
   expect(reusedIn(r)).toEqual(GRADABLE.filter((n) => n !== 'alice'));
   expect(r.stderr).toContain(`graded 1, reused ${GRADABLE.length - 1}`);
+}, 60_000);
+
+test('what could not be graded says why, and the run counts it', () => {
+  expect(resumed.stderr).toMatch(/, 1 with no file to grade · journal /);
+  const s = JSON.parse(summaryBytes[0]) as ClassSummary;
+  const why = Object.fromEntries(s.errors.flatMap((e) => e.submissions.map((n, i) => [n, `${e.kind}: ${e.reasons[i]}`])));
+  expect(why).toEqual({
+    gina: expect.stringMatching(/^forbidden-import: gina\.ts:\d+:\d+: a submission may import only the student API/),
+    hank: 'invalid-submission: the folder hank holds 2 .ts files: expected one, or one named page_lock_anon_vma.ts',
+  });
+  expect(resumed.stdout).toContain('\n  invalid-submission (1):\n    hank: the folder hank holds 2 .ts files: expected one, or one named\n      page_lock_anon_vma.ts\n');
+});
+
+test('a run of other scenarios leaves this journal and summary alone', async () => {
+  const summary = path.join(dir, JOURNAL, 'summary.json');
+  const before = fs.readFileSync(summary, 'utf8');
+  const r = await runGradeCli(['05', dir, '--all', '--scenario', 'quiet']);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain(`graded ${GRADABLE.length}, reused 0`);
+  expect(fs.readFileSync(summary, 'utf8')).toBe(before);
+  const quiet = JSON.parse(fs.readFileSync(path.join(dir, '.anon-vma-lab-results', 'only-quiet', 'summary.json'), 'utf8')) as ClassSummary;
+  expect(quiet.scenarios.map((x) => x.name)).toEqual(['quiet']);
+  const again = await runGradeCli(ARGS());
+  expect(again.stderr).toContain(`graded 0, reused ${GRADABLE.length}`);
+}, 120_000);
+
+test('the bug hunt grades a class of schedule files (.txt), folders too', async () => {
+  const hunt = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-hunt-'));
+  try {
+    const REPO = path.resolve(__dirname, '..', '..');
+    fs.copyFileSync(path.join(REPO, 'solutions', '04-bug-hunt', 'schedule.txt'), path.join(hunt, 'amy.txt'));
+    fs.copyFileSync(path.join(REPO, 'test', 'fixtures', 'submissions', '04-bug-hunt', 'bad-unlock-only.txt'), path.join(hunt, 'ben.txt'));
+    fs.mkdirSync(path.join(hunt, 'zoe'));
+    fs.copyFileSync(path.join(REPO, 'solutions', '04-bug-hunt', 'schedule.txt'), path.join(hunt, 'zoe', 'schedule.txt'));
+    fs.writeFileSync(path.join(hunt, 'notes.ts'), 'not a schedule\n');
+    const r = await runGradeCli(['04', hunt, '--all', '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as ClassSummary;
+    expect(s.results.map((x) => `${x.name} ${x.verdict} ${x.score}`)).toEqual(['amy pass 5', 'ben fail 2', 'zoe pass 5']);
+  } finally {
+    fs.rmSync(hunt, { recursive: true, force: true });
+  }
 }, 60_000);
 
 test('bad input exits 2: an empty folder, a bad --jobs, an unknown scenario', async () => {

@@ -85,7 +85,7 @@ function guarded(job: Job, realm: RealmModule, subject: Record<string, unknown>,
   } catch (e) {
     const f = classify(e, 'the scenario');
     const message = f.kind === 'invalid-submission' ? f.message.replace(/^the scenario threw/, 'running the submission threw') : f.message;
-    return { name: sc.name, summary: '', verdict: 'ERROR', points: 0, max_points: sc.points, hidden: sc.hidden,
+    return { name: sc.name, summary: scenariosFor(job.kind as never, sc.name)?.summary ?? '', verdict: 'ERROR', points: 0, max_points: sc.points, hidden: sc.hidden,
       failure: { kind: f.kind === 'nondeterminism' ? 'nondeterminism' : 'exception', message, why: message, schedule: '', steps: 0, preemptions: 0 },
       stats: { executions: 0, steps: 0, ms: 0 } };
   }

@@ -1,7 +1,9 @@
 // The interleaving as a text timeline: one lane per thread, one row per step. A step's text
 // starts in its thread's lane and runs right over the (empty) lanes after it; the student's own
 // source line follows their steps. The first failure's step is marked ✗, later ones !, and a
-// switch to another thread with ·. Fits `width` columns (80 by default).
+// switch to another thread with ·. Fits `width` columns (80 by default). Folded (the default),
+// long runs of other threads' steps shrink to a line, and so does a loop that repeats the same
+// steps over and over (a spin that ran into the step bound).
 import type { Trace, RenderOptions } from './trace';
 import type { StepEvent } from '../sim/events';
 import { paint, clip } from './style';
@@ -31,28 +33,29 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
   const p = paint(o.color ?? false);
   const out: string[] = [];
   const keep = o.fold ? keepers(t, o.focus ?? 0) : undefined;
-  let folded = 0;
-  let foldTid = -1;
-  let foldedEvent: Trace['events'][number] | undefined;
-  const flush = (): void => {
-    if (folded === 0) return;
-    if (folded === 1 && foldedEvent !== undefined) { folded = 0; row(foldedEvent); return; }
-    out.push(`${' '.repeat(GUTTER)}${p.dim('│  '.repeat(foldTid))}${p.dim(`┆ ${folded} more step${folded > 1 ? 's' : ''} of ${t.threads[foldTid] ?? foldTid}`)}`);
-    folded = 0;
-  };
-  out.push(clip(`threads: ${t.threads.map((name, i) => `${i}=${name}`).join('  ')}`, width));
-  out.push(p.dim(`${'step'.padEnd(GUTTER)}${t.threads.map((_, i) => String(i).padEnd(LANE)).join('')}`));
   const later = new Set(t.failures.map((f) => f.step));
-  const first = t.failure?.step;
-  let last = -1;
+  // What to show, in order: a step, or a run of another thread's steps folded into a line.
+  const items: Item[] = [];
   for (const e of t.events) {
+    const prev = items[items.length - 1];
     if (keep !== undefined && !keep.has(e.i)) {
-      if (folded > 0 && foldTid !== e.tid) flush();
-      foldTid = e.tid; folded++; foldedEvent = e;
+      if (prev !== undefined && 'fold' in prev && prev.tid === e.tid) { prev.fold++; prev.e = e; }
+      else items.push({ fold: 1, tid: e.tid, e });
       continue;
     }
-    flush();
-    row(e);
+    items.push({ e });
+  }
+  const shown = keep === undefined ? items : foldRepeats(items, later);
+  out.push(clip(`threads: ${t.threads.map((name, i) => `${i}=${name}`).join('  ')}`, width));
+  out.push(p.dim(`${'step'.padEnd(GUTTER)}${t.threads.map((_, i) => String(i).padEnd(LANE)).join('')}`));
+  const first = t.failure?.step;
+  let last = -1;
+  for (const it of shown) {
+    if ('repeat' in it) {
+      out.push(`${' '.repeat(GUTTER)}${p.dim('│  '.repeat(it.tid))}${p.dim(clip(`┆ the same ${it.period === 1 ? 'step' : `${it.period} steps`} again, ${it.repeat} more time${it.repeat > 1 ? 's' : ''} (steps ${it.from}–${it.to})`, width - GUTTER - 3 * it.tid))}`);
+    } else if ('fold' in it && it.fold > 1) {
+      out.push(`${' '.repeat(GUTTER)}${p.dim('│  '.repeat(it.tid))}${p.dim(`┆ ${it.fold} more steps of ${t.threads[it.tid] ?? it.tid}`)}`);
+    } else row(it.e);
   }
   function row(e: Trace['events'][number]): void {
     const isFirst = e.i === first;
@@ -69,13 +72,45 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
     }
     last = e.tid;
   }
-  flush();
   for (const f of t.failures) {
     if (t.events.some((e) => e.i === f.step)) continue;
     const what = f.kind === 'hang' ? 'no thread can run: the machine hangs here' : `${f.kind} at the end of the run`;
     out.push(`${String(f.step).padStart(4)}${f === t.failure ? p.red('✗') : p.yellow('!')} ${clip(what, width - GUTTER)}`);
   }
   return out.join('\n');
+}
+
+type Item = { e: StepEvent } | { fold: number; tid: number; e: StepEvent } | { repeat: number; period: number; tid: number; from: number; to: number };
+
+/** The longest loop body folded: a spin is a step or two (a trylock, a re-read), rarely more. */
+const MAX_PERIOD = 4;
+
+/** A step as it reads in the timeline, its number aside: two alike are the same line twice. */
+function signature(e: StepEvent): string { return JSON.stringify([e.tid, e.name, e.obj, e.value ?? null, e.result ?? null, e.loc ?? null]); }
+
+/** Fold a loop: where one thread's shown steps repeat a cycle of at most MAX_PERIOD steps at
+ *  least three times in a row (no failure among them), keep the first cycle and say how many
+ *  more there were. */
+function foldRepeats(items: readonly Item[], failed: ReadonlySet<number>): Item[] {
+  const sig = items.map((it) => ('fold' in it || 'repeat' in it || failed.has(it.e.i) ? undefined : signature(it.e)));
+  const out: Item[] = [];
+  for (let i = 0; i < items.length;) {
+    let best = 0, bestP = 0;
+    if (sig[i] !== undefined) {
+      for (let per = 1; per <= MAX_PERIOD; per++) {
+        let m = 0; // steps after the first cycle that repeat the one `per` before them
+        while (i + per + m < items.length && sig[i + per + m] !== undefined && sig[i + per + m] === sig[i + m]) m++;
+        const cycles = Math.floor(m / per);
+        if (cycles >= 2 && cycles * per > best) { best = cycles * per; bestP = per; }
+      }
+    }
+    if (bestP === 0) { out.push(items[i]); i++; continue; }
+    for (let k = 0; k < bestP; k++) out.push(items[i + k]);
+    const a = items[i + bestP] as { e: StepEvent }, b = items[i + bestP + best - 1] as { e: StepEvent };
+    out.push({ repeat: best / bestP, period: bestP, tid: a.e.tid, from: a.e.i, to: b.e.i });
+    i += bestP + best;
+  }
+  return out;
 }
 
 /** Failures the machine finds as a thread returns, marked on the thread's last step. */

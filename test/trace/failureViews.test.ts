@@ -60,3 +60,23 @@ test('the timeline says when a failure was found as the thread returned, below i
   // a failure of the step itself gets no such line
   expect(timeline(trace(['walker'], t.events, badUnlock(0, 1)), { width: 80 })).not.toContain('↳');
 });
+
+test('a loop that repeats the same steps folds to one line after its first round; a changing value, a failure or --full does not', () => {
+  const spin = (from: number, to: number, tid = 0): StepEvent[] => Array.from({ length: to - from + 1 }, (_, k) =>
+    ev(from + k, tid, k % 2 === 0 ? 'spin_trylock' : 'read', k % 2 === 0 ? 'anon_vma@0x40 #1 .lock' : 'anon_vma@0x40 #1 .root', k % 2 === 0 ? 'false' : 'anon_vma@0x40'));
+  const events = [ev(0, 0, 'read', 'page@0x4000 #1 .mapping', 'anon_vma@0x40 | ANON'), ...spin(1, 20), ev(21, 1, 'write', 'anon_vma@0x40 #1 .root', undefined)];
+  const livelock = { kind: 'livelock', tid: 0, step: 21, why: 'w', report: 'r' } as Failure;
+  const t = trace(['walker', 'fork'], events, livelock);
+  const folded = timeline(t, { width: 80, fold: true, focus: 0 });
+  // the 2-step round (trylock fails, re-read) shown once, then 9 more rounds: steps 3-20
+  expect(folded).toContain('\n      ┆ the same 2 steps again, 9 more times (steps 3–20)\n');
+  expect(folded.split('\n').filter((l) => /^ +\d+/.test(l)).map((l) => Number(/\d+/.exec(l)![0]))).toEqual([0, 1, 2, 21]);
+  // every step with --full
+  expect(timeline(t, { width: 80, fold: false }).split('\n').filter((l) => /^ +\d+/.test(l))).toHaveLength(22);
+  // a value that changes each round is not a repeat
+  const counting = events.map((e, k) => (k >= 1 && k <= 20 && e.k === 'read' ? { ...e, result: String(k) } : e));
+  expect(timeline(trace(['walker', 'fork'], counting, livelock), { width: 80, fold: true, focus: 0 })).not.toContain('the same');
+  // a failure inside the loop stays on its line
+  const marked = timeline(trace(['walker', 'fork'], events, { ...livelock, step: 11 }), { width: 80, fold: true, focus: 0 });
+  expect(marked).toMatch(/^ {2}11✗ /m);
+});

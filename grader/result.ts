@@ -29,6 +29,9 @@ export interface ScenarioResult {
      *  the search found. */
     readonly own?: boolean;
   };
+  /** The search's work: every execution it ran, so more than the executions a VERIFIED reach
+   *  counts (those that explored a class): it adds the ones sleep sets cut short as redundant
+   *  and, for a BUG, the shrinking and minimality runs. */
   readonly stats: { readonly executions: number; readonly steps: number; readonly ms: number };
   /** The recorded counterexample (BUG only). */
   readonly trace?: RecordedRun;

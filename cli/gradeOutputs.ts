@@ -8,7 +8,7 @@ import type { GradeResult, ScenarioResult } from '../grader/result';
 import { renderGradescope } from '../grader/reporters/gradescope';
 import { renderJunit } from '../grader/reporters/junit';
 import { renderSummary } from '../grader/reporters/summary';
-import { gradeAll, listSubmissions, BatchInputError, BatchProgress } from '../grader/batch';
+import { gradeAll, listSubmissions, BatchInputError, BatchProgress, journalDir } from '../grader/batch';
 import type { SourceLookup } from '../trace/trace';
 import type { Args } from './args';
 import { gradeHtml } from './gradeHtml';
@@ -104,7 +104,16 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
       barCompleteChar: '█', barIncompleteChar: '░', stream: process.stderr });
     bar.start(total, 0, { last: '' });
   }
+  let done = 0;
+  // Ctrl-C: what is journaled stays; say so, and how to go on (130: killed by SIGINT).
+  const onInt = (): void => {
+    bar?.stop();
+    process.stderr.write(`grade: interrupted after ${done} of ${total}; their results are kept in ${journalDir(dir, only !== undefined ? { only } : {})}: run the same command again to go on\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onInt);
   const progress = (p: BatchProgress): void => {
+    done = p.done;
     if (bar !== undefined) bar.update(p.done, { last: `${p.name} ${p.result.score}/${p.result.max_score}${p.reused ? ' (reused)' : ''}` });
     else process.stderr.write(`${line(p)}\n`);
   };
@@ -113,10 +122,12 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
     out = await gradeAll(ex, dir, { jobs, grade: { typeCheck: o.typeCheck, ...(only !== undefined ? { only } : {}) } }, progress);
   } catch (e) {
     bar?.stop();
+    process.off('SIGINT', onInt);
     if (e instanceof BatchInputError) return err(e.message);
     throw e;
   }
   bar?.stop();
+  process.off('SIGINT', onInt);
   const ju = a.options.get('junit');
   if (ju !== undefined) write(ju, renderJunit(out.entries.map((e) => e.result)));
   process.stderr.write(`graded ${out.graded}, reused ${out.reused}${out.unreadable > 0 ? `, ${out.unreadable} with no file to grade` : ''}`

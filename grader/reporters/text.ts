@@ -31,7 +31,8 @@ export function smallestFailure(r: GradeResult): ScenarioResult | undefined {
 
 export function scenarioLine(s: ScenarioResult, color = false): string {
   const p = paint(color);
-  const pts = `(${s.points}/${s.max_points})`;
+  // a hidden scenario is graded by the course staff only: say so where it is shown
+  const pts = `(${s.points}/${s.max_points}${s.hidden ? ', hidden' : ''})`;
   switch (s.verdict) {
     case 'VERIFIED': return `${p.green('✓')} ${s.name} ${pts}: VERIFIED — ${s.reach ?? 'every interleaving class explored'}`;
     case 'NO_BUG_WITHIN': return `${p.yellow('~')} ${s.name} ${pts}: no bug within ${s.reach ?? 'the budget'}`;

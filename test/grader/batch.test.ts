@@ -178,6 +178,22 @@ test('the bug hunt grades a class of schedule files (.txt), folders too', async 
   }
 }, 60_000);
 
+test('Ctrl-C stops a class run with a line that says what is kept and how to go on', async () => {
+  const small = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-int-'));
+  try {
+    for (const n of ['a', 'b', 'c', 'd']) fs.copyFileSync(path.join(SOLUTIONS, 'history', '2.6.36-rc2.ts'), path.join(small, `${n}.ts`));
+    const child = spawnGradeCli(['05', small, '--all', '--jobs', '1', '--scenario', 'quiet,seed']);
+    let err = '';
+    let sent = false;
+    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); if (!sent && /^\[\s*1\/4\]/m.test(err)) { sent = true; child.kill('SIGINT'); } });
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(err).toMatch(new RegExp(`^grade: interrupted after [1-3] of 4; their results are kept in ${small.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\.anon-vma-lab-results/only-quiet,seed: run the same command again to go on$`, 'm'));
+  } finally {
+    fs.rmSync(small, { recursive: true, force: true });
+  }
+}, 60_000);
+
 test('bad input exits 2: an empty folder, a bad --jobs, an unknown scenario', async () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-empty-'));
   const runs = await Promise.all([

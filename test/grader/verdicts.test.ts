@@ -88,6 +88,10 @@ describe('exercise 05: the seed thread', () => {
     const hidden = EX05.scenarios.filter((s) => s.hidden).map((s) => s.name);
     expect(hidden.length).toBeGreaterThan(0);
     expect(of(EX05, EX05.solution).scenarios.filter((s) => s.hidden).map((s) => s.name)).toEqual(hidden);
+    // the staff's report says which lines students do not see in their own checks
+    const lines = renderText(of(EX05, EX05.solution), {}).split('\n').filter((l) => l.startsWith('✓ '));
+    expect(lines.filter((l) => /\(\d+\/\d+, hidden\):/.test(l)).map((l) => l.split(' ')[1])).toEqual(hidden);
+    expect(lines.length).toBe(EX05.scenarios.length);
     const local = await gradeFile(EX05, path.join(SOLUTIONS, 'history', '2.6.35.ts'), { skipHidden: true, only: ['quiet', ...hidden], typeCheck: false });
     expect(local.scenarios.map((s) => s.name)).toEqual(['quiet']);
     expect(local.skipped_hidden).toBe(EX05.scenarios.length - 1);

@@ -129,6 +129,7 @@ export const EXERCISES = [
       { file: 'test/fixtures/submissions/03-typesafe-lookup/no-rcu.ts', expect: 'fail', kinds: ['use-after-free'] },
       { file: 'test/fixtures/submissions/03-typesafe-lookup/kfree-on-mismatch.ts', expect: 'fail', kinds: ['contract', 'use-after-free'] },
       { file: 'test/fixtures/submissions/03-typesafe-lookup/dec-on-mismatch.ts', expect: 'fail', kinds: ['contract'] },
+      { file: 'test/fixtures/submissions/03-typesafe-lookup/put-after-failed-pin.ts', expect: 'fail', kinds: ['use-after-free'] },
     ],
   },
   {
@@ -215,6 +216,7 @@ export const EXERCISES = [
       { file: 'solutions/06-page-get-anon-vma/history/migration-2.6.37.ts', expect: 'fail', kinds: ['contract', 'use-after-free'] },
       { file: 'test/fixtures/submissions/06-page-get-anon-vma/no-recheck.ts', expect: 'fail', kinds: ['contract'] },
       { file: 'test/fixtures/submissions/06-page-get-anon-vma/atomic-inc.ts', expect: 'fail', kinds: ['use-after-free', 'contract'] },
+      { file: 'test/fixtures/submissions/06-page-get-anon-vma/put-after-failed-pin.ts', expect: 'fail', kinds: ['use-after-free'] },
       { file: 'test/fixtures/submissions/06-page-get-anon-vma/put-root-first.ts', expect: 'fail', kinds: ['use-after-free'] },
       { file: 'test/fixtures/submissions/06-page-get-anon-vma/put-no-free.ts', expect: 'fail', kinds: ['contract'] },
       { file: 'test/fixtures/submissions/06-page-get-anon-vma/put-dec-then-read.ts', expect: 'fail', kinds: ['use-after-free'] },

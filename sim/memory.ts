@@ -65,10 +65,16 @@ export class Memory {
   /** Atomically add `d` to the word; the new value (NaN if the access check failed: a refused
    *  access has no result, and the machine's trace shows none). */
   add(tid: number, a: number, d: number, what: string): number {
-    if (!this.check(tid, a, what)) return NaN;
-    const r = (this.words.get(a) ?? 0) + d;
+    if (!this.check(tid, a, what, d < 0 && isRefcount(a))) return NaN;
+    const old = this.words.get(a) ?? 0, r = old + d;
     this.put(a, r);
     this.noteUnmap(a, r);
+    // refcount_t's check (Linux 4.11; the model's atomic_t counts had none): a reference count
+    // never goes below zero, unless something dropped a reference it never took
+    if (r < 0 && d < 0 && isRefcount(a)) {
+      this.m.fail('use-after-free', tid, 'a reference count went below zero: something dropped a reference it never took (a put without its get)',
+        report.refcountUnderflow(this.m, tid, a, what, old, r));
+    }
     return r;
   }
   /** atomic_inc_not_zero: 1 if the word was not zero (and is now one more), else 0. */
@@ -132,8 +138,9 @@ export class Memory {
     this.m.journal?.pushed(fl);
   }
 
-  /** KASAN and SLAB_TYPESAFE_BY_RCU: may thread `tid` touch address `a` now? */
-  private check(tid: number, a: number, what: string): boolean {
+  /** KASAN and SLAB_TYPESAFE_BY_RCU: may thread `tid` touch address `a` now? `put`: the access
+   *  drops a reference (its why then says so). */
+  private check(tid: number, a: number, what: string, put = false): boolean {
     const ci = cacheOf(a);
     if (ci < 0) {
       this.m.fail('exception', tid, 'the code dereferenced an address that holds no kernel object (a NULL or garbage pointer?)',
@@ -145,10 +152,12 @@ export class Memory {
     if (s !== undefined && CACHES[ci].typesafe && this.m.rcu.sectionBegan(tid) < s.freedAt && this.m.rcu.depth(tid) > 0) return true;
     const why = s === undefined
       ? 'the address was never allocated'
+      : put
+        ? 'it dropped a reference on an object already freed: that reference was never taken (a failed atomic_inc_not_zero() takes none) or was dropped already'
       : CACHES[ci].typesafe
         ? (this.m.rcu.depth(tid) > 0
           ? 'the object was freed before this RCU read-side section began, so its slab page may already have left the cache'
-          : 'the object is free and this thread is not inside rcu_read_lock(): its slab page may have been returned')
+          : 'the object had been freed, and outside rcu_read_lock() its memory may have left the cache: the code used a pointer to it after its last reference was gone')
         : 'the object was freed and its cache is not SLAB_TYPESAFE_BY_RCU: the memory may be anything now';
     this.m.fail('use-after-free', tid, why, report.uaf(this.m, tid, a, what, s));
     return false;
@@ -213,3 +222,10 @@ const MAPCOUNT = fieldOffset('page', '_mapcount');
 const TRY_OPS: ReadonlySet<string> = new Set(['spin_trylock', 'trylock_page', 'mutex_trylock', 'down_read_trylock']);
 const POINTER_FIELDS = new Set(['root', 'anon_vma', 'vma', 'vm_mm', 'sighand']);
 const INT_FIELDS = new Set(['refcount', '_mapcount', 'flags', 'count', 'key', 'owner', 'lock', 'siglock']);
+
+/** Is `a` a reference count: anon_vma->refcount, obj->refcount, sighand->count? */
+function isRefcount(a: number): boolean {
+  const d = describeAddr(a);
+  return d.cache >= 0 && REFCOUNT_FIELDS.has(`${CACHES[d.cache].struct}.${d.field}`);
+}
+const REFCOUNT_FIELDS: ReadonlySet<string> = new Set(['anon_vma.refcount', 'obj.refcount', 'sighand.count']);

@@ -66,6 +66,10 @@ export const report = {
     }
     return l;
   },
+  refcountUnderflow(m: Machine, tid: number, a: number, what: string, old: number, now: number): string[] {
+    return [`------------[ cut here ]------------`, `refcount_t: underflow; use-after-free.`,
+      `WARNING: in ${what} by ${m.threadName(tid)} at step ${m.now}: ${m.mem.describe(a)} ${old} → ${now}`];
+  },
   doubleFree(m: Machine, tid: number, s: Slot, d: string): string[] {
     return [`BUG: KASAN: double-free in kfree`, `${m.threadName(tid)} frees ${d} at step ${m.now}`, `Freed already by ${m.threadName(s.freedBy)} at step ${s.freedAt}`];
   },

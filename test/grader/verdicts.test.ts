@@ -141,6 +141,22 @@ describe('exercise 06: where a use-after-free began', () => {
   });
 });
 
+describe('a put without its get', () => {
+  const why = (id: string, file: string): string[] => {
+    const ex = list.find((e) => e.id === id)!;
+    return of(ex, `test/fixtures/submissions/${id}/${file}`).scenarios.filter((s) => s.verdict === 'BUG').map((s) => `${s.name}: ${s.failure?.why}`);
+  };
+  test('03: a put after a failed pin takes the count below zero, and refcount_t says so', () => {
+    expect(why('03-typesafe-lookup', 'put-after-failed-pin.ts')).toContain(
+      'remove: a reference count went below zero: something dropped a reference it never took (a put without its get)');
+  });
+  test('06: the same put, on an anon_vma already freed, is KASAN with a why that names the put, not RCU', () => {
+    const ws = why('06-page-get-anon-vma', 'put-after-failed-pin.ts');
+    expect(ws).toContain('seed: it dropped a reference on an object already freed: that reference was never taken (a failed atomic_inc_not_zero() takes none) or was dropped already');
+    for (const w of ws) expect(w).not.toMatch(/not inside rcu_read_lock/);
+  });
+});
+
 describe('the exercise index holds', () => {
   test.each(list.map((ex) => [ex.id, ex] as const))('%s: the reference solution gets full marks', (_id, ex) => {
     const r = of(ex, ex.solution);

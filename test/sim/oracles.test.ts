@@ -187,6 +187,24 @@ describe('oracles', () => {
     expect(live.machine.events.map((e) => e.changedFreed)).toEqual([undefined, undefined]);
   });
 
+  test("refcount_t's underflow check: a reference count below zero fails; a mapcount going to -1 does not", () => {
+    const r = runOnce(world((m, { av }) => {
+      m.mem.set(av.refcount.addr, 1);
+      return { t: function* () { yield* k.atomic_dec_and_test(av.refcount); yield* k.atomic_dec_and_test(av.refcount); } };
+    }), (_m, en) => en[0], { haltOnFailure: true, record: true });
+    expect(r.failures.map((f) => [f.kind, f.step, f.why])).toEqual([
+      ['use-after-free', 1, 'a reference count went below zero: something dropped a reference it never took (a put without its get)']]);
+    expect(r.failures[0].report).toBe([
+      '------------[ cut here ]------------', 'refcount_t: underflow; use-after-free.',
+      'WARNING: in atomic_dec_and_test by t at step 1: anon_vma@0x40 #1 .refcount 0 → -1'].join('\n'));
+    // page->_mapcount starts at -1 (unmapped), and an atomic_add of -1 to a plain word is just arithmetic
+    const page = runOnce(world((m, { obj }) => {
+      const p = handleAt('page', m.mem.setupAlloc('pages'));
+      return { t: function* () { yield* k.atomic_dec(p._mapcount); yield* k.atomic_dec(obj.key as k.Atomic); } };
+    }), (_m, en) => en[0], { haltOnFailure: true });
+    expect(page.failures).toEqual([]);
+  });
+
   test('a hang on a sleeping lock says the waiter sleeps, and names the lock as the code does (->mutex, ->rwsem)', () => {
     const f = world((_m, { av }) => ({
       a: function* () { yield* k.down_write(av.rwsem); },

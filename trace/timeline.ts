@@ -34,9 +34,15 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
   const out: string[] = [];
   const keep = o.fold ? keepers(t, o.focus ?? 0) : undefined;
   const later = new Set(t.failures.map((f) => f.step));
+  // Folded, a run that goes on past its only failure (the other threads finish their work) ends
+  // at the failure, with a line that counts what followed.
+  const lead = t.failure?.step;
+  const cut = keep !== undefined && lead !== undefined && !t.failures.some((f) => f.step > lead) ? lead : undefined;
+  let after = 0;
   // What to show, in order: a step, or a run of another thread's steps folded into a line.
   const items: Item[] = [];
   for (const e of t.events) {
+    if (cut !== undefined && e.i > cut) { after++; continue; }
     const prev = items[items.length - 1];
     if (keep !== undefined && !keep.has(e.i)) {
       if (prev !== undefined && 'fold' in prev && prev.tid === e.tid) { prev.fold++; prev.e = e; }
@@ -57,6 +63,7 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
       out.push(`${' '.repeat(GUTTER)}${p.dim('│  '.repeat(it.tid))}${p.dim(`┆ ${it.fold} more steps of ${t.threads[it.tid] ?? it.tid}`)}`);
     } else row(it.e);
   }
+  if (after > 0) out.push(`${' '.repeat(GUTTER)}${p.dim(`┆ then ${after} more step${after > 1 ? 's' : ''}, and no other failure`)}`);
   function row(e: Trace['events'][number]): void {
     const isFirst = e.i === first;
     const mark = isFirst ? p.red('✗') : later.has(e.i) ? p.yellow('!') : e.tid !== last && last >= 0 ? '·' : ' ';

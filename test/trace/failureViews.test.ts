@@ -80,3 +80,17 @@ test('a loop that repeats the same steps folds to one line after its first round
   const marked = timeline(trace(['walker', 'fork'], events, { ...livelock, step: 11 }), { width: 80, fold: true, focus: 0 });
   expect(marked).toMatch(/^ {2}11✗ /m);
 });
+
+test('folded, a run that goes on past its only failure ends at it, with a line that counts the rest; a later failure keeps them', () => {
+  const uaf = { kind: 'use-after-free', tid: 0, step: 2, why: 'w', report: 'r' } as Failure;
+  const events = [ev(0, 1, 'free', 'anon_vma@0x40 #1 (free)'), ev(1, 0, 'read', 'page@0x4000 #1 .mapping', 'anon_vma@0x40 | ANON'),
+    ev(2, 0, 'read', 'anon_vma@0x40 #1 (free) .root'), ev(3, 1, 'alloc', 'anon_vma@0x40 #2'), ev(4, 1, 'write', 'anon_vma@0x40 #2 .root')];
+  const t = trace(['walker', 'fork'], events, uaf);
+  const folded = timeline(t, { width: 80, fold: true, focus: 0 });
+  expect(folded).toMatch(/^ {3}2✗ .*\n {6}┆ then 2 more steps, and no other failure$/m);
+  expect(folded).not.toMatch(/^ {3}[34]/m);
+  expect(timeline(t, { width: 80, fold: false })).toMatch(/^ {3}4 /m);
+  const later = { ...uaf, kind: 'hang', step: 5 } as Failure;
+  const both: Trace = { ...t, failures: [uaf, later] };
+  expect(timeline(both, { width: 80, fold: true, focus: 0 })).toMatch(/^ {3}3[· ] /m);
+});

@@ -21,19 +21,28 @@ export function __setCaptureLocations(on: boolean): void { captureLoc = on === t
 /** Attach the caller's source line while recording. The call runs in the caller's frame (it
  *  is not a generator), so the first frame outside the simulator is the caller's line. */
 function at<T>(o: Kernel<T>): Kernel<T> {
-  if (captureLoc) (o as unknown as Op).loc = callerLine(new Error().stack ?? '');
+  if (captureLoc) {
+    const op = o as unknown as Op;
+    callerLines(new Error().stack ?? '', op);
+  }
   return o;
 }
 
-function callerLine(stack: string): string {
+/** The caller's `file:line` into op.loc; and when the next frame out is in the same file (the
+ *  caller is a helper of the same code), that frame's into op.from. */
+function callerLines(stack: string, op: Op): void {
   const lines = stack.split('\n');
+  let file = '';
   for (let i = 1; i < lines.length; i++) {
     const l = lines[i];
     if (/[/\\]sim[/\\](api|op)\.[tj]s|[/\\]sim[/\\]kernel[/\\]|node:internal|^\s*at Generator\.next|<anonymous>\)?$/.test(l)) continue;
     const m = /\(?([^()\s]+):(\d+):\d+\)?\s*$/.exec(l);
-    if (m) return `${m[1]}:${m[2]}`;
+    if (!m) continue;
+    if (file === '') { op.loc = `${m[1]}:${m[2]}`; file = m[1]; continue; }
+    if (m[1] === file) op.from = `${m[1]}:${m[2]}`;
+    return;
   }
-  return '';
+  if (file === '') op.loc = '';
 }
 
 // How each call turns the machine's answer into its result (see op() in op.ts).

@@ -14,6 +14,8 @@ export interface StepEvent {
   readonly value?: string;
   readonly result?: string;
   readonly loc?: string;
+  /** Where the function at `loc` was called from, in the same file (Op.from). */
+  readonly from?: string;
   /** Kernel routine the step belongs to, when a modelled routine made it. */
   readonly fn?: string;
   readonly note?: string;

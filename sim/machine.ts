@@ -363,6 +363,7 @@ export class Machine {
       ...(o.k === 'write' || o.k === 'list_add' || o.k === 'list_del' ? { value: this.mem.describeStored(o) } : {}),
       ...(res === undefined ? {} : { result: Array.isArray(res) ? `[${res.map((x) => this.mem.describe(x)).join(', ')}]` : this.mem.describeValue(o, res as number) }),
       ...(o.loc ? { loc: o.loc } : {}),
+      ...(o.from ? { from: o.from } : {}),
       ...(changedFreed !== undefined ? { changedFreed } : {}),
     };
     this.events.push(ev);
@@ -393,10 +394,11 @@ const KINDS = new Set(['read', 'write', 'atomic_inc_not_zero', 'atomic_dec_and_t
 function validateOp(o: unknown): Op | null {
   if (o === null || typeof o !== 'object') return null;
   const x = o as Record<string, unknown>;
-  const k = x.k, a = x.a, v = x.v, n = x.n, loc = x.loc;
+  const k = x.k, a = x.a, v = x.v, n = x.n, loc = x.loc, from = x.from;
   if (typeof k !== 'string' || !KINDS.has(k) || typeof a !== 'number' || typeof v !== 'number' || !Number.isFinite(a) || !Number.isFinite(v)) return null;
-  const out: { k: Op['k']; a: number; v: number; n?: string; loc?: string } = { k: k as Op['k'], a, v };
+  const out: { k: Op['k']; a: number; v: number; n?: string; loc?: string; from?: string } = { k: k as Op['k'], a, v };
   if (typeof n === 'string') out.n = n.slice(0, 60);
   if (typeof loc === 'string') out.loc = loc.slice(0, 200);
+  if (typeof from === 'string') out.from = from.slice(0, 200);
   return out;
 }

@@ -22,6 +22,9 @@ export interface Op {
   readonly v: number;
   /** Source location of the yield, filled only while recording (replay). */
   loc?: string;
+  /** Where the function holding that yield was called from, when the caller is in the same
+   *  file (a helper of the student's own: obj_put called from obj_lookup). */
+  from?: string;
   /** Name of the kernel routine or API call, for traces. */
   readonly n?: string;
   /** probe only: the addresses a harness check reads in this one step. */
@@ -52,6 +55,7 @@ export type Decode = (r: any, x: any) => unknown;
  *  the caller would get the raw answer. */
 class OpRecord implements Op {
   loc?: string = undefined;
+  from?: string = undefined;
   readonly xs?: readonly number[] = undefined;
   /** 0: made; 1: yielded through `yield*`; 2: answered (or closed). */
   st = 0;

@@ -73,6 +73,9 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
     out.push(`${String(e.i).padStart(4)}${mark} ${p.dim(lanes)}${p.bold('●')} ${isFirst ? p.red(text) : text}`);
     const src = sourceLine(e, o);
     if (src !== undefined) out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}${p.cyan(clip(`  ${src}`, width - GUTTER - lanes.length))}`);
+    // the step is in a helper of the student's: where they called it
+    const via = src === undefined || e.from === undefined ? undefined : sourceLine({ ...e, loc: e.from }, o);
+    if (via !== undefined) out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}${p.cyan(clip(`  called from ${via}`, width - GUTTER - lanes.length))}`);
     // a failure found as the thread returned sits on its last step, which did nothing wrong
     if (isFirst && t.failure !== undefined && t.failure.tid === e.tid && AT_RETURN.has(t.failure.kind)) {
       out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}${p.red(clip(`  ↳ then ${t.failure.why}`, width - GUTTER - lanes.length))}`);
@@ -93,7 +96,7 @@ type Item = { e: StepEvent } | { fold: number; tid: number; e: StepEvent } | { r
 const MAX_PERIOD = 4;
 
 /** A step as it reads in the timeline, its number aside: two alike are the same line twice. */
-function signature(e: StepEvent): string { return JSON.stringify([e.tid, e.name, e.obj, e.value ?? null, e.result ?? null, e.loc ?? null]); }
+function signature(e: StepEvent): string { return JSON.stringify([e.tid, e.name, e.obj, e.value ?? null, e.result ?? null, e.loc ?? null, e.from ?? null]); }
 
 /** Fold a loop: where one thread's shown steps repeat a cycle of at most MAX_PERIOD steps at
  *  least three times in a row (no failure among them), keep the first cycle and say how many

@@ -155,8 +155,10 @@ function fixLines(t: RecordedRun, file: string, lines: Map<number, number>): Rec
     events: t.events.map((e) => {
       if (e.loc === undefined) return e;
       const m = /^(.+):(\d+)$/.exec(e.loc);
-      if (!m || m[1] !== file) return e.loc.includes('/sim/') || e.loc.includes('/scenarios/') ? { ...e, loc: undefined } : e;
-      return { ...e, loc: `${file}:${lines.get(Number(m[2])) ?? m[2]}` };
+      if (!m || m[1] !== file) return e.loc.includes('/sim/') || e.loc.includes('/scenarios/') ? { ...e, loc: undefined, from: undefined } : e;
+      const f = e.from === undefined ? undefined : /^(.+):(\d+)$/.exec(e.from);
+      return { ...e, loc: `${file}:${lines.get(Number(m[2])) ?? m[2]}`,
+        ...(f ? { from: `${file}:${lines.get(Number(f[2])) ?? f[2]}` } : {}) };
     }),
   };
 }

@@ -2,6 +2,7 @@
 // worker, realm, explorer): the reference and Hugh's fix get full marks, the seed thread's
 // broken variants fail with a counterexample, and every `variants` entry of the exercise index
 // gets the verdict and failure kinds the index promises (the index's self-check).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXERCISES, ExerciseEntry } from '../../exercises/index';
 import { gradeFile } from '../../grader/grade';
@@ -149,6 +150,15 @@ describe('a put without its get', () => {
   test('03: a put after a failed pin takes the count below zero, and refcount_t says so', () => {
     expect(why('03-typesafe-lookup', 'put-after-failed-pin.ts')).toContain(
       'remove: a reference count went below zero: something dropped a reference it never took (a put without its get)');
+  });
+  test("a step in the student's own helper says where they called it from", () => {
+    const ex = list.find((e) => e.id === '03-typesafe-lookup')!;
+    const f = 'test/fixtures/submissions/03-typesafe-lookup/put-after-failed-pin.ts';
+    const src = fs.readFileSync(path.join(REPO, f), 'utf8').split('\n');
+    const text = renderText(of(ex, f), { source: (_file, line) => src[line - 1] });
+    const put = src.findIndex((l) => l.includes('yield* obj_put(obj); // wrong')) + 1;
+    const dec = src.findIndex((l) => l.includes('atomic_dec_and_test(obj.refcount)')) + 1;
+    expect(text).toMatch(new RegExp(`\\n {8}put-after-failed-pin\\.ts:${dec}  if \\(yield\\* atomic_dec_and_test.*\\n {8}called from put-after-failed-pin\\.ts:${put}  yield\\* obj_put\\(obj\\);`));
   });
   test('06: the same put, on an anon_vma already freed, is KASAN with a why that names the put, not RCU', () => {
     const ws = why('06-page-get-anon-vma', 'put-after-failed-pin.ts');

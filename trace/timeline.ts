@@ -78,7 +78,8 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
     if (via !== undefined) out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}${p.cyan(clip(`  called from ${via}`, width - GUTTER - lanes.length))}`);
     // a failure found as the thread returned sits on its last step, which did nothing wrong
     if (isFirst && t.failure !== undefined && t.failure.tid === e.tid && AT_RETURN.has(t.failure.kind)) {
-      out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}${p.red(clip(`  ↳ then ${t.failure.why}`, width - GUTTER - lanes.length))}`);
+      // in full, over as many lines as it takes: it is the sentence that says what went wrong
+      for (const l of wrapWords(`↳ then ${t.failure.why}`, width - GUTTER - lanes.length - 2, 7)) out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}  ${p.red(l)}`);
     }
     last = e.tid;
   }
@@ -120,6 +121,19 @@ function foldRepeats(items: readonly Item[], failed: ReadonlySet<number>): Item[
     out.push({ repeat: best / bestP, period: bestP, tid: a.e.tid, from: a.e.i, to: b.e.i });
     i += bestP + best;
   }
+  return out;
+}
+
+/** `text` in lines of at most `w` columns (a longer word stays whole), the later ones indented
+ *  by `indent`. */
+function wrapWords(text: string, w: number, indent: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line.trim() !== '' && line.length + 1 + word.length > w) { out.push(line); line = ' '.repeat(indent); }
+    line += line.trim() === '' ? word : ` ${word}`;
+  }
+  out.push(line);
   return out;
 }
 

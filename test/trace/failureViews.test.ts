@@ -59,6 +59,11 @@ test('the timeline says when a failure was found as the thread returned, below i
   expect(timeline(t, { width: 80 })).toMatch(/^ {3}1✗ ● read page@0x4000 #1 \.flags → 0\n {8}↳ then walker returned still holding a lock that nobody will release$/m);
   // a failure of the step itself gets no such line
   expect(timeline(trace(['walker'], t.events, badUnlock(0, 1)), { width: 80 })).not.toContain('↳');
+  // a longer why wraps, whole
+  const rcu: Failure = { kind: 'rcu-imbalance', tid: 0, step: 1, why: 'lock_task_sighand() returned inside its RCU read-side section: rcu_read_lock() without rcu_read_unlock()', report: 'r' };
+  const wrapped = timeline(trace(['walker'], t.events, rcu), { width: 80 });
+  expect(wrapped).toContain('\n        ↳ then lock_task_sighand() returned inside its RCU read-side section:\n               rcu_read_lock() without rcu_read_unlock()');
+  expect(wrapped).not.toContain('…');
 });
 
 test('a loop that repeats the same steps folds to one line after its first round; a changing value, a failure or --full does not', () => {

@@ -8,3 +8,16 @@ export function paint(color: boolean): Paint {
 /** Visible length, ignoring ANSI escapes. */
 export function visible(s: string): number { return s.replace(/\u001b\[\d+m/g, '').length; }
 export function clip(s: string, w: number): string { return s.length <= w ? s : `${s.slice(0, Math.max(0, w - 1))}…`; }
+
+/** `text` in lines of at most `width` columns (a longer word stays whole): the first indented by
+ *  `first` spaces, the later ones by `indent`. */
+export function wrapWords(text: string, width: number, indent: number, first = 0): string[] {
+  const out: string[] = [];
+  let line = ' '.repeat(first);
+  for (const w of text.split(/\s+/).filter((x) => x !== '')) {
+    if (line.trim() !== '' && line.length + 1 + w.length > width) { out.push(line); line = ' '.repeat(indent); }
+    line += line.trim() === '' ? w : ` ${w}`;
+  }
+  out.push(line);
+  return out;
+}

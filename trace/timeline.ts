@@ -6,7 +6,7 @@
 // steps over and over (a spin that ran into the step bound).
 import type { Trace, RenderOptions } from './trace';
 import type { StepEvent } from '../sim/events';
-import { paint, clip } from './style';
+import { paint, clip, wrapWords } from './style';
 
 const LANE = 3;
 const GUTTER = 6;
@@ -121,19 +121,6 @@ function foldRepeats(items: readonly Item[], failed: ReadonlySet<number>): Item[
     out.push({ repeat: best / bestP, period: bestP, tid: a.e.tid, from: a.e.i, to: b.e.i });
     i += bestP + best;
   }
-  return out;
-}
-
-/** `text` in lines of at most `w` columns (a longer word stays whole), the later ones indented
- *  by `indent`. */
-function wrapWords(text: string, w: number, indent: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line.trim() !== '' && line.length + 1 + word.length > w) { out.push(line); line = ' '.repeat(indent); }
-    line += line.trim() === '' ? word : ` ${word}`;
-  }
-  out.push(line);
   return out;
 }
 

@@ -4,7 +4,7 @@
 // Deterministic: the same results give the same bytes — entries sorted by name, ties broken
 // by fixed keys, no paths, no clocks.
 import type { GradeResult } from '../result';
-import { paint } from '../../trace/style';
+import { paint, wrapWords } from '../../trace/style';
 
 export interface ClassEntry { readonly name: string; readonly result: GradeResult }
 
@@ -122,18 +122,7 @@ export interface SummaryTextOptions {
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
 /** Per error kind, the submissions listed with their reason (the rest by name only). */
 const ERRORS_SHOWN = 10;
-/** Text in lines of at most `width` (a word longer than a line stays whole), the first indented
- *  by `first`, the rest by `indent`. */
-function wrapText(text: string, first: number, indent: number, width: number): string[] {
-  const out: string[] = [];
-  let line = ' '.repeat(first);
-  for (const w of text.split(/\s+/).filter((x) => x !== '')) {
-    if (line.trim() !== '' && line.length + 1 + w.length > width) { out.push(line); line = ' '.repeat(indent); }
-    line += `${line.trim() === '' ? '' : ' '}${w}`;
-  }
-  out.push(line);
-  return out;
-}
+
 
 /** Words joined by ", " in lines of at most `width`, the later ones indented by `indent`. */
 function wrap(words: readonly string[], first: string, indent: number, width: number): string[] {
@@ -182,7 +171,7 @@ export function renderSummary(s: ClassSummary, o: SummaryTextOptions = {}): stri
     for (const e of s.errors) {
       out.push(`  ${e.kind} (${e.count}):`);
       const shown = Math.min(e.submissions.length, ERRORS_SHOWN);
-      for (let i = 0; i < shown; i++) out.push(...wrapText(`${e.submissions[i]}: ${e.reasons[i] ?? e.kind}`, 4, 6, width));
+      for (let i = 0; i < shown; i++) out.push(...wrapWords(`${e.submissions[i]}: ${e.reasons[i] ?? e.kind}`, width, 6, 4));
       if (e.submissions.length > shown) out.push(...wrap(e.submissions.slice(shown), `    and ${e.submissions.length - shown} more:`, 6, width));
     }
   }

@@ -206,7 +206,10 @@ export function traceHtml(t: Trace, o: HtmlOptions = {}): string {
   const steps = m.columns.map((c) => {
     if (c.e === undefined) return { end: true, failures: c.failures };
     const src = sourceOf(c.e, o);
-    return { i: c.e.i, tid: c.e.tid, text: describeStep(c.e), ...(c.e.fn ? { fn: c.e.fn } : {}), ...(c.e.note ? { note: c.e.note } : {}), ...(src ? { src } : {}), failures: c.failures };
+    // a step in the student's own helper: where they called it (StepEvent.from)
+    const via = src !== undefined && c.e.from !== undefined ? sourceOf({ ...c.e, loc: c.e.from }, o) : undefined;
+    return { i: c.e.i, tid: c.e.tid, text: describeStep(c.e), ...(c.e.fn ? { fn: c.e.fn } : {}), ...(c.e.note ? { note: c.e.note } : {}), ...(src ? { src } : {}),
+      ...(via ? { via } : {}), failures: c.failures };
   });
   const data = {
     threads: t.threads, steps, colW: g.colW, x0: g.x0, start: m.fatalCol ?? m.columns.length - 1, fatal: m.fatalCol ?? null,

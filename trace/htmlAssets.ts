@@ -133,6 +133,7 @@ export const CLIENT_JS = String.raw`
       detail.appendChild(what);
       if (s.fn) detail.appendChild(el('p', 'held', 'in ' + s.fn));
       if (s.src) detail.appendChild(srcBlock(s.src));
+      if (s.via) { detail.appendChild(el('p', 'held', 'called from')); detail.appendChild(srcBlock(s.via)); }
     }
     s.failures.forEach(function (k) {
       var f = D.failures[k];

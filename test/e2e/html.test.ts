@@ -157,3 +157,30 @@ test('a screenshot at 1280×720 is a real picture of the swimlanes', async () =>
   expect(box!.y + box!.height).toBeLessThan(720); // every lane on screen at once
   process.stdout.write(`screenshot: ${shot}\n`);
 });
+
+test("a step in the student's own helper shows, in its panel, the line that called the helper", async () => {
+  const lines: Record<number, string> = { 10: '  if (yield* atomic_dec_and_test(obj.refcount)) yield* kfree(obj);', 27: '    yield* obj_put(obj); // after a failed pin' };
+  const t: Trace = {
+    scenario: 'remove', threads: ['lookup'], schedule: 'v1:0*2', preemptions: 0,
+    events: [
+      { i: 0, tid: 0, k: 'atomic_inc_not_zero', name: 'atomic_inc_not_zero', obj: 'obj@0x6000 #1 (free) .refcount', result: 'false (now 0)', loc: 'sub.ts:26' },
+      { i: 1, tid: 0, k: 'atomic_dec_and_test', name: 'atomic_dec_and_test', obj: 'obj@0x6000 #1 (free) .refcount', loc: 'sub.ts:10', from: 'sub.ts:27' },
+    ],
+    failures: [{ kind: 'use-after-free', tid: 0, step: 1, why: 'a reference count went below zero', report: 'refcount_t: underflow; use-after-free.' }],
+  };
+  const file = path.join(OUT, 'helper.html');
+  fs.writeFileSync(file, traceHtml({ ...t, failure: t.failures[0] }, { source: (_f, n) => lines[n] ?? (n === 26 ? '  if (!(yield* atomic_inc_not_zero(obj.refcount))) {' : undefined), context: 0 }));
+  const p2 = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  try {
+    const errs: string[] = [];
+    p2.on('pageerror', (e) => errs.push(e.message));
+    await p2.goto(`file://${file}`);
+    await p2.keyboard.press('f');
+    const detail = await p2.textContent('#detail');
+    expect(detail).toContain('sub.ts:10');
+    expect(detail).toMatch(/called from\s*sub\.ts:27\s*27\s*yield\* obj_put\(obj\);/);
+    expect(errs).toEqual([]);
+  } finally {
+    await p2.close();
+  }
+});

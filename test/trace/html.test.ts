@@ -77,6 +77,18 @@ test('every piece of text is escaped, in the markup and in the page\'s JSON', ()
   expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/); // nothing to fetch
 });
 
+test("a step in the student's own helper carries where they called it, for the step's panel", () => {
+  const lines: Record<number, string> = { 10: '  if (yield* atomic_dec_and_test(obj.refcount)) yield* kfree(obj);', 27: '    yield* obj_put(obj);' };
+  const html = traceHtml(trace([ev(0, 'atomic_dec_and_test', 'obj@0x6000 #1 .refcount', { loc: 'sub.ts:10', from: 'sub.ts:27' }),
+    ev(0, 'read', 'obj@0x6000 #1 .key', { loc: 'sub.ts:27' })]), { source: (_f, l) => lines[l], context: 0 });
+  const data = JSON.parse(/<script type="application\/json" id="trace-data">([^<]*)<\/script>/.exec(html)?.[1] ?? 'null') as
+    { steps: { src?: { loc: string }; via?: { loc: string; lines: [number, string][] } }[] } | null;
+  expect(data).not.toBeNull();
+  expect(data!.steps[0].via).toEqual({ loc: 'sub.ts:27', line: 27, lines: [[27, '    yield* obj_put(obj);']] });
+  expect(data!.steps[1].src?.loc).toBe('sub.ts:27');
+  expect(data!.steps[1].via).toBeUndefined();
+});
+
 const ex05 = findExercise('05')!;
 const bug = (name: string, steps: number): ScenarioResult => ({
   name, summary: `${name} summary`, verdict: 'BUG', points: 0, max_points: 2, hidden: false,

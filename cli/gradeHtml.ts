@@ -31,6 +31,7 @@ export function gradeHtml(ex: ExerciseEntry, r: GradeResult, o: GradeHtmlOptions
     return traceHtml(s.trace!, {
       title: `${title} — ${r.score}/${r.max_score} points`, summary: s.summary, source: o.source,
       ...(o.replayCommand ? { replayCommand: o.replayCommand(s) } : {}),
+      ...(s.failure?.note !== undefined ? { note: s.failure.note } : {}),
     });
   }
   const line = (x: ScenarioResult): string => `${x.name}: ${x.verdict.replace(/_/g, ' ')}${x.reach ? ` (${x.reach})` : ''}${x.failure ? ` — ${x.failure.kind}: ${x.failure.why}` : ''} · ${x.points}/${x.max_points}`;

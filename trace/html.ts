@@ -22,6 +22,8 @@ export interface HtmlOptions {
   readonly replayCommand?: string;
   /** Source lines shown around the step's own, each side (2 by default). */
   readonly context?: number;
+  /** What the failure means in this scenario (ScenarioResult failure.note), under its why. */
+  readonly note?: string;
 }
 
 export function escapeHtml(s: string): string {
@@ -176,6 +178,7 @@ function header(t: Trace, o: HtmlOptions): string {
   return `<header><h1>${badge} ${escapeHtml(title)}</h1>`
     + `<p class="sub">scenario <b>${escapeHtml(t.scenario)}</b>${o.summary ? `: ${escapeHtml(o.summary)}` : ''}</p>`
     + (f ? `<p class="kernel">${escapeHtml(first)} <span class="why">— ${escapeHtml(f.why)}</span></p>` : '')
+    + (f && o.note ? `<p class="kernel"><span class="why">In this scenario: ${escapeHtml(o.note)}.</span></p>` : '')
     + `<p class="replay">replay <code id="schedule">${escapeHtml(t.schedule)}</code> · ${t.preemptions} preemption${t.preemptions === 1 ? '' : 's'} · ${t.events.length} steps`
     + (o.replayCommand ? ` · <code id="replay-command">${escapeHtml(o.replayCommand)}</code>` : '') + '</p></header>';
 }

@@ -109,6 +109,12 @@ test('grade --html draws the failing scenario with the fewest steps', () => {
   expect(html).toContain('scenario <b>seed-churn-1</b>');
   expect(html).toContain('npm run grade -- replay seed-churn-1');
   expect(html).toContain('sub.ts — 2/6 points');
+  expect(html).not.toContain('In this scenario');
+  // a scenario's word on its failure (failure.note) is under the why
+  const noted = result([bug('seed', 60)]);
+  const s = noted.scenarios[0];
+  const withNote: GradeResult = { ...noted, scenarios: [{ ...s, failure: { ...s.failure!, note: 'only page_mapped() tells' } }] };
+  expect(gradeHtml(ex05, withNote)).toContain('<span class="why">In this scenario: only page_mapped() tells.</span>');
 });
 
 test('grade --html says VERIFIED when nothing fails, and ERROR for a submission that cannot run', () => {

@@ -3,7 +3,7 @@
 // incarnation its own shade, the fatal step marked, the student's source line on hover or click,
 // and a step-through slider (← → keys). Inline CSS, JS and SVG only: it opens with no network.
 // Pure: Trace (+ options) → string. Every piece of text from the trace is escaped.
-import type { Trace, SourceLookup } from './trace';
+import { changedFreedWords, type Trace, type SourceLookup } from './trace';
 import type { StepEvent } from '../sim/events';
 import { buildModel, describeStep, parseObj, shadeOf, type Model } from './htmlModel';
 import { isLockOp } from './lockOps';
@@ -212,7 +212,7 @@ export function traceHtml(t: Trace, o: HtmlOptions = {}): string {
     // a step in the student's own helper: where they called it (StepEvent.from)
     const via = src !== undefined && c.e.from !== undefined ? sourceOf({ ...c.e, loc: c.e.from }, o) : undefined;
     return { i: c.e.i, tid: c.e.tid, text: describeStep(c.e), ...(c.e.fn ? { fn: c.e.fn } : {}), ...(c.e.note ? { note: c.e.note } : {}), ...(src ? { src } : {}),
-      ...(via ? { via } : {}), failures: c.failures };
+      ...(via ? { via } : {}), ...(c.e.changedFreed !== undefined ? { freed: changedFreedWords(t, c.e) } : {}), failures: c.failures };
   });
   const data = {
     threads: t.threads, steps, colW: g.colW, x0: g.x0, start: m.fatalCol ?? m.columns.length - 1, fatal: m.fatalCol ?? null,

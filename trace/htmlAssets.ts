@@ -134,6 +134,7 @@ export const CLIENT_JS = String.raw`
       if (s.fn) detail.appendChild(el('p', 'held', 'in ' + s.fn));
       if (s.src) detail.appendChild(srcBlock(s.src));
       if (s.via) { detail.appendChild(el('p', 'held', 'called from')); detail.appendChild(srcBlock(s.via)); }
+      if (s.freed) detail.appendChild(el('p', 'fail', '! ' + s.freed));
     }
     s.failures.forEach(function (k) {
       var f = D.failures[k];

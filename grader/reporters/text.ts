@@ -7,9 +7,7 @@ import type { GradeResult, ScenarioResult } from '../result';
 import { timeline } from '../../trace/timeline';
 import { lockTable } from '../../trace/lockTable';
 import { paint } from '../../trace/style';
-import type { SourceLookup } from '../../trace/trace';
-import type { RecordedRun } from '../../explorer/record';
-import type { StepEvent } from '../../sim/events';
+import { changedFreedWords, type SourceLookup } from '../../trace/trace';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -43,17 +41,6 @@ export function scenarioLine(s: ScenarioResult, color = false): string {
     }
     case 'ERROR': return `${p.red('✗')} ${s.name} ${pts}: ${s.failure?.kind ?? 'error'} — ${s.failure?.message ?? s.reach ?? ''}`;
   }
-}
-
-/** Step `e` changed a word of a freed object (StepEvent.changedFreed), in words. */
-function changedFreedWords(t: RecordedRun, e: StepEvent): string {
-  const who = t.threads[e.tid] ?? `T${e.tid}`;
-  // "anon_vma@0x40 #1 (free) .refcount": the object, and the field
-  const m = /^(.*?) \(free\)(?: \.(\S+))?$/.exec(e.obj);
-  const obj = m?.[1] ?? e.obj, field = m?.[2] !== undefined ? `the ${m[2]} of ` : '';
-  return e.changedFreed === 'revived'
-    ? `${who}'s ${e.name} raised ${field}${obj}, already freed, from 0 to ${e.result ?? 'more'}: a count of 0 means the object is dying, and nothing may bring it back (atomic_inc_not_zero() refuses to)`
-    : `${who}'s ${e.name} changed ${field}${obj}, already freed: a reader may look at a freed object of a type-safe cache, never change it`;
 }
 
 export function renderText(r: GradeResult, o: TextOptions = {}): string {

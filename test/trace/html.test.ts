@@ -89,6 +89,14 @@ test("a step in the student's own helper carries where they called it, for the s
   expect(data!.steps[1].via).toBeUndefined();
 });
 
+test('a step that changed a freed object says so in its panel, in the words of the report', () => {
+  const html = traceHtml(trace([ev(0, 'atomic_add', 'anon_vma@0x40 #1 (free) .refcount', { name: 'atomic_inc', result: '1', changedFreed: 'revived' }),
+    ev(0, 'read', 'anon_vma@0x40 #1 (free) .root')], [], ['migrate']));
+  const data = JSON.parse(/<script type="application\/json" id="trace-data">([^<]*)<\/script>/.exec(html)![1]) as { steps: { freed?: string }[] };
+  expect(data.steps[0].freed).toBe("migrate's atomic_inc raised the refcount of anon_vma@0x40 #1, already freed, from 0 to 1: a count of 0 means the object is dying, and nothing may bring it back (atomic_inc_not_zero() refuses to)");
+  expect(data.steps[1].freed).toBeUndefined();
+});
+
 const ex05 = findExercise('05')!;
 const bug = (name: string, steps: number): ScenarioResult => ({
   name, summary: `${name} summary`, verdict: 'BUG', points: 0, max_points: 2, hidden: false,

@@ -7,7 +7,7 @@
 // path and never dropped is a lost reference). Sleeping inside RCU is the machine's own report.
 import type { Machine } from '../sim/machine';
 import { World } from '../sim/world';
-import type { Kernel, Page } from '../sim/api';
+import type { Page } from '../sim/api';
 import { exit_mmap, fork_then_exit } from '../sim/mm/process';
 import type { Scenario } from './scenario';
 import { family, seedWorld, Spawn } from './worlds';

@@ -2,7 +2,7 @@
 // the page's anon_vma with page_get_anon_vma() while the adversary exits, drops the last
 // references and reuses the slot. Every thread ends with the reference accounting check.
 import type { Machine } from '../sim/machine';
-import type { Kernel, Page } from '../sim/api';
+import type { Page } from '../sim/api';
 import { exit_mmap } from '../sim/mm/process';
 import type { Scenario } from './scenario';
 import { family, seedWorld, Spawn } from './worlds';

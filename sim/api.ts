@@ -21,10 +21,7 @@ export function __setCaptureLocations(on: boolean): void { captureLoc = on === t
 /** Attach the caller's source line while recording. The call runs in the caller's frame (it
  *  is not a generator), so the first frame outside the simulator is the caller's line. */
 function at<T>(o: Kernel<T>): Kernel<T> {
-  if (captureLoc) {
-    const op = o as unknown as Op;
-    callerLines(new Error().stack ?? '', op);
-  }
+  if (captureLoc) callerLines(new Error().stack ?? '', o as unknown as Op);
   return o;
 }
 

@@ -223,9 +223,14 @@ const TRY_OPS: ReadonlySet<string> = new Set(['spin_trylock', 'trylock_page', 'm
 const POINTER_FIELDS = new Set(['root', 'anon_vma', 'vma', 'vm_mm', 'sighand']);
 const INT_FIELDS = new Set(['refcount', '_mapcount', 'flags', 'count', 'key', 'owner', 'lock', 'siglock']);
 
-/** Is `a` a reference count: anon_vma->refcount, obj->refcount, sighand->count? */
+/** Per cache, the offset of its objects' reference count (anon_vma->refcount, obj->refcount,
+ *  sighand->count), or -1: asked on every decrement, so a lookup, not a name. */
+const REFCOUNT_AT: readonly number[] = CACHES.map((c) => {
+  const f = ({ anon_vma: 'refcount', obj: 'refcount', sighand: 'count' } as Partial<Record<string, string>>)[c.struct];
+  return f === undefined ? -1 : fieldOffset(c.struct, f);
+});
+/** Is `a` a reference count? */
 function isRefcount(a: number): boolean {
-  const d = describeAddr(a);
-  return d.cache >= 0 && REFCOUNT_FIELDS.has(`${CACHES[d.cache].struct}.${d.field}`);
+  const ci = cacheOf(a);
+  return ci >= 0 && REFCOUNT_AT[ci] >= 0 && a - slotBase(a, ci) === REFCOUNT_AT[ci];
 }
-const REFCOUNT_FIELDS: ReadonlySet<string> = new Set(['anon_vma.refcount', 'obj.refcount', 'sighand.count']);

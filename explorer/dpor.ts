@@ -104,12 +104,16 @@ class Tables {
   private readonly logOld: number[] = [];
   /** Log length before event `depth` was added. */
   private readonly marks: number[] = [];
+  /** The log is [0, len) and marks [0, events): rolling back lowers the counts and leaves the
+   *  arrays (setting an array's length is a call into V8's runtime). */
+  private len = 0;
+  private events = 0;
   constructor(private readonly n: number) {}
   /** Undo every event from `depth` on. */
   rollback(depth: number): void {
-    if (depth > this.marks.length) throw new Error(`tables: rollback to depth ${depth}, but only ${this.marks.length} events were added`);
-    const to = depth < this.marks.length ? this.marks[depth] : this.logSlot.length;
-    for (let i = this.logSlot.length - 1; i >= to; i--) {
+    if (depth > this.events) throw new Error(`tables: rollback to depth ${depth}, but only ${this.events} events were added`);
+    const to = depth < this.events ? this.marks[depth] : this.len;
+    for (let i = this.len - 1; i >= to; i--) {
       const s = this.logSlot[i], t = this.logT[i], old = this.logOld[i];
       if (t < 0) s.write = old;
       else {
@@ -118,8 +122,8 @@ class Tables {
         s.reads[t] = old;
       }
     }
-    this.logSlot.length = to; this.logT.length = to; this.logOld.length = to;
-    if (depth < this.marks.length) this.marks.length = depth;
+    this.len = to;
+    if (depth < this.events) this.events = depth;
   }
   private touch(k: number): Slot {
     let s = this.slots.get(k);
@@ -168,7 +172,8 @@ class Tables {
   }
   /** Add the prepared step as event `j` (the next depth) of thread `tid`. */
   add(tid: number, j: number): void {
-    this.marks[j] = this.logSlot.length;
+    this.marks[j] = this.len;
+    this.events = j + 1;
     const cur = this.cur, nr = this.nr, end = nr + this.nw;
     for (let x = 0; x < nr; x++) {
       const s = cur[x];
@@ -186,7 +191,7 @@ class Tables {
       }
     }
   }
-  private log(s: Slot, t: number, old: number): void { this.logSlot.push(s); this.logT.push(t); this.logOld.push(old); }
+  private log(s: Slot, t: number, old: number): void { const i = this.len++; this.logSlot[i] = s; this.logT[i] = t; this.logOld[i] = old; }
 }
 
 /** Vector clocks of the current execution's events, one row of n per depth in one buffer: a
@@ -255,13 +260,17 @@ class Clocks {
  *  have the ones it may affect (j at or after its later end) computed again. Truncated to the
  *  branch point like the tables. */
 class RaceLog {
+  /** The races are [0, n) of these (counts, not truncated arrays, as in Tables). */
   readonly is: number[] = [];
   readonly js: number[] = [];
+  n = 0;
   private readonly marks: number[] = [];
+  private steps = 0;
+  add(i: number, j: number): void { const x = this.n++; this.is[x] = i; this.js[x] = j; }
   /** Before the races found at step `depth`. */
-  mark(depth: number): void { this.marks[depth] = this.is.length; }
+  mark(depth: number): void { this.marks[depth] = this.n; this.steps = depth + 1; }
   rollback(depth: number): void {
-    if (depth < this.marks.length) { const to = this.marks[depth]; this.is.length = to; this.js.length = to; this.marks.length = depth; }
+    if (depth < this.steps) { this.n = this.marks[depth]; this.steps = depth; }
   }
 }
 
@@ -320,13 +329,15 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const obsAt: number[] = [];
   let bug: DporResult['bug'];
   let branch = 0; // depth of the newest choice: events before it are the previous execution's
+  /** The current execution's events: [0, depth) (entries past it are stale: a new execution
+   *  overwrites them from its branch point, and nothing reads past depth). */
   const evs: Ev[] = [];
   const cands = new Cands();
   const frees = new FreeStacks();
   const live = new LiveAccesses();
   const log = new RaceLog();
   const fps = new FootprintCache(); // keyed by op object: a new machine's ops never hit an old entry
-  const race = (i: number, j: number): void => { log.is.push(i); log.js.push(j); addBacktrack(stack, clocks!, i, j); };
+  const race = (i: number, j: number): void => { log.add(i, j); addBacktrack(stack, clocks!, i, j); };
   /** Step j observed that a precedes b: if they were unordered, race them (the reversal is
    *  computed before the edge exists, so it is not logged), order them, and compute again the
    *  races the new edge may change. */
@@ -335,7 +346,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     if (clk.tid[a] === clk.tid[b] || clk.before(a, b)) return;
     addBacktrack(stack, clk, a, b);
     clk.retro(a, b, j);
-    for (let x = 0; x < log.is.length; x++) if (log.js[x] >= b) addBacktrack(stack, clk, log.is[x], log.js[x]);
+    for (let x = 0; x < log.n; x++) if (log.js[x] >= b) addBacktrack(stack, clk, log.is[x], log.js[x]);
   };
   let nThreads = -1;
   /** A new build of the scenario (its thread count checked against the first's). */
@@ -372,7 +383,6 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     tab.rollback(branch);
     clk.undo(branch);
     log.rollback(branch);
-    evs.length = branch;
     frees.reset();
     live.reset();
     while (obsAt.length > 0 && obsAt[obsAt.length - 1] >= branch) obsAt.pop();
@@ -438,7 +448,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       const ev: Ev = { tid: p, fp, ti: perThread[p], took: fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined,
         slot: fl === undefined ? undefined : slabSlot(fp, fl, flLen, flTop) };
       perThread[p]++;
-      evs.push(ev);
+      evs[depth] = ev;
       const prev = lastOf[p];
       const obs = (fp.fl !== 0 ? OBS_FREES : 0) | (fp.ts >= 0 ? OBS_LIVE : 0);
       clk.start(depth, prev, p, ev.ti, obs);
@@ -477,14 +487,13 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         const pending = m.threads[t].pending;
         if (m.threads[t].done || pending === null) continue;
         const fp = footprint(m, t, pending);
-        evs.push({ tid: t, fp, ti: perThread[t] });
+        evs[depth] = { tid: t, fp, ti: perThread[t] };
         clk.start(depth, lastOf[t], t, perThread[t], 0);
         tab.prepare(fp);
         tab.joinPreds(clk, depth);
         clk.buf[depth * n + t] = perThread[t] + 1;
         tab.candidates(t, clk.tid, cands);
         if (cands.n > 0) races(clk, evs, depth, lastOf[t], cands, race);
-        evs.pop();
       }
     }
     // Only a scenario that behaves differently on a replay can stop inside the replayed prefix.
@@ -492,12 +501,12 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     prevLen = depth;
     executions++;
     if (wasBlocked) blocked++;
-    o.onExecution?.(evs.slice(), n, wasBlocked, (j, t) => clk.buf[j * n + t]);
+    o.onExecution?.(evs.slice(0, depth), n, wasBlocked, (j, t) => clk.buf[j * n + t]);
     const failure = m.primaryFailure();
     if (failure !== undefined) {
       bugs++;
       o.onFailure?.(failure.kind, m.failures.map((x) => x.kind));
-      if (bug === undefined) bug = { failure, schedule: evs.map((e) => e.tid), atMs: now() - t0 };
+      if (bug === undefined) bug = { failure, schedule: evs.slice(0, depth).map((e) => e.tid), atMs: now() - t0 };
       if (o.stopOnBug ?? true) return { complete: false, reason: 'bug found', executions, blocked, steps, performed, bug, bugs };
     }
     // Backtrack: the deepest state with an unexplored, awake thread in its backtrack set.

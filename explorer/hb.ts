@@ -50,7 +50,7 @@ export class LiveAccesses {
  *  on the list: those pairs of frees are ordered (dependence.ts, isPopKey). */
 export class FreeStacks {
   private readonly st: number[][] = [];
-  reset(): void { for (const s of this.st) if (s !== undefined) s.length = 0; }
+  reset(): void { for (let c = 0; c < this.st.length; c++) if (this.st[c] !== undefined && this.st[c].length > 0) this.st[c] = []; }
   /** Account for event j; for a pop of a slot freed in this execution, return the events still
    *  below it (the free it popped is `popped()`), else undefined. */
   step(evs: readonly Ev[], j: number): readonly number[] | undefined {

@@ -9,13 +9,16 @@
 
 const MAP = 0, ELEM = 1, POPPED = 2, PUSHED = 3, SHIFTED = 4;
 
+/** The log's entries are [0, n): undo lowers n and leaves the arrays as they are (setting an
+ *  array's length is a call into V8's runtime, several per execution in a search). */
 export class Journal {
   private readonly kind: number[] = [];
   private readonly box: unknown[] = [];
   private readonly key: number[] = [];
   private readonly old: unknown[] = [];
+  private n = 0;
 
-  get length(): number { return this.kind.length; }
+  get length(): number { return this.n; }
 
   /** `map` is about to get a new value at `k`. */
   map<V>(map: Map<number, V>, k: number): void { this.note(MAP, map, k, map.get(k)); }
@@ -29,12 +32,13 @@ export class Journal {
   shifted<V>(arr: V[], v: V): void { this.note(SHIFTED, arr, 0, v); }
 
   private note(kind: number, box: unknown, k: number, old: unknown): void {
-    this.kind.push(kind); this.box.push(box); this.key.push(k); this.old.push(old);
+    const i = this.n++;
+    this.kind[i] = kind; this.box[i] = box; this.key[i] = k; this.old[i] = old;
   }
 
   /** Undo every change noted since the log had `mark` entries, newest first. */
   undo(mark: number): void {
-    for (let i = this.kind.length - 1; i >= mark; i--) {
+    for (let i = this.n - 1; i >= mark; i--) {
       const box = this.box[i], old = this.old[i];
       switch (this.kind[i]) {
         case MAP: if (old === undefined) (box as Map<number, unknown>).delete(this.key[i]); else (box as Map<number, unknown>).set(this.key[i], old); break;
@@ -43,7 +47,8 @@ export class Journal {
         case PUSHED: (box as unknown[]).pop(); break;
         case SHIFTED: (box as unknown[]).unshift(old); break;
       }
+      this.box[i] = undefined; this.old[i] = undefined; // nothing kept alive from the undone steps
     }
-    this.kind.length = mark; this.box.length = mark; this.key.length = mark; this.old.length = mark;
+    if (mark < this.n) this.n = mark;
   }
 }

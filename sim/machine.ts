@@ -85,9 +85,11 @@ export class Machine {
   readonly haltOnFailure: boolean;
   /** The undo log (see rewind), or null when nobody will take the machine back. */
   journal: Journal | null = null;
-  /** Per step index: the journal's length and the failures' count before that step. */
+  /** Per step index from journalFrom up to now: the journal's length and the failures' count
+   *  before that step (entries past now are stale: rewinding lowers now and leaves them). */
   private readonly marks: number[] = [];
   private readonly failMarks: number[] = [];
+  private journalFrom = -1;
   /** What the last step's thread was given back (a probe: its check's result). */
   lastAnswer: unknown = undefined;
   /** Harness bookkeeping that threads share (ghosts write it): part of the machine, so a
@@ -157,7 +159,7 @@ export class Machine {
   ghostSet(k: number, v: number): void { this.journal?.map(this.ghosts, k); this.ghosts.set(k, v); }
 
   /** From now on, note every change so that `rewind` can undo it (the explorer, after build). */
-  startJournal(): void { this.journal = new Journal(); }
+  startJournal(): void { this.journal = new Journal(); this.journalFrom = this.now; }
 
   /** Take memory, slabs, locks, RCU, ghost state and failures back to just before the
    *  execution's step `i` (the machine's step origin + i), which must have run since
@@ -166,11 +168,10 @@ export class Machine {
   rewind(i: number): void {
     const j = this.journal, at = this.origin + i;
     if (j === null) throw new Error('rewind: the machine keeps no journal');
-    if (i < 0 || at >= this.now || this.marks[at] === undefined) throw new Error(`rewind: step ${i} of the execution is not behind it, or ran before the journal`);
+    if (i < 0 || at >= this.now || at < this.journalFrom) throw new Error(`rewind: step ${i} of the execution is not behind it, or ran before the journal`);
     j.undo(this.marks[at]);
-    this.failures.length = this.failMarks[at];
-    this.marks.length = at;
-    this.failMarks.length = at;
+    const nf = this.failMarks[at];
+    if (this.failures.length !== nf) this.failures.length = nf;
     this.now = at;
     this.halted = false;
   }

@@ -41,42 +41,48 @@ const failedKey = (tid: number): number => 0x10000000 + tid;
 const countKey = (tid: number): number => 0x20000000 + tid;
 const visitKey = (tid: number, a: number): number => 0x30000000 + tid * 0x100000 + a;
 
+const fail = (m: Machine, tid: number, fn: string, msg: string, lines: string[]): false => {
+  m.ghostSet(failedKey(tid), 1);
+  m.fail('contract', tid, msg, report.contract(fn, lines));
+  return false;
+};
+const ok = (m: Machine, tid: number): boolean => m.ghostGet(failedKey(tid)) === 0;
+const visited = (m: Machine, tid: number, a: number): boolean => m.ghostGet(visitKey(tid, a)) > 0;
+
+/** The rmap_one() the harness hands the walk: a probe step that checks the visit. At module
+ *  level, not a closure made per run: V8 gives each new generator closure its own prototype and
+ *  shape on its first call (microseconds, on every thread the explorer starts over). */
+function* rmapOne(page: Page, av: AnonVma | undefined, vma: Vma): Kernel<void> {
+  const a = addrOf(vma);
+  const xs = av === undefined ? [a > 0 ? a : page.addr] : [a > 0 ? a : page.addr, av.root.addr, av.head.addr];
+  yield probeOp('rmap_one', xs, (m, tid) => {
+    if (!ok(m, tid)) return;
+    const fn = 'rmap_walk_anon()';
+    if (av === undefined) { fail(m, tid, fn, 'it walked a page that has no anon_vma to walk', [`called rmap_one(${shown(m, vma)}), but ${why(m, page)}`]); return; }
+    const list = m.mem.getList(av.head.addr);
+    if (a <= 0 || !list.includes(a)) {
+      fail(m, tid, fn, 'it called rmap_one() with something that is not a vma on the anon_vma\'s list', [`rmap_one(${shown(m, vma)}); the list of ${m.mem.describe(av.addr)} is [${list.map((x) => m.mem.describe(x)).join(', ')}]`]);
+      return;
+    }
+    if (visited(m, tid, a)) { fail(m, tid, fn, 'it visited the same vma twice', [`rmap_one(${m.mem.describe(a)}) again`]); return; }
+    const count = m.ghostGet(countKey(tid)) + 1;
+    m.ghostSet(countKey(tid), count);
+    m.ghostSet(visitKey(tid, a), count);
+    const root = m.mem.get(av.root.addr);
+    if (m.locks.holding(tid, root) === undefined) {
+      const held = m.locks.heldBy(tid).map((h) => m.mem.describe(h.addr));
+      fail(m, tid, fn, 'it visited a vma without holding the anon_vma\'s root lock: in 2.6.36 anon_vma_lock() locks anon_vma->root->lock, the one lock of the whole tree',
+        [`rmap_one(${m.mem.describe(a)}) on ${m.mem.describe(av.addr)}, whose ->root is ${m.mem.describe(root)}`,
+          `${m.threadName(tid)} holds: ${held.length > 0 ? held.join(', ') : 'no lock'}`]);
+    }
+  });
+}
+
 export function* rmapWalkHarness(page: Page, subject: RmapWalkSubject): Kernel<void> {
-  const fail = (m: Machine, tid: number, fn: string, msg: string, lines: string[]): false => {
-    m.ghostSet(failedKey(tid), 1);
-    m.fail('contract', tid, msg, report.contract(fn, lines));
-    return false;
-  };
-  const ok = (m: Machine, tid: number): boolean => m.ghostGet(failedKey(tid)) === 0;
-  const visited = (m: Machine, tid: number, a: number): boolean => m.ghostGet(visitKey(tid, a)) > 0;
   const exp = yield* probe('check: page', [page.mapping.addr, page._mapcount.addr], (m) => expectedAnonVma(m, page));
   const av = exp === 0 ? undefined : handleAt('anon_vma', exp);
 
-  function* rmap_one(vma: Vma): Kernel<void> {
-    const a = addrOf(vma);
-    const xs = av === undefined ? [a > 0 ? a : page.addr] : [a > 0 ? a : page.addr, av.root.addr, av.head.addr];
-    yield probeOp('rmap_one', xs, (m, tid) => {
-      if (!ok(m, tid)) return;
-      const fn = 'rmap_walk_anon()';
-      if (av === undefined) { fail(m, tid, fn, 'it walked a page that has no anon_vma to walk', [`called rmap_one(${shown(m, vma)}), but ${why(m, page)}`]); return; }
-      const list = m.mem.getList(av.head.addr);
-      if (a <= 0 || !list.includes(a)) {
-        fail(m, tid, fn, 'it called rmap_one() with something that is not a vma on the anon_vma\'s list', [`rmap_one(${shown(m, vma)}); the list of ${m.mem.describe(av.addr)} is [${list.map((x) => m.mem.describe(x)).join(', ')}]`]);
-        return;
-      }
-      if (visited(m, tid, a)) { fail(m, tid, fn, 'it visited the same vma twice', [`rmap_one(${m.mem.describe(a)}) again`]); return; }
-      const count = m.ghostGet(countKey(tid)) + 1;
-      m.ghostSet(countKey(tid), count);
-      m.ghostSet(visitKey(tid, a), count);
-      const root = m.mem.get(av.root.addr);
-      if (m.locks.holding(tid, root) === undefined) {
-        const held = m.locks.heldBy(tid).map((h) => m.mem.describe(h.addr));
-        fail(m, tid, fn, 'it visited a vma without holding the anon_vma\'s root lock: in 2.6.36 anon_vma_lock() locks anon_vma->root->lock, the one lock of the whole tree',
-          [`rmap_one(${m.mem.describe(a)}) on ${m.mem.describe(av.addr)}, whose ->root is ${m.mem.describe(root)}`,
-            `${m.threadName(tid)} holds: ${held.length > 0 ? held.join(', ') : 'no lock'}`]);
-      }
-    });
-  }
+  const rmap_one = (vma: Vma): Kernel<void> => rmapOne(page, av, vma);
 
   const n: unknown = yield* subject.rmap_walk_anon(page, rmap_one);
   const walked = yield* probe('check: rmap_walk_anon()', av === undefined ? [page.mapping.addr] : [page.mapping.addr, av.head.addr], (m, tid) => {

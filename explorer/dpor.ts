@@ -95,7 +95,7 @@ export class NondeterministicReplay extends Error {}
 /** Per-resource access tables: the last write, and the last read of each thread since it.
  *  They persist across executions: every change is logged, and the next execution rolls them
  *  back to its branch point, so the replayed prefix is never re-entered. */
-interface Slot { write: number; readonly reads: Int32Array; nreads: number }
+interface Slot { write: number; readonly reads: number[]; nreads: number }
 class Tables {
   private readonly slots = new Map<number, Slot>();
   private readonly logSlot: Slot[] = [];
@@ -127,7 +127,7 @@ class Tables {
   }
   private touch(k: number): Slot {
     let s = this.slots.get(k);
-    if (s === undefined) { s = { write: -1, reads: new Int32Array(this.n).fill(-1), nreads: 0 }; this.slots.set(k, s); }
+    if (s === undefined) { s = { write: -1, reads: new Array<number>(this.n).fill(-1), nreads: 0 }; this.slots.set(k, s); }
     return s;
   }
   // The current step's resources, looked up once for joinPreds, candidates and add: reads in
@@ -147,7 +147,7 @@ class Tables {
   /** Earlier events of other threads dependent with the prepared step, newest per resource,
    *  each once, into `out.xs[0 .. out.n)` (a few entries, reused: no Set to clear and no array
    *  to shrink). */
-  candidates(tid: number, tids: Int32Array, out: Cands): void {
+  candidates(tid: number, tids: readonly number[], out: Cands): void {
     out.n = 0;
     const cur = this.cur, nr = this.nr, end = nr + this.nw;
     for (let x = 0; x < nr; x++) { const s = cur[x]; if (s.write >= 0 && tids[s.write] !== tid) out.add(s.write); }
@@ -197,29 +197,31 @@ class Tables {
 /** Vector clocks of the current execution's events, one row of n per depth in one buffer: a
  *  new execution overwrites rows from its branch point on and keeps the prefix's. */
 class Clocks {
-  buf: Int32Array;
+  /** Plain arrays of small integers, not typed arrays: each typed array is an ArrayBuffer the
+   *  engine allocates outside its heap (measured: the five of them were a quarter of a small
+   *  search's time), and reading either costs the same. */
+  readonly buf: number[];
   /** Per event (depth): its thread, its index within the thread, and whether replaying it must
-   *  update FreeStacks (1) or LiveAccesses (2). Typed arrays mirror the Ev objects the hot loops
+   *  update FreeStacks (1) or LiveAccesses (2). Arrays mirror the Ev objects the hot loops
    *  would otherwise chase pointers through. */
-  tid: Int32Array;
-  ti: Int32Array;
-  obs: Uint8Array;
+  readonly tid: number[];
+  readonly ti: number[];
+  readonly obs: number[];
   /** Per event: its thread's previous event, or -1. */
-  prev: Int32Array;
+  readonly prev: number[];
   constructor(private readonly n: number) {
-    this.buf = new Int32Array(256 * n); this.tid = new Int32Array(256); this.ti = new Int32Array(256); this.obs = new Uint8Array(256);
-    this.prev = new Int32Array(256);
+    const rows = 64;
+    this.buf = new Array<number>(rows * n).fill(0);
+    this.tid = new Array<number>(rows).fill(0); this.ti = new Array<number>(rows).fill(0);
+    this.obs = new Array<number>(rows).fill(0); this.prev = new Array<number>(rows).fill(0);
   }
   /** Event `d` is thread `tid`'s `ti`-th step; its row = row `from` (or zeros), growing the
-   *  buffers when needed. */
+   *  arrays when needed. */
   start(d: number, from: number, tid: number, ti: number, obs: number): void {
     const n = this.n;
-    if (d >= this.tid.length) {
-      const b = new Int32Array(this.buf.length * 2); b.set(this.buf); this.buf = b;
-      const t = new Int32Array(this.tid.length * 2); t.set(this.tid); this.tid = t;
-      const u = new Int32Array(this.ti.length * 2); u.set(this.ti); this.ti = u;
-      const o = new Uint8Array(this.obs.length * 2); o.set(this.obs); this.obs = o;
-      const p = new Int32Array(this.prev.length * 2); p.set(this.prev); this.prev = p;
+    while (d >= this.tid.length) {
+      this.tid.push(0); this.ti.push(0); this.obs.push(0); this.prev.push(0);
+      for (let t = 0; t < n; t++) this.buf.push(0);
     }
     this.tid[d] = tid; this.ti[d] = ti; this.obs[d] = obs; this.prev[d] = from;
     // (a loop: for a row of a few threads, cheaper than copyWithin's call)
@@ -238,7 +240,7 @@ class Clocks {
   // execution branches at or before its observer.
   private readonly logBy: number[] = [];
   private readonly logRow: number[] = [];
-  private readonly logOld: Int32Array[] = [];
+  private readonly logOld: number[][] = [];
   retro(a: number, b: number, j: number): void {
     const n = this.n;
     for (let r = b; r <= j; r++) {
@@ -250,7 +252,8 @@ class Clocks {
   /** Undo the late edges of observers at depth `branch` or later. */
   undo(branch: number): void {
     for (let i = this.logBy.length - 1; i >= 0 && this.logBy[i] >= branch; i--) {
-      this.buf.set(this.logOld[i], this.logRow[i] * this.n);
+      const old = this.logOld[i], o = this.logRow[i] * this.n;
+      for (let t = 0; t < this.n; t++) this.buf[o + t] = old[t];
       this.logBy.pop(); this.logRow.pop(); this.logOld.pop();
     }
   }

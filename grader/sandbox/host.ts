@@ -1,7 +1,8 @@
 // Runs a job in a sandbox worker thread (pool.ts) with a heap limit, a clean environment and a
 // watchdog; a scenario that overruns its time or memory gets that verdict, and the remaining
 // scenarios go on in a fresh worker. The grader's own process never runs student code.
-import { STALL_MS } from './protocol';
+import * as path from 'path';
+import { PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_STEPPING, STALL_MS } from './protocol';
 import type { Job, FromWorker } from './protocol';
 import type { ScenarioResult } from '../result';
 import { acquireWorker, releaseWorker } from './pool';
@@ -64,10 +65,33 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
   return out;
 }
 
+/** Where a scenario that stalled is stuck: its run without preemption, in a fresh worker that
+ *  writes each step to shared memory before it runs it (runScenario.ts, diagnoseOne). The sentence
+ *  to add to the report, or undefined when that run does not stall (the loop is on another
+ *  interleaving's path) or says nothing. */
+async function stuckAt(job: Job, scenario: string, limits: HostLimits): Promise<string | undefined> {
+  const progress = new SharedArrayBuffer(PROGRESS_BYTES);
+  const r = await runWorker({ ...job, scenarios: [], diagnose: { scenario, progress } }, { ...limits, stallMs: Math.min(limits.stallMs ?? STALL_MS, STALL_AGAIN_MS) }, () => undefined);
+  if (r.end !== 'timeout' || r.detail !== 'stalled') return undefined;
+  const words = new Int32Array(progress, 0, 3);
+  const state = Atomics.load(words, 0);
+  if (state === PROGRESS_BUILDING) return 'Run without preemption, it is stuck before its first step, while its threads start: is there a loop before the first yield*?';
+  if (state !== PROGRESS_STEPPING) return undefined;
+  let s: { thread?: unknown; call?: unknown; loc?: unknown };
+  try { s = JSON.parse(new TextDecoder().decode(new Uint8Array(progress, 12, Atomics.load(words, 2)))) as typeof s; } catch { return undefined; }
+  if (typeof s.thread !== 'string' || typeof s.call !== 'string') return undefined;
+  const at = `Run without preemption, it is stuck at step ${Atomics.load(words, 1)}`;
+  return typeof s.loc === 'string'
+    ? `${at}: ${s.thread} ran ${s.call} at ${path.basename(s.loc)} and never came back to a yield*. Is there a loop without a yield* after that line?`
+    : `${at}: after ${s.thread}'s step "${s.call}" (the scenario's, not yours), it never came back to a yield*. Is there a loop without a yield* in your code, before its first yield* or after a call returns?`;
+}
+
 export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome> {
   const results: ScenarioResult[] = [];
   let pending = [...job.scenarios];
   let stallMs = limits.stallMs ?? STALL_MS;
+  /** The first stalled scenario, once looked into (stuckAt), and whether that found the step. */
+  let diagnosed: { readonly name: string; readonly found: boolean } | undefined;
   while (pending.length > 0) {
     let current: string | undefined;
     let started = false;
@@ -91,8 +115,13 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
       const name = current ?? pending.find((s) => !doneNames.has(s.name))?.name;
       const sc = pending.find((s) => s.name === name);
       if (sc === undefined) return { results, fatal: { kind: 'exception', message: `the sandbox failed: ${(r.detail ?? r.end).split('\n')[0].slice(0, 160)}` } };
+      // the first stall of a job is looked into (a worker more, at most STALL_AGAIN_MS): the
+      // scenarios after it are most likely stuck at the same place
+      const stuck = r.detail === 'stalled' && diagnosed === undefined ? await stuckAt(job, sc.name, limits) : undefined;
+      const seeAlso = diagnosed?.found === true ? ` (scenario ${diagnosed.name} says where its run was stuck)` : '';
+      if (r.detail === 'stalled' && diagnosed === undefined) diagnosed = { name: sc.name, found: stuck !== undefined };
       const message = kind === 'memory' ? `the scenario used more than ${limits.heapMb} MB: is something allocating without bound?`
-        : kind === 'timeout' && r.detail === 'stalled' ? `the scenario stopped making progress for ${stallMs / 1000} s: is there a loop without a yield* in it?`
+        : kind === 'timeout' && r.detail === 'stalled' ? `the scenario stopped making progress for ${stallMs / 1000} s${stuck !== undefined ? `. ${stuck}` : `: is there a loop without a yield* in it?${seeAlso}`}`
         : kind === 'timeout' ? `the scenario ran longer than ${limits.scenarioMs / 1000} s: is there a loop without a yield* in it?`
         : `the sandbox crashed: ${(r.detail ?? '').split('\n')[0].slice(0, 160)}`;
       if (r.detail === 'stalled') stallMs = Math.min(stallMs, STALL_AGAIN_MS);

@@ -21,7 +21,18 @@ export interface Job {
   readonly budget: { readonly maxExecutions: number; readonly maxMs: number; readonly maxSteps: number; readonly minimalBudget: number };
   /** Replay one schedule of one scenario instead of exploring. */
   readonly replay?: { readonly scenario: string; readonly schedule: string };
+  /** Run one scenario without preemption, writing each step into `progress` before it runs
+   *  (see Progress), so that the host can say where a scenario that stalled was stuck. */
+  readonly diagnose?: { readonly scenario: string; readonly progress: SharedArrayBuffer };
 }
+
+/** The diagnosis's progress, as the worker leaves it in shared memory: the host reads it after
+ *  the run stalls, when the worker can no longer say anything. Int32 words: [0] the state
+ *  (0: not begun; 1: building the scenario, its threads running to their first yield*; 2:
+ *  stepping; 3: the run ended), [1] the step about to run, [2] the length of the text in bytes;
+ *  from byte 12, the text, UTF-8: what that step is, as a report would say it. */
+export const PROGRESS_BYTES = 1024;
+export const PROGRESS_BUILDING = 1, PROGRESS_STEPPING = 2, PROGRESS_ENDED = 3;
 
 /** How often a busy worker says it is still making progress, and how long the host waits without
  *  hearing it before it stops the scenario (every execution starts a fresh machine, and one

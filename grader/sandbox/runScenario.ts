@@ -1,6 +1,6 @@
 // What the sandbox worker does for one job, written as a function so it can also run in
 // process (tests, and the fallback when workers are unavailable).
-import { BEAT_MS } from './protocol';
+import { BEAT_MS, PROGRESS_BUILDING, PROGRESS_ENDED, PROGRESS_STEPPING } from './protocol';
 import type { Job, FromWorker } from './protocol';
 import type { ScenarioResult } from '../result';
 import { loadInRealm, LoadTimeout, RealmModule } from './realm';
@@ -10,7 +10,7 @@ import { instantiate } from '../../scenarios/scenario';
 import { explore } from '../../explorer/explore';
 import { record, RecordedRun } from '../../explorer/record';
 import { decode } from '../../explorer/schedule';
-import { replay, Factory, ScheduleMismatch } from '../../explorer/run';
+import { replay, runOnce, stay, Factory, ScheduleMismatch } from '../../explorer/run';
 import { NondeterministicReplay } from '../../explorer/dpor';
 
 type Fatal = Extract<FromWorker, { type: 'fatal' }>;
@@ -27,6 +27,7 @@ export function runScenario(job: Job, post: (m: FromWorker) => void): void {
   }
   const lines = lineMap(job.map);
   if (job.replay !== undefined) { replayOne(job, realm, subject, lines, post); return; }
+  if (job.diagnose !== undefined) { diagnoseOne(job, realm, subject, lines, post); return; }
   // Every execution builds a fresh machine: the factory says the search is alive (at most every
   // BEAT_MS), so the host can stop a submission stuck in a loop without a yield* long before
   // the scenario's time limit.
@@ -148,17 +149,57 @@ function replayOne(job: Job, realm: RealmModule, subject: Record<string, unknown
   }
 }
 
+/** What a stalled scenario was doing (host.ts asks after a stall): its run without preemption,
+ *  each step written to shared memory before it runs. A step whose thread never comes back to a
+ *  yield* leaves the worker silent, and the host reads that step there. */
+function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unknown>, lines: Map<number, number>, post: (m: FromWorker) => void): void {
+  const d = job.diagnose!;
+  const scenario = scenariosFor(job.kind as never, d.scenario);
+  if (scenario === undefined) { post({ type: 'fatal', kind: 'invalid-submission', message: `no scenario named ${d.scenario} for this exercise` }); return; }
+  const words = new Int32Array(d.progress, 0, 3), bytes = new Uint8Array(d.progress, 12);
+  const say = (state: number, step: number, text: string): void => {
+    const b = new TextEncoder().encode(text);
+    const n = b.length <= bytes.length ? b.length : 0; // never a cut, unparsable text
+    bytes.set(b.subarray(0, n));
+    Atomics.store(words, 2, n); Atomics.store(words, 1, step); Atomics.store(words, 0, state);
+  };
+  post({ type: 'start', name: d.scenario });
+  realm.setCapture(true);
+  try {
+    say(PROGRESS_BUILDING, 0, '');
+    runOnce((o) => instantiate(scenario, subject, o), (m, en, i, last) => {
+      const t = stay(en, last);
+      const o = m.threads[t].pending!;
+      const loc = o.loc === undefined ? undefined : ownLine(o.loc, job.file, lines);
+      say(PROGRESS_STEPPING, i, JSON.stringify({ thread: m.threads[t].name, call: o.n ?? o.k, ...(loc !== undefined ? { loc } : {}) }));
+      return t;
+    }, { haltOnFailure: false, maxSteps: job.budget.maxSteps });
+  } catch {
+    // whatever else goes wrong, the run did not stall: the host has nothing to add
+  } finally {
+    realm.setCapture(false);
+    say(PROGRESS_ENDED, 0, '');
+  }
+}
+
+/** "file:line" in the submission's TypeScript lines, for a location in its generated JS; else
+ *  undefined (the kernel's code or a harness's). */
+function ownLine(loc: string, file: string, lines: Map<number, number>): string | undefined {
+  const m = /^(.+):(\d+)$/.exec(loc);
+  return m && m[1] === file ? `${file}:${lines.get(Number(m[2])) ?? m[2]}` : undefined;
+}
+
 /** Turn generated-JS line numbers in the submission's locations into its TypeScript lines. */
 function fixLines(t: RecordedRun, file: string, lines: Map<number, number>): RecordedRun {
   return {
     ...t,
     events: t.events.map((e) => {
       if (e.loc === undefined) return e;
-      const m = /^(.+):(\d+)$/.exec(e.loc);
-      if (!m || m[1] !== file) return e.loc.includes('/sim/') || e.loc.includes('/scenarios/') ? { ...e, loc: undefined, from: undefined } : e;
-      const f = e.from === undefined ? undefined : /^(.+):(\d+)$/.exec(e.from);
-      return { ...e, loc: `${file}:${lines.get(Number(m[2])) ?? m[2]}`,
-        ...(f ? { from: `${file}:${lines.get(Number(f[2])) ?? f[2]}` } : {}) };
+      const loc = ownLine(e.loc, file, lines);
+      if (loc === undefined) return e.loc.includes('/sim/') || e.loc.includes('/scenarios/') ? { ...e, loc: undefined, from: undefined } : e;
+      const from = e.from === undefined ? undefined : ownLine(e.from, file, lines);
+      const { from: _raw, ...rest } = e;
+      return { ...rest, loc, ...(from !== undefined ? { from } : {}) };
     }),
   };
 }

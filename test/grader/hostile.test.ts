@@ -120,11 +120,19 @@ test('a normal submission graded after the whole corpus gets the same grade as b
 
 test('a loop without a yield* is stopped when the scenario goes quiet, long before its time limit', async () => {
   const r = await gradeFile(EX05, path.join(HOSTILE, 'loop-after-yield.ts'), { only: ['quiet', 'seed'], scenarioMs: 120_000, stallMs: 3000, heapMb: 64, typeCheck: false });
-  // the next scenario after a stall gets less quiet (STALL_AGAIN_MS): the loop is on its path too
+  // the first stall is looked into: its run without preemption, step by step, stops at the step
+  // after which the thread never yields again (the loop is after line 6). The next scenario
+  // after a stall gets less quiet (STALL_AGAIN_MS): the loop is on its path too
   expect(r.scenarios.map((s) => [s.name, s.verdict, s.failure?.kind, s.failure?.message])).toEqual([
-    ['quiet', 'ERROR', 'timeout', 'the scenario stopped making progress for 3 s: is there a loop without a yield* in it?'],
-    ['seed', 'ERROR', 'timeout', `the scenario stopped making progress for ${STALL_AGAIN_MS / 1000} s: is there a loop without a yield* in it?`]]);
+    ['quiet', 'ERROR', 'timeout', 'the scenario stopped making progress for 3 s. Run without preemption, it is stuck at step 2: walker ran rcu_read_lock at loop-after-yield.ts:6 and never came back to a yield*. Is there a loop without a yield* after that line?'],
+    ['seed', 'ERROR', 'timeout', `the scenario stopped making progress for ${STALL_AGAIN_MS / 1000} s: is there a loop without a yield* in it? (scenario quiet says where its run was stuck)`]]);
   // the report names what each scenario does, as for any other verdict
   for (const s of r.scenarios) expect(s.summary).toBe(scenariosFor('page-lock', s.name)?.summary);
   expect(renderText(r, {})).toMatch(/^Scenario "quiet": \S.*$/m);
+});
+
+test('a loop before the first yield* is placed after the scenario\'s last step, which is not the student\'s', async () => {
+  const r = await gradeFile(EX05, path.join(HOSTILE, 'loop-before-yield.ts'), { only: ['quiet'], scenarioMs: 120_000, stallMs: 3000, heapMb: 64, typeCheck: false });
+  expect(r.scenarios.map((s) => s.failure?.message)).toEqual([
+    'the scenario stopped making progress for 3 s. Run without preemption, it is stuck at step 1: after walker\'s step "check: page mapped?" (the scenario\'s, not yours), it never came back to a yield*. Is there a loop without a yield* in your code, before its first yield* or after a call returns?']);
 });

@@ -65,22 +65,34 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
   return out;
 }
 
-/** Where a scenario that stalled is stuck: its run without preemption, in a fresh worker that
- *  writes each step to shared memory before it runs it (runScenario.ts, diagnoseOne). The sentence
- *  to add to the report, or undefined when that run does not stall (the loop is on another
- *  interleaving's path) or says nothing. */
-async function stuckAt(job: Job, scenario: string, limits: HostLimits): Promise<string | undefined> {
+/** Where a scenario that stalled (a loop without a yield*) or ran out of memory was when it
+ *  did: its run without preemption, in a fresh worker that writes each step to shared memory
+ *  before it runs it (runScenario.ts, diagnoseOne). The sentences to add to the report, or
+ *  undefined when that run ends otherwise (the loop is on another interleaving's path) or
+ *  says nothing. */
+async function stuckAt(job: Job, scenario: string, limits: HostLimits, why: 'stalled' | 'memory'): Promise<string | undefined> {
   const progress = new SharedArrayBuffer(PROGRESS_BYTES);
-  const r = await runWorker({ ...job, scenarios: [], diagnose: { scenario, progress } }, { ...limits, stallMs: Math.min(limits.stallMs ?? STALL_MS, STALL_AGAIN_MS) }, () => undefined);
-  if (r.end !== 'timeout' || r.detail !== 'stalled') return undefined;
+  // a loop that stalled once will again: STALL_AGAIN_MS is enough; running out of memory may
+  // take a busy machine seconds of collections, and gets the job's own allowance
+  const stallMs = why === 'stalled' ? Math.min(limits.stallMs ?? STALL_MS, STALL_AGAIN_MS) : limits.stallMs ?? STALL_MS;
+  const r = await runWorker({ ...job, scenarios: [], diagnose: { scenario, progress } }, { ...limits, stallMs }, () => undefined);
+  if (why === 'stalled' ? r.end !== 'timeout' || r.detail !== 'stalled' : r.end !== 'memory') return undefined;
   const words = new Int32Array(progress, 0, 3);
   const state = Atomics.load(words, 0);
-  if (state === PROGRESS_BUILDING) return 'Run without preemption, it is stuck before its first step, while its threads start: is there a loop before the first yield*?';
+  if (state === PROGRESS_BUILDING) {
+    return why === 'stalled' ? 'Run without preemption, it is stuck before its first step, while its threads start: is there a loop before the first yield*?'
+      : 'Run without preemption, it runs out before its first step, while its threads start: is something allocating before the first yield*?';
+  }
   if (state !== PROGRESS_STEPPING) return undefined;
   let s: { thread?: unknown; call?: unknown; loc?: unknown };
   try { s = JSON.parse(new TextDecoder().decode(new Uint8Array(progress, 12, Atomics.load(words, 2)))) as typeof s; } catch { return undefined; }
   if (typeof s.thread !== 'string' || typeof s.call !== 'string') return undefined;
-  const at = `Run without preemption, it is stuck at step ${Atomics.load(words, 1)}`;
+  const step = Atomics.load(words, 1);
+  if (why === 'memory') {
+    const where = typeof s.loc === 'string' ? `${s.call} at ${path.basename(s.loc)}` : `"${s.call}" (the scenario's step, not yours)`;
+    return `Run without preemption, it runs out at step ${step}: ${s.thread} ran ${where}, and the memory ran out before its next yield*. Is something after that allocating without bound?`;
+  }
+  const at = `Run without preemption, it is stuck at step ${step}`;
   return typeof s.loc === 'string'
     ? `${at}: ${s.thread} ran ${s.call} at ${path.basename(s.loc)} and never came back to a yield*. Is there a loop without a yield* after that line?`
     : `${at}: after ${s.thread}'s step "${s.call}" (the scenario's, not yours), it never came back to a yield*. Is there a loop without a yield* in your code, before its first yield* or after a call returns?`;
@@ -90,8 +102,9 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
   const results: ScenarioResult[] = [];
   let pending = [...job.scenarios];
   let stallMs = limits.stallMs ?? STALL_MS;
-  /** The first stalled scenario, once looked into (stuckAt), and whether that found the step. */
-  let diagnosed: { readonly name: string; readonly found: boolean } | undefined;
+  /** The first scenario that stalled, and the first that ran out of memory, once looked into
+   *  (stuckAt), and whether that found the step. */
+  const diagnosed: { stalled?: { readonly name: string; readonly found: boolean }; memory?: { readonly name: string; readonly found: boolean } } = {};
   while (pending.length > 0) {
     let current: string | undefined;
     let started = false;
@@ -115,12 +128,14 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
       const name = current ?? pending.find((s) => !doneNames.has(s.name))?.name;
       const sc = pending.find((s) => s.name === name);
       if (sc === undefined) return { results, fatal: { kind: 'exception', message: `the sandbox failed: ${(r.detail ?? r.end).split('\n')[0].slice(0, 160)}` } };
-      // the first stall of a job is looked into (a worker more, at most STALL_AGAIN_MS): the
-      // scenarios after it are most likely stuck at the same place
-      const stuck = r.detail === 'stalled' && diagnosed === undefined ? await stuckAt(job, sc.name, limits) : undefined;
-      const seeAlso = diagnosed?.found === true ? ` (scenario ${diagnosed.name} says where its run was stuck)` : '';
-      if (r.detail === 'stalled' && diagnosed === undefined) diagnosed = { name: sc.name, found: stuck !== undefined };
-      const message = kind === 'memory' ? `the scenario used more than ${limits.heapMb} MB: is something allocating without bound?`
+      // the first stall of a job, and its first memory overrun, are looked into (a worker more
+      // each): the scenarios after them most likely fail at the same place, and point to it
+      const why = kind === 'memory' ? 'memory' : r.detail === 'stalled' ? 'stalled' : undefined;
+      const earlier = why === undefined ? undefined : diagnosed[why];
+      const stuck = why !== undefined && earlier === undefined ? await stuckAt(job, sc.name, limits, why) : undefined;
+      if (why !== undefined && earlier === undefined) diagnosed[why] = { name: sc.name, found: stuck !== undefined };
+      const seeAlso = earlier?.found === true ? ` (scenario ${earlier.name} says where its run was${why === 'memory' ? ' when it ran out' : ' stuck'})` : '';
+      const message = kind === 'memory' ? `the scenario used more than ${limits.heapMb} MB${stuck !== undefined ? `. ${stuck}` : `: is something allocating without bound?${seeAlso}`}`
         : kind === 'timeout' && r.detail === 'stalled' ? `the scenario stopped making progress for ${stallMs / 1000} s${stuck !== undefined ? `. ${stuck}` : `: is there a loop without a yield* in it?${seeAlso}`}`
         : kind === 'timeout' ? `the scenario ran longer than ${limits.scenarioMs / 1000} s: is there a loop without a yield* in it?`
         : `the sandbox crashed: ${(r.detail ?? '').split('\n')[0].slice(0, 160)}`;

@@ -113,6 +113,12 @@ test('prototype pollution cannot make the rc2 code pass the seed scenario', asyn
   expect(['bad-unlock', 'hang']).toContain(r.scenarios[0].failure?.kind);
 });
 
+test('running out of memory is placed: the first scenario says after which step, the next points to it', () => {
+  expect(graded.get('huge-allocation.ts')!.scenarios.map((s) => s.failure?.message)).toEqual([
+    'the scenario used more than 64 MB. Run without preemption, it runs out at step 1: walker ran "check: page mapped?" (the scenario\'s step, not yours), and the memory ran out before its next yield*. Is something after that allocating without bound?',
+    'the scenario used more than 64 MB: is something allocating without bound? (scenario quiet says where its run was when it ran out)']);
+});
+
 test('a normal submission graded after the whole corpus gets the same grade as before it', () => {
   expect(after.verdict).toBe('fail');
   expect(withoutMs(after)).toEqual(withoutMs(before));

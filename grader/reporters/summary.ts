@@ -10,6 +10,10 @@ export interface ClassEntry { readonly name: string; readonly result: GradeResul
 
 export interface Counterexample {
   readonly scenario: string;
+  /** Other scenarios where the same submissions fail with the same kind and schedule (a hidden
+   *  scenario that adds threads which never run in the counterexample, say): one bug, listed
+   *  once. Absent when there are none. */
+  readonly also_in?: readonly string[];
   readonly kind: string;
   readonly schedule: string;
   readonly preemptions: number;
@@ -93,11 +97,21 @@ export function summarize(exercise: string, entries: readonly ClassEntry[]): Cla
     }
   }
   const rank = (name: string): number => order.indexOf(name);
-  const counterexamples = [...groups.values()].map((g) => ({ ...g, count: g.submissions.length }))
+  // the same kind and schedule failing the same submissions in several scenarios is one bug:
+  // it is listed once, under its first scenario, with the others
+  const merged = new Map<string, { scenario: string; also: string[]; kind: string; schedule: string; preemptions: number; steps: number; submissions: string[] }>();
+  for (const g of [...groups.values()].sort((a, b) => rank(a.scenario) - rank(b.scenario))) {
+    const key = JSON.stringify([g.kind, g.schedule, g.submissions]);
+    const m = merged.get(key);
+    if (m !== undefined) m.also.push(g.scenario);
+    else merged.set(key, { ...g, also: [] });
+  }
+  const counterexamples = [...merged.values()].map((g) => ({ ...g, count: g.submissions.length }))
     .sort((a, b) => b.count - a.count || rank(a.scenario) - rank(b.scenario) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)
       || (a.schedule < b.schedule ? -1 : a.schedule > b.schedule ? 1 : 0))
     .slice(0, 5)
-    .map(({ scenario, kind, schedule, preemptions, steps, count, submissions }) => ({ scenario, kind, schedule, preemptions, steps, count, submissions }));
+    .map(({ scenario, also, kind, schedule, preemptions, steps, count, submissions }): Counterexample =>
+      ({ scenario, ...(also.length > 0 ? { also_in: also } : {}), kind, schedule, preemptions, steps, count, submissions }));
 
   return {
     exercise, submissions: n, max_score: max,
@@ -120,6 +134,8 @@ export interface SummaryTextOptions {
 }
 
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+/** A counterexample's scenario, and the others where the same submissions fail the same way. */
+const named = (c: Counterexample): string => (c.also_in === undefined ? c.scenario : `${c.scenario} (also ${c.also_in.join(', ')})`);
 /** Per error kind, the submissions listed with their reason (the rest by name only). */
 const ERRORS_SHOWN = 10;
 
@@ -191,7 +207,7 @@ export function renderSummary(s: ClassSummary, o: SummaryTextOptions = {}): stri
     out.push(p.bold('Most common counterexample: none (no scenario failed with a bug)'));
   } else {
     out.push(p.bold('Most common counterexample'));
-    out.push(`  ${c.scenario}: ${c.kind}, ${plural(c.preemptions, 'preemption')}, ${plural(c.steps, 'step')} — shared by ${plural(c.count, 'submission')}`);
+    out.push(...wrapWords(`${named(c)}: ${c.kind}, ${plural(c.preemptions, 'preemption')}, ${plural(c.steps, 'step')} — shared by ${plural(c.count, 'submission')}`, width, 4, 2));
     out.push(`  schedule ${c.schedule}`);
     const shown = c.submissions.slice(0, 8);
     out.push(...wrap([...shown, ...(c.submissions.length > shown.length ? [`and ${c.submissions.length - shown.length} more`] : [])], '  submissions:', 4, width));
@@ -199,7 +215,7 @@ export function renderSummary(s: ClassSummary, o: SummaryTextOptions = {}): stri
     const rest = s.counterexamples.slice(1);
     if (rest.length > 0) {
       out.push('  next most common:');
-      for (const r of rest) out.push(`    ${r.scenario}: ${r.kind}, ${plural(r.preemptions, 'preemption')} — ${plural(r.count, 'submission')} (${r.schedule.length > 40 ? `${r.schedule.slice(0, 39)}…` : r.schedule})`);
+      for (const r of rest) out.push(...wrapWords(`${named(r)}: ${r.kind}, ${plural(r.preemptions, 'preemption')} — ${plural(r.count, 'submission')} (${r.schedule.length > 40 ? `${r.schedule.slice(0, 39)}…` : r.schedule})`, width, 6, 4));
     }
   }
   return out.join('\n');

@@ -1,0 +1,41 @@
+// The class summary's counterexamples: one bug that fails the same submissions in several
+// scenarios (a hidden scenario whose extra threads never run in the counterexample) is listed
+// once, with the other scenarios named; a bug that fails other submissions is not merged.
+import { summarize, renderSummary } from '../../grader/reporters/summary';
+import type { GradeResult, ScenarioResult } from '../../grader/result';
+
+function bug(name: string, schedule: string, hidden = false): ScenarioResult {
+  return { name, summary: '', verdict: 'BUG', points: 0, max_points: 2, hidden, stats: { executions: 1, steps: 9, ms: 1 },
+    failure: { kind: 'bad-unlock', message: 'm', why: 'w', schedule, steps: 9, preemptions: 1 } };
+}
+function ok(name: string, hidden = false): ScenarioResult {
+  return { name, summary: '', verdict: 'VERIFIED', points: 2, max_points: 2, hidden, stats: { executions: 1, steps: 9, ms: 1 } };
+}
+function result(scenarios: ScenarioResult[]): GradeResult {
+  const score = scenarios.reduce((a, s) => a + s.points, 0);
+  return { exercise: '05-page-lock-anon-vma', submission: 'x.ts', verdict: score === 6 ? 'pass' : 'fail', score, max_score: 6, scenarios };
+}
+
+const entries = [
+  // a and b fail seed and the hidden seed-churn-1 with one schedule: one counterexample
+  { name: 'a', result: result([ok('quiet'), bug('seed', 'v1:0*3,1*6'), bug('seed-churn-1', 'v1:0*3,1*6', true)]) },
+  { name: 'b', result: result([ok('quiet'), bug('seed', 'v1:0*3,1*6'), bug('seed-churn-1', 'v1:0*3,1*6', true)]) },
+  // c and d fail seed with that schedule, but seed-churn-1 only c does: two sets of
+  // submissions, not merged
+  { name: 'c', result: result([ok('quiet'), bug('seed', 'v1:0*4,1*6'), bug('seed-churn-1', 'v1:0*4,1*6', true)]) },
+  { name: 'd', result: result([ok('quiet'), bug('seed', 'v1:0*4,1*6'), ok('seed-churn-1', true)]) },
+];
+
+test('one bug in several scenarios, for the same submissions, is one counterexample that names them all', () => {
+  const s = summarize('05-page-lock-anon-vma', entries);
+  expect(s.counterexamples.map((c) => [c.scenario, c.also_in ?? [], c.submissions])).toEqual([
+    ['seed', ['seed-churn-1'], ['a', 'b']],
+    ['seed', [], ['c', 'd']],
+    ['seed-churn-1', [], ['c']],
+  ]);
+  const text = renderSummary(s, { width: 80 });
+  const joined = text.replace(/\n {4,}(?=\S)/g, ' '); // a wrapped line continues deeper indented
+  expect(joined).toContain('\n  seed (also seed-churn-1): bad-unlock, 1 preemption, 9 steps — shared by 2 submissions\n');
+  expect(joined).toContain('seed-churn-1: bad-unlock, 1 preemption — 1 submission (v1:0*4,1*6)');
+  for (const l of text.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
+});

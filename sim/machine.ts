@@ -391,6 +391,20 @@ const KINDS = new Set(['read', 'write', 'atomic_inc_not_zero', 'atomic_dec_and_t
   'mutex_lock', 'mutex_trylock', 'mutex_unlock', 'down_read', 'down_read_trylock', 'up_read', 'down_write', 'up_write',
   'alloc', 'free', 'list_add', 'list_del', 'list_read', 'rcu_callbacks']);
 
+/** Text from possibly untrusted code, with no control characters (a newline in an op's name
+ *  would break a report's one-line messages). */
+function printable(s: string): string {
+  // (every step of a submission comes here: most names need no copy)
+  return CONTROL.test(s) ? s.replace(CONTROLS, ' ') : s;
+}
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/, CONTROLS = new RegExp(CONTROL.source, 'g');
+
+/** A location kept to its end (the file's name, the line), '…' where its start was cut: the
+ *  grader (runScenario.ts, endsPath) still matches it with the submission's path. */
+function lastChars(s: string, n: number): string {
+  return s.length <= n ? s : `…${s.slice(-(n - 1))}`;
+}
+
 /** Copy an op from possibly untrusted code into a fresh plain object of primitives, or null. */
 function validateOp(o: unknown): Op | null {
   if (o === null || typeof o !== 'object') return null;
@@ -398,8 +412,8 @@ function validateOp(o: unknown): Op | null {
   const k = x.k, a = x.a, v = x.v, n = x.n, loc = x.loc, from = x.from;
   if (typeof k !== 'string' || !KINDS.has(k) || typeof a !== 'number' || typeof v !== 'number' || !Number.isFinite(a) || !Number.isFinite(v)) return null;
   const out: { k: Op['k']; a: number; v: number; n?: string; loc?: string; from?: string } = { k: k as Op['k'], a, v };
-  if (typeof n === 'string') out.n = n.slice(0, 60);
-  if (typeof loc === 'string') out.loc = loc.slice(0, 200);
-  if (typeof from === 'string') out.from = from.slice(0, 200);
+  if (typeof n === 'string') out.n = printable(n).slice(0, 60);
+  if (typeof loc === 'string') out.loc = lastChars(printable(loc), 300);
+  if (typeof from === 'string') out.from = lastChars(printable(from), 300);
   return out;
 }

@@ -86,22 +86,24 @@ export function summarize(exercise: string, entries: readonly ClassEntry[]): Cla
     return { name, max_points: x.max_points, hidden: x.hidden, passed: x.passed, failed: x.failed, kinds };
   });
 
-  const groups = new Map<string, { scenario: string; kind: string; schedule: string; preemptions: number; steps: number; submissions: string[] }>();
+  const groups = new Map<string, { scenario: string; kind: string; schedule: string; preemptions: number; steps: number; submissions: string[]; reports: string[] }>();
   for (const e of list) {
     for (const s of e.result.scenarios) {
       if (s.verdict !== 'BUG' || s.failure === undefined || s.failure.schedule === '') continue;
       const key = JSON.stringify([s.name, s.failure.kind, s.failure.schedule]);
-      const g = groups.get(key) ?? { scenario: s.name, kind: s.failure.kind, schedule: s.failure.schedule, preemptions: s.failure.preemptions, steps: s.failure.steps, submissions: [] };
+      const g = groups.get(key) ?? { scenario: s.name, kind: s.failure.kind, schedule: s.failure.schedule, preemptions: s.failure.preemptions, steps: s.failure.steps, submissions: [], reports: [] };
       g.submissions.push(e.name);
+      g.reports.push(s.failure.message);
       groups.set(key, g);
     }
   }
   const rank = (name: string): number => order.indexOf(name);
-  // the same kind and schedule failing the same submissions in several scenarios is one bug:
-  // it is listed once, under its first scenario, with the others
+  // the same schedule failing the same submissions in several scenarios, each with the same
+  // report (a variant of a scenario whose extra threads never run in it), is one bug: it is
+  // listed once, under its first scenario, with the others
   const merged = new Map<string, { scenario: string; also: string[]; kind: string; schedule: string; preemptions: number; steps: number; submissions: string[] }>();
   for (const g of [...groups.values()].sort((a, b) => rank(a.scenario) - rank(b.scenario))) {
-    const key = JSON.stringify([g.kind, g.schedule, g.submissions]);
+    const key = JSON.stringify([g.kind, g.schedule, g.submissions, g.reports]);
     const m = merged.get(key);
     if (m !== undefined) m.also.push(g.scenario);
     else merged.set(key, { ...g, also: [] });

@@ -1,9 +1,8 @@
 // Runs a job in a sandbox worker thread (pool.ts) with a heap limit, a clean environment and a
 // watchdog; a scenario that overruns its time or memory gets that verdict, and the remaining
 // scenarios go on in a fresh worker. The grader's own process never runs student code.
-import * as path from 'path';
-import { PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_STEPPING, STALL_MS } from './protocol';
-import type { Job, FromWorker } from './protocol';
+import { PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_ENDED, PROGRESS_STEPPING, PROGRESS_TEXT, STALL_MS } from './protocol';
+import type { Job, FromWorker, Progress } from './protocol';
 import type { ScenarioResult } from '../result';
 import { acquireWorker, releaseWorker } from './pool';
 import { scenariosFor } from '../../scenarios/registry';
@@ -12,6 +11,10 @@ import { scenariosFor } from '../../scenarios/registry';
  *  this much quiet at most: the same loop is likely on their path too, and waiting out the
  *  full allowance for each made one such submission cost a minute. */
 export const STALL_AGAIN_MS = 2000;
+
+/** How many scenarios of a job are run again to place a stall (or an overrun of memory) until
+ *  one is placed: the loop may be on a path the run without preemption does not take. */
+const DIAGNOSES = 2;
 
 export interface HostLimits {
   readonly scenarioMs: number; readonly heapMb: number;
@@ -67,44 +70,74 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
 
 /** Where a scenario that stalled (a loop without a yield*) or ran out of memory was when it
  *  did: its run without preemption, in a fresh worker that writes each step to shared memory
- *  before it runs it (runScenario.ts, diagnoseOne). The sentences to add to the report, or
- *  undefined when that run ends otherwise (the loop is on another interleaving's path) or
- *  says nothing. */
-async function stuckAt(job: Job, scenario: string, limits: HostLimits, why: 'stalled' | 'memory'): Promise<string | undefined> {
+ *  before it runs it (runScenario.ts, diagnoseOne). The sentences to add to the report: the
+ *  step, or that the run finished (the loop is on a path with a thread switch); undefined when
+ *  it ends otherwise or says nothing. */
+async function stuckAt(job: Job, scenario: string, limits: HostLimits, why: 'stalled' | 'memory'): Promise<{ readonly text: string; readonly placed: boolean } | undefined> {
   const progress = new SharedArrayBuffer(PROGRESS_BYTES);
   // a loop that stalled once will again: STALL_AGAIN_MS is enough; running out of memory may
   // take a busy machine seconds of collections, and gets the job's own allowance
   const stallMs = why === 'stalled' ? Math.min(limits.stallMs ?? STALL_MS, STALL_AGAIN_MS) : limits.stallMs ?? STALL_MS;
-  const r = await runWorker({ ...job, scenarios: [], diagnose: { scenario, progress } }, { ...limits, stallMs }, () => undefined);
+  const r = await runWorker({ ...job, scenarios: [], diagnose: { scenario, progress } },
+    { ...limits, stallMs, scenarioMs: Math.max(limits.scenarioMs, stallMs + 1000) }, () => undefined);
+  const run = 'Run again one thread at a time, without preemption';
+  // that run ran to its end: the loop (or the allocation) waits on a path with a thread switch
+  if (r.end === 'done' && readProgress(progress)?.state === PROGRESS_ENDED) {
+    return { placed: false, text: why === 'stalled' ? `${run}, it does not stall: the loop is on a path where another thread ran in between. Is there a loop without a yield* that waits for another thread?`
+      : `${run}, it does not run out: the allocation is on a path where another thread ran in between. Is something allocating without bound when it sees another thread's change?` };
+  }
   if (why === 'stalled' ? r.end !== 'timeout' || r.detail !== 'stalled' : r.end !== 'memory') return undefined;
-  const words = new Int32Array(progress, 0, 3);
-  const state = Atomics.load(words, 0);
-  if (state === PROGRESS_BUILDING) {
-    return why === 'stalled' ? 'Run without preemption, it is stuck before its first step, while its threads start: is there a loop before the first yield*?'
-      : 'Run without preemption, it runs out before its first step, while its threads start: is something allocating before the first yield*?';
+  const read = readProgress(progress);
+  if (read === undefined) return undefined;
+  if (read.state === PROGRESS_BUILDING) {
+    return { placed: true, text: why === 'stalled' ? `${run}, it stalled before its first step, while the threads ran to their first yield*: is there a loop in your code before its first yield*?`
+      : `${run}, it ran out before its first step, while the threads ran to their first yield*: is something in your code allocating before its first yield*?` };
   }
-  if (state !== PROGRESS_STEPPING) return undefined;
-  let s: { thread?: unknown; call?: unknown; loc?: unknown };
-  try { s = JSON.parse(new TextDecoder().decode(new Uint8Array(progress, 12, Atomics.load(words, 2)))) as typeof s; } catch { return undefined; }
-  if (typeof s.thread !== 'string' || typeof s.call !== 'string') return undefined;
-  const step = Atomics.load(words, 1);
-  if (why === 'memory') {
-    const where = typeof s.loc === 'string' ? `${s.call} at ${path.basename(s.loc)}` : `"${s.call}" (the scenario's step, not yours)`;
-    return `Run without preemption, it runs out at step ${step}: ${s.thread} ran ${where}, and the memory ran out before its next yield*. Is something after that allocating without bound?`;
+  if (read.state !== PROGRESS_STEPPING || read.p === undefined) return undefined;
+  const { thread, who, line } = read.p;
+  // the op's name is the student's own text when it forged the op: shown quoted, one line
+  const call = /^[A-Za-z_]\w*$/.test(read.p.call) ? `${read.p.call}()` : `"${read.p.call}"`;
+  const did = who === 'yours' ? `${thread} called ${call} at ${line}` : who === 'scenario' ? `the scenario's step ${call} in ${thread} ran` : `${thread} ran ${call}`;
+  const yieldAgain = `${who === 'yours' ? 'another' : 'a'} yield*`;
+  const code = who === 'yours' ? 'its code' : `${thread}'s code`;
+  const end = why === 'stalled' ? `${code} did not reach ${yieldAgain} within ${stallMs / 1000} s` : `the memory ran out before ${code} reached ${yieldAgain}`;
+  const when = who === 'scenario' ? ', before its first yield* or after a call returns' : '';
+  const ask = who === 'yours' ? (why === 'stalled' ? 'Is there a loop without a yield* after that line?' : 'Is something after that line allocating without bound?')
+    : why === 'stalled' ? `Is there a loop without a yield* in your code${when}?` : `Does your code allocate without bound${when}?`;
+  return { placed: true, text: `${run}: at step ${read.step}, ${did}, and ${end}. ${ask}` };
+}
+
+/** A stable copy of what the diagnosis wrote (protocol.ts, Progress): the worker is being
+ *  stopped and might still write, so the copy is taken between two equal, even sequence numbers. */
+function readProgress(progress: SharedArrayBuffer): { state: number; step: number; p?: Progress } | undefined {
+  const words = new Int32Array(progress, 0, 4);
+  for (let tries = 0; tries < 100; tries++) {
+    const seq = Atomics.load(words, 3);
+    if (seq % 2 !== 0) continue;
+    const state = Atomics.load(words, 0), step = Atomics.load(words, 1), n = Atomics.load(words, 2);
+    const text = new TextDecoder().decode(new Uint8Array(progress, PROGRESS_TEXT, n).slice());
+    if (Atomics.load(words, 3) !== seq) continue;
+    if (state !== PROGRESS_STEPPING) return { state, step };
+    try {
+      const p = JSON.parse(text) as Partial<Progress>;
+      if (typeof p.thread !== 'string' || typeof p.call !== 'string' || !['yours', 'scenario', 'unknown'].includes(p.who as string)) return undefined;
+      if (p.who === 'yours' && typeof p.line !== 'string') return undefined;
+      return { state, step, p: p as Progress };
+    } catch { return undefined; }
   }
-  const at = `Run without preemption, it is stuck at step ${step}`;
-  return typeof s.loc === 'string'
-    ? `${at}: ${s.thread} ran ${s.call} at ${path.basename(s.loc)} and never came back to a yield*. Is there a loop without a yield* after that line?`
-    : `${at}: after ${s.thread}'s step "${s.call}" (the scenario's, not yours), it never came back to a yield*. Is there a loop without a yield* in your code, before its first yield* or after a call returns?`;
+  return undefined;
 }
 
 export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome> {
   const results: ScenarioResult[] = [];
   let pending = [...job.scenarios];
   let stallMs = limits.stallMs ?? STALL_MS;
-  /** The first scenario that stalled, and the first that ran out of memory, once looked into
-   *  (stuckAt), and whether that found the step. */
-  const diagnosed: { stalled?: { readonly name: string; readonly found: boolean }; memory?: { readonly name: string; readonly found: boolean } } = {};
+  /** The scenario whose stall, and whose running out of memory, stuckAt placed; and how many
+   *  scenarios it was tried on for each (at most DIAGNOSES: each try costs a worker and up to
+   *  the quiet allowance). */
+  type Placed = { readonly name: string; readonly hidden: boolean; readonly where: boolean };
+  const placed: { stalled?: Placed; memory?: Placed } = {};
+  const tries = { stalled: 0, memory: 0 };
   while (pending.length > 0) {
     let current: string | undefined;
     let started = false;
@@ -128,13 +161,20 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
       const name = current ?? pending.find((s) => !doneNames.has(s.name))?.name;
       const sc = pending.find((s) => s.name === name);
       if (sc === undefined) return { results, fatal: { kind: 'exception', message: `the sandbox failed: ${(r.detail ?? r.end).split('\n')[0].slice(0, 160)}` } };
-      // the first stall of a job, and its first memory overrun, are looked into (a worker more
-      // each): the scenarios after them most likely fail at the same place, and point to it
+      // a job's stalls, and its memory overruns, are looked into (a worker more each) until one
+      // is placed: the scenarios after it most likely fail at the same place, and point to it
       const why = kind === 'memory' ? 'memory' : r.detail === 'stalled' ? 'stalled' : undefined;
-      const earlier = why === undefined ? undefined : diagnosed[why];
-      const stuck = why !== undefined && earlier === undefined ? await stuckAt(job, sc.name, limits, why) : undefined;
-      if (why !== undefined && earlier === undefined) diagnosed[why] = { name: sc.name, found: stuck !== undefined };
-      const seeAlso = earlier?.found === true ? ` (scenario ${earlier.name} says where its run was${why === 'memory' ? ' when it ran out' : ' stuck'})` : '';
+      const earlier = why === undefined ? undefined : placed[why];
+      let stuck: string | undefined;
+      if (why !== undefined && earlier === undefined && tries[why] < DIAGNOSES) {
+        tries[why]++;
+        const found = await stuckAt(job, sc.name, limits, why);
+        stuck = found?.text;
+        if (found !== undefined) placed[why] = { name: sc.name, hidden: sc.hidden, where: found.placed };
+      }
+      // (a hidden scenario's name is not shown from a visible one's report)
+      const seeAlso = earlier === undefined || (earlier.hidden && !sc.hidden) ? ''
+        : ` (scenario ${earlier.name} says ${!earlier.where ? 'more' : `where its run was${why === 'memory' ? ' when it ran out' : ' stuck'}`})`;
       const message = kind === 'memory' ? `the scenario used more than ${limits.heapMb} MB${stuck !== undefined ? `. ${stuck}` : `: is something allocating without bound?${seeAlso}`}`
         : kind === 'timeout' && r.detail === 'stalled' ? `the scenario stopped making progress for ${stallMs / 1000} s${stuck !== undefined ? `. ${stuck}` : `: is there a loop without a yield* in it?${seeAlso}`}`
         : kind === 'timeout' ? `the scenario ran longer than ${limits.scenarioMs / 1000} s: is there a loop without a yield* in it?`

@@ -29,9 +29,20 @@ export interface Job {
 /** The diagnosis's progress, as the worker leaves it in shared memory: the host reads it after
  *  the run stalls, when the worker can no longer say anything. Int32 words: [0] the state
  *  (0: not begun; 1: building the scenario, its threads running to their first yield*; 2:
- *  stepping; 3: the run ended), [1] the step about to run, [2] the length of the text in bytes;
- *  from byte 12, the text, UTF-8: what that step is, as a report would say it. */
+ *  stepping; 3: the run ended), [1] the step about to run, [2] the length of the text in bytes,
+ *  [3] a sequence number, odd while the worker writes (the host reads a stable copy); from byte
+ *  16, the text, UTF-8: a Progress as JSON. */
 export const PROGRESS_BYTES = 1024;
+export const PROGRESS_TEXT = 16;
+/** The step about to run: its thread, its call as a report names it, and whose code made it. */
+export interface Progress {
+  readonly thread: string;
+  readonly call: string;
+  /** 'yours': the submission's, at `line` ("file.ts:6"); 'scenario': the scenario's or the
+   *  kernel's own code; 'unknown': no line to tell. */
+  readonly who: 'yours' | 'scenario' | 'unknown';
+  readonly line?: string;
+}
 export const PROGRESS_BUILDING = 1, PROGRESS_STEPPING = 2, PROGRESS_ENDED = 3;
 
 /** How often a busy worker says it is still making progress, and how long the host waits without

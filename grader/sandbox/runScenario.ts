@@ -1,7 +1,7 @@
-// What the sandbox worker does for one job, written as a function so it can also run in
-// process (tests, and the fallback when workers are unavailable).
-import { BEAT_MS, PROGRESS_BUILDING, PROGRESS_ENDED, PROGRESS_STEPPING } from './protocol';
-import type { Job, FromWorker } from './protocol';
+// What the sandbox worker does for one job (worker.ts calls it with the job's messages).
+import * as path from 'path';
+import { BEAT_MS, PROGRESS_BUILDING, PROGRESS_ENDED, PROGRESS_STEPPING, PROGRESS_TEXT } from './protocol';
+import type { Job, FromWorker, Progress } from './protocol';
 import type { ScenarioResult } from '../result';
 import { loadInRealm, LoadTimeout, RealmModule } from './realm';
 import { lineMap } from '../sourcemap';
@@ -151,34 +151,43 @@ function replayOne(job: Job, realm: RealmModule, subject: Record<string, unknown
 
 /** What a stalled scenario was doing (host.ts asks after a stall): its run without preemption,
  *  each step written to shared memory before it runs. A step whose thread never comes back to a
- *  yield* leaves the worker silent, and the host reads that step there. */
+ *  yield* leaves the worker silent, and the host reads that step there. The run beats like a
+ *  search (BEAT_MS), so a slow run that still steps is not taken for a stalled one. */
 function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unknown>, lines: Map<number, number>, post: (m: FromWorker) => void): void {
   const d = job.diagnose!;
   const scenario = scenariosFor(job.kind as never, d.scenario);
   if (scenario === undefined) { post({ type: 'fatal', kind: 'invalid-submission', message: `no scenario named ${d.scenario} for this exercise` }); return; }
-  const words = new Int32Array(d.progress, 0, 3), bytes = new Uint8Array(d.progress, 12);
-  const say = (state: number, step: number, text: string): void => {
-    const b = new TextEncoder().encode(text);
+  const words = new Int32Array(d.progress, 0, 4), bytes = new Uint8Array(d.progress, PROGRESS_TEXT);
+  const say = (state: number, step: number, p?: Progress): void => {
+    const b = new TextEncoder().encode(p === undefined ? '' : JSON.stringify(p));
     const n = b.length <= bytes.length ? b.length : 0; // never a cut, unparsable text
+    Atomics.add(words, 3, 1); // odd: being written
     bytes.set(b.subarray(0, n));
     Atomics.store(words, 2, n); Atomics.store(words, 1, step); Atomics.store(words, 0, state);
+    Atomics.add(words, 3, 1);
   };
+  let lastBeat = Date.now();
   post({ type: 'start', name: d.scenario });
   realm.setCapture(true);
   try {
-    say(PROGRESS_BUILDING, 0, '');
+    say(PROGRESS_BUILDING, 0);
     runOnce((o) => instantiate(scenario, subject, o), (m, en, i, last) => {
+      const now = Date.now();
+      if (now - lastBeat >= BEAT_MS) { lastBeat = now; post({ type: 'beat' }); }
       const t = stay(en, last);
       const o = m.threads[t].pending!;
-      const loc = o.loc === undefined ? undefined : ownLine(o.loc, job.file, lines);
-      say(PROGRESS_STEPPING, i, JSON.stringify({ thread: m.threads[t].name, call: o.n ?? o.k, ...(loc !== undefined ? { loc } : {}) }));
+      const line = o.loc === undefined || o.loc === '' ? undefined : ownLine(o.loc, job.file, lines);
+      // a probe (a harness's check) is always the scenario's; a call, by where it was made
+      const who = line !== undefined ? 'yours'
+        : (o.k as string) === 'probe' || (o.loc !== undefined && /[/\\](sim|scenarios)[/\\]/.test(o.loc)) ? 'scenario' : 'unknown';
+      say(PROGRESS_STEPPING, i, { thread: m.threads[t].name, call: o.n ?? o.k, who, ...(line !== undefined ? { line: path.basename(line) } : {}) });
       return t;
     }, { haltOnFailure: false, maxSteps: job.budget.maxSteps });
   } catch {
     // whatever else goes wrong, the run did not stall: the host has nothing to add
   } finally {
     realm.setCapture(false);
-    say(PROGRESS_ENDED, 0, '');
+    say(PROGRESS_ENDED, 0);
   }
 }
 
@@ -186,7 +195,16 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
  *  undefined (the kernel's code or a harness's). */
 function ownLine(loc: string, file: string, lines: Map<number, number>): string | undefined {
   const m = /^(.+):(\d+)$/.exec(loc);
-  return m && m[1] === file ? `${file}:${lines.get(Number(m[2])) ?? m[2]}` : undefined;
+  return m && endsPath(file, m[1]) ? `${file}:${lines.get(Number(m[2])) ?? m[2]}` : undefined;
+}
+
+/** Is `tail` the path `file`, or its end from a separator on? A stack line's path stops at a
+ *  space (sim/api.ts callerLines), so a submission in "My Course/" is named from "Course/"; and
+ *  the machine cuts a long path's start to '…' (machine.ts, lastChars). */
+function endsPath(file: string, tail: string): boolean {
+  if (tail === file) return true;
+  if (tail.startsWith('…')) return file.endsWith(tail.slice(1));
+  return tail.length < file.length && file.endsWith(tail) && /[\\/ ]/.test(file.charAt(file.length - tail.length - 1));
 }
 
 /** Turn generated-JS line numbers in the submission's locations into its TypeScript lines. */

@@ -3,6 +3,8 @@
 // export the wrong thing or do not compile. Each ends with a clear one-line verdict of the
 // right kind — never a stack dump — and a normal submission graded after them all, in the same
 // process, gets exactly the grade it got before them.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { gradeFile, GradeOptions } from '../../grader/grade';
 import type { GradeResult } from '../../grader/result';
@@ -115,7 +117,8 @@ test('prototype pollution cannot make the rc2 code pass the seed scenario', asyn
 
 test('running out of memory is placed: the first scenario says after which step, the next points to it', () => {
   expect(graded.get('huge-allocation.ts')!.scenarios.map((s) => s.failure?.message)).toEqual([
-    'the scenario used more than 64 MB. Run without preemption, it runs out at step 1: walker ran "check: page mapped?" (the scenario\'s step, not yours), and the memory ran out before its next yield*. Is something after that allocating without bound?',
+    'the scenario used more than 64 MB. Run again one thread at a time, without preemption: at step 1, the scenario\'s step "check: page mapped?" in walker ran, '
+      + 'and the memory ran out before walker\'s code reached a yield*. Does your code allocate without bound, before its first yield* or after a call returns?',
     'the scenario used more than 64 MB: is something allocating without bound? (scenario quiet says where its run was when it ran out)']);
 });
 
@@ -130,7 +133,8 @@ test('a loop without a yield* is stopped when the scenario goes quiet, long befo
   // after which the thread never yields again (the loop is after line 6). The next scenario
   // after a stall gets less quiet (STALL_AGAIN_MS): the loop is on its path too
   expect(r.scenarios.map((s) => [s.name, s.verdict, s.failure?.kind, s.failure?.message])).toEqual([
-    ['quiet', 'ERROR', 'timeout', 'the scenario stopped making progress for 3 s. Run without preemption, it is stuck at step 2: walker ran rcu_read_lock at loop-after-yield.ts:6 and never came back to a yield*. Is there a loop without a yield* after that line?'],
+    ['quiet', 'ERROR', 'timeout', 'the scenario stopped making progress for 3 s. Run again one thread at a time, without preemption: at step 2, walker called rcu_read_lock() '
+      + `at loop-after-yield.ts:6, and its code did not reach another yield* within ${STALL_AGAIN_MS / 1000} s. Is there a loop without a yield* after that line?`],
     ['seed', 'ERROR', 'timeout', `the scenario stopped making progress for ${STALL_AGAIN_MS / 1000} s: is there a loop without a yield* in it? (scenario quiet says where its run was stuck)`]]);
   // the report names what each scenario does, as for any other verdict
   for (const s of r.scenarios) expect(s.summary).toBe(scenariosFor('page-lock', s.name)?.summary);
@@ -140,5 +144,28 @@ test('a loop without a yield* is stopped when the scenario goes quiet, long befo
 test('a loop before the first yield* is placed after the scenario\'s last step, which is not the student\'s', async () => {
   const r = await gradeFile(EX05, path.join(HOSTILE, 'loop-before-yield.ts'), { only: ['quiet'], scenarioMs: 120_000, stallMs: 3000, heapMb: 64, typeCheck: false });
   expect(r.scenarios.map((s) => s.failure?.message)).toEqual([
-    'the scenario stopped making progress for 3 s. Run without preemption, it is stuck at step 1: after walker\'s step "check: page mapped?" (the scenario\'s, not yours), it never came back to a yield*. Is there a loop without a yield* in your code, before its first yield* or after a call returns?']);
+    'the scenario stopped making progress for 3 s. Run again one thread at a time, without preemption: at step 1, the scenario\'s step "check: page mapped?" in walker ran, '
+      + `and walker's code did not reach a yield* within ${STALL_AGAIN_MS / 1000} s. Is there a loop without a yield* in your code, before its first yield* or after a call returns?`]);
+});
+
+test('a loop reached only after a thread switch: the run without preemption does not stall, and says so', async () => {
+  const r = await gradeFile(EX05, path.join(HOSTILE, 'loop-when-unmapped.ts'), { only: ['seed', 'seed-churn-1'], scenarioMs: 120_000, stallMs: 3000, heapMb: 64, typeCheck: false });
+  expect(r.scenarios.map((s) => [s.name, s.verdict, s.failure?.kind, s.failure?.message])).toEqual([
+    ['seed', 'ERROR', 'timeout', 'the scenario stopped making progress for 3 s. Run again one thread at a time, without preemption, it does not stall: '
+      + 'the loop is on a path where another thread ran in between. Is there a loop without a yield* that waits for another thread?'],
+    ['seed-churn-1', 'ERROR', 'timeout', `the scenario stopped making progress for ${STALL_AGAIN_MS / 1000} s: is there a loop without a yield* in it? (scenario seed says more)`]]);
+});
+
+test('the student\'s line is found in a submission whose path is long and has a space', async () => {
+  const long = 'x'.repeat(200);
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-')), 'My Course', long, long);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'loop-after-yield.ts');
+  fs.copyFileSync(path.join(HOSTILE, 'loop-after-yield.ts'), file);
+  try {
+    const r = await gradeFile(EX05, file, { only: ['quiet'], scenarioMs: 120_000, stallMs: 3000, heapMb: 64, typeCheck: false });
+    expect(r.scenarios[0].failure?.message).toContain(': at step 2, walker called rcu_read_lock() at loop-after-yield.ts:6, and its code did not reach another yield*');
+  } finally {
+    fs.rmSync(path.dirname(path.dirname(path.dirname(dir))), { recursive: true, force: true });
+  }
 });

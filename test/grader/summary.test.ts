@@ -1,12 +1,13 @@
 // The class summary's counterexamples: one bug that fails the same submissions in several
 // scenarios (a hidden scenario whose extra threads never run in the counterexample) is listed
-// once, with the other scenarios named; a bug that fails other submissions is not merged.
+// once, with the other scenarios named; a bug that fails other submissions, or whose report
+// differs (another scenario's threads, the same schedule by chance), is not merged.
 import { summarize, renderSummary } from '../../grader/reporters/summary';
 import type { GradeResult, ScenarioResult } from '../../grader/result';
 
-function bug(name: string, schedule: string, hidden = false): ScenarioResult {
+function bug(name: string, schedule: string, hidden = false, message = 'walker released a lock at step 9'): ScenarioResult {
   return { name, summary: '', verdict: 'BUG', points: 0, max_points: 2, hidden, stats: { executions: 1, steps: 9, ms: 1 },
-    failure: { kind: 'bad-unlock', message: 'm', why: 'w', schedule, steps: 9, preemptions: 1 } };
+    failure: { kind: 'bad-unlock', message, why: 'w', schedule, steps: 9, preemptions: 1 } };
 }
 function ok(name: string, hidden = false): ScenarioResult {
   return { name, summary: '', verdict: 'VERIFIED', points: 2, max_points: 2, hidden, stats: { executions: 1, steps: 9, ms: 1 } };
@@ -34,8 +35,25 @@ test('one bug in several scenarios, for the same submissions, is one counterexam
     ['seed-churn-1', [], ['c']],
   ]);
   const text = renderSummary(s, { width: 80 });
-  const joined = text.replace(/\n {4,}(?=\S)/g, ' '); // a wrapped line continues deeper indented
-  expect(joined).toContain('\n  seed (also seed-churn-1): bad-unlock, 1 preemption, 9 steps — shared by 2 submissions\n');
-  expect(joined).toContain('seed-churn-1: bad-unlock, 1 preemption — 1 submission (v1:0*4,1*6)');
+  // a line too long for the width goes on deeper indented
+  expect(text.slice(text.indexOf('Most common counterexample')).split('\n')).toEqual([
+    'Most common counterexample',
+    '  seed (also seed-churn-1): bad-unlock, 1 preemption, 9 steps — shared by 2',
+    '    submissions',
+    '  schedule v1:0*3,1*6',
+    '  submissions: a, b',
+    '  next most common:',
+    '    seed: bad-unlock, 1 preemption — 2 submissions (v1:0*4,1*6)',
+    '    seed-churn-1: bad-unlock, 1 preemption — 1 submission (v1:0*4,1*6)']);
   for (const l of text.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
+});
+
+test('the same schedule and kind in two scenarios with different reports is two counterexamples', () => {
+  const two = [
+    { name: 'e', result: result([bug('quiet', 'v1:0*2,1*3', false, 'walker released a lock at step 5'), bug('exit-vs-walk', 'v1:0*2,1*3', false, 'exiter released a lock at step 5'), ok('seed')]) },
+  ];
+  expect(summarize('05-page-lock-anon-vma', two).counterexamples.map((c) => [c.scenario, c.also_in ?? []])).toEqual([['quiet', []], ['exit-vs-walk', []]]);
+  // and with the same report, they are one
+  const same = [{ name: 'e', result: result([bug('quiet', 'v1:0*2,1*3'), bug('exit-vs-walk', 'v1:0*2,1*3'), ok('seed')]) }];
+  expect(summarize('05-page-lock-anon-vma', same).counterexamples.map((c) => [c.scenario, c.also_in ?? []])).toEqual([['quiet', ['exit-vs-walk']]]);
 });

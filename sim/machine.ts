@@ -34,6 +34,9 @@ export interface MachineOptions {
   readonly record?: boolean;
   /** Stop at the first failure (exploring) or go on after non-fatal ones (replay, lessons). */
   readonly haltOnFailure?: boolean;
+  /** Told each step's thread and number in the execution before the machine performs it (the
+   *  grader's diagnosis keeps the schedule that reached a loop; off otherwise). */
+  readonly onStep?: (tid: number, i: number) => void;
 }
 
 /** Trusted ghost code run atomically inside a thread: harness checks, never a scheduling point.
@@ -83,6 +86,7 @@ export class Machine {
   readonly maxSteps: number;
   readonly record: boolean;
   readonly haltOnFailure: boolean;
+  private readonly onStep: ((tid: number, i: number) => void) | undefined;
   /** The undo log (see rewind), or null when nobody will take the machine back. */
   journal: Journal | null = null;
   /** Per step index from journalFrom up to now: the journal's length and the failures' count
@@ -100,6 +104,7 @@ export class Machine {
     this.maxSteps = opts.maxSteps ?? 400;
     this.record = opts.record ?? false;
     this.haltOnFailure = opts.haltOnFailure ?? true;
+    this.onStep = opts.onStep;
   }
 
   /** Start a thread: runs its code up to its first yield (local work is invisible to others).
@@ -212,6 +217,7 @@ export class Machine {
   step(tid: number): void {
     const t = this.threads[tid];
     const o = t.pending!;
+    if (this.onStep !== undefined) this.onStep(tid, this.now - this.origin);
     if (this.journal !== null) { this.marks[this.now] = this.journal.length; this.failMarks[this.now] = this.failures.length; }
     t.steps++;
     const nf = this.failures.length;

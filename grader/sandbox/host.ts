@@ -1,7 +1,8 @@
 // Runs a job in a sandbox worker thread (pool.ts) with a heap limit, a clean environment and a
 // watchdog; a scenario that overruns its time or memory gets that verdict, and the remaining
 // scenarios go on in a fresh worker. The grader's own process never runs student code.
-import { PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_ENDED, PROGRESS_STEPPING, PROGRESS_TEXT, STALL_MS } from './protocol';
+import { PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_SEARCHING, PROGRESS_STEPPING, PROGRESS_TEXT, STALL_MS, TRAIL_BYTES } from './protocol';
+import { encode } from '../../explorer/schedule';
 import type { Job, FromWorker, Progress } from './protocol';
 import type { ScenarioResult } from '../result';
 import { acquireWorker, releaseWorker } from './pool';
@@ -69,34 +70,51 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
 }
 
 /** Where a scenario that stalled (a loop without a yield*) or ran out of memory was when it
- *  did: its run without preemption, in a fresh worker that writes each step to shared memory
- *  before it runs it (runScenario.ts, diagnoseOne). The sentences to add to the report: the
- *  step, or that the run finished (the loop is on a path with a thread switch); undefined when
- *  it ends otherwise or says nothing. */
+ *  did (runScenario.ts, diagnoseOne): its run without preemption, in a fresh worker that writes
+ *  each step to shared memory before it runs it; when that run ends, the search grading ran,
+ *  keeping the current execution's schedule in shared memory, and then, in another worker, that
+ *  schedule, step by step. The sentences to add to the report, and whether they name the step;
+ *  undefined when the runs end otherwise or say nothing. */
 async function stuckAt(job: Job, scenario: string, limits: HostLimits, why: 'stalled' | 'memory'): Promise<{ readonly text: string; readonly placed: boolean } | undefined> {
-  const progress = new SharedArrayBuffer(PROGRESS_BYTES);
   // a loop that stalled once will again: STALL_AGAIN_MS is enough; running out of memory may
   // take a busy machine seconds of collections, and gets the job's own allowance
   const stallMs = why === 'stalled' ? Math.min(limits.stallMs ?? STALL_MS, STALL_AGAIN_MS) : limits.stallMs ?? STALL_MS;
-  const r = await runWorker({ ...job, scenarios: [], diagnose: { scenario, progress } },
-    { ...limits, stallMs, scenarioMs: Math.max(limits.scenarioMs, stallMs + 1000) }, () => undefined);
+  const diagnose = async (schedule?: readonly number[]): Promise<{ failed: boolean; read?: ReturnType<typeof readProgress>; trail: Int32Array }> => {
+    const progress = new SharedArrayBuffer(PROGRESS_BYTES), trail = new SharedArrayBuffer(TRAIL_BYTES);
+    const r = await runWorker({ ...job, scenarios: [], diagnose: { scenario, progress, trail, ...(schedule !== undefined ? { schedule } : {}) } },
+      { ...limits, stallMs, scenarioMs: Math.max(limits.scenarioMs, stallMs + 1000) }, () => undefined);
+    const failed = why === 'stalled' ? r.end === 'timeout' && r.detail === 'stalled' : r.end === 'memory';
+    return { failed, read: readProgress(progress), trail: new Int32Array(trail) };
+  };
   const run = 'Run again one thread at a time, without preemption';
-  // that run ran to its end: the loop (or the allocation) waits on a path with a thread switch
-  if (r.end === 'done' && readProgress(progress)?.state === PROGRESS_ENDED) {
-    return { placed: false, text: why === 'stalled' ? `${run}, it does not stall: the loop is on a path where another thread ran in between. Is there a loop without a yield* that waits for another thread?`
-      : `${run}, it does not run out: the allocation is on a path where another thread ran in between. Is something allocating without bound when it sees another thread's change?` };
-  }
-  if (why === 'stalled' ? r.end !== 'timeout' || r.detail !== 'stalled' : r.end !== 'memory') return undefined;
-  const read = readProgress(progress);
-  if (read === undefined) return undefined;
-  if (read.state === PROGRESS_BUILDING) {
+  const first = await diagnose();
+  if (!first.failed || first.read === undefined) return undefined;
+  if (first.read.state === PROGRESS_BUILDING) {
     return { placed: true, text: why === 'stalled' ? `${run}, it stalled before its first step, while the threads ran to their first yield*: is there a loop in your code before its first yield*?`
       : `${run}, it ran out before its first step, while the threads ran to their first yield*: is something in your code allocating before its first yield*?` };
   }
-  if (read.state !== PROGRESS_STEPPING || read.p === undefined) return undefined;
-  const { thread, who, line } = read.p;
+  if (first.read.state === PROGRESS_STEPPING) return first.read.p === undefined ? undefined : { placed: true, text: `${run}: ${atStep(first.read.step, first.read.p, why, stallMs)}` };
+  if (first.read.state !== PROGRESS_SEARCHING) return undefined;
+  // that run went to its end; the search stalled again, in the execution the trail holds
+  const len = Atomics.load(first.trail, 0);
+  const elsewhere = why === 'stalled' ? `${run}, it does not stall: the loop is on a path where another thread ran in between`
+    : `${run}, it does not run out: the allocation is on a path where another thread ran in between`;
+  const hint = why === 'stalled' ? 'Between two yield*s no other thread runs: a loop without one cannot wait for another thread\'s change.' : '';
+  const unplaced = { placed: false, text: why === 'stalled' ? `${elsewhere}. Is there a loop without a yield* that waits for another thread? ${hint}`
+    : `${elsewhere}. Is something allocating without bound when it sees another thread's change?` };
+  if (len <= 0) return unplaced;
+  const schedule = Array.from(first.trail.subarray(1, len + 1));
+  const again = await diagnose(schedule);
+  if (!again.failed || again.read?.state !== PROGRESS_STEPPING || again.read.p === undefined) return unplaced;
+  return { placed: true, text: `${elsewhere}. Along schedule ${encode(schedule)}, ${atStep(again.read.step, again.read.p, why, stallMs)}${hint === '' ? '' : ` ${hint}`}` };
+}
+
+/** "at step 2, walker called rcu_read_lock() at x.ts:6, and its code did not reach another
+ *  yield* within 2 s. Is there a loop without a yield* after that line?" */
+function atStep(step: number, p: Progress, why: 'stalled' | 'memory', stallMs: number): string {
+  const { thread, who, line } = p;
   // the op's name is the student's own text when it forged the op: shown quoted, one line
-  const call = /^[A-Za-z_]\w*$/.test(read.p.call) ? `${read.p.call}()` : `"${read.p.call}"`;
+  const call = /^[A-Za-z_]\w*$/.test(p.call) ? `${p.call}()` : `"${p.call}"`;
   const did = who === 'yours' ? `${thread} called ${call} at ${line}` : who === 'scenario' ? `the scenario's step ${call} in ${thread} ran` : `${thread} ran ${call}`;
   const yieldAgain = `${who === 'yours' ? 'another' : 'a'} yield*`;
   const code = who === 'yours' ? 'its code' : `${thread}'s code`;
@@ -104,7 +122,7 @@ async function stuckAt(job: Job, scenario: string, limits: HostLimits, why: 'sta
   const when = who === 'scenario' ? ', before its first yield* or after a call returns' : '';
   const ask = who === 'yours' ? (why === 'stalled' ? 'Is there a loop without a yield* after that line?' : 'Is something after that line allocating without bound?')
     : why === 'stalled' ? `Is there a loop without a yield* in your code${when}?` : `Does your code allocate without bound${when}?`;
-  return { placed: true, text: `${run}: at step ${read.step}, ${did}, and ${end}. ${ask}` };
+  return `at step ${step}, ${did}, and ${end}. ${ask}`;
 }
 
 /** A stable copy of what the diagnosis wrote (protocol.ts, Progress): the worker is being

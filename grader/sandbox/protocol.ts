@@ -21,16 +21,19 @@ export interface Job {
   readonly budget: { readonly maxExecutions: number; readonly maxMs: number; readonly maxSteps: number; readonly minimalBudget: number };
   /** Replay one schedule of one scenario instead of exploring. */
   readonly replay?: { readonly scenario: string; readonly schedule: string };
-  /** Run one scenario without preemption, writing each step into `progress` before it runs
-   *  (see Progress), so that the host can say where a scenario that stalled was stuck. */
-  readonly diagnose?: { readonly scenario: string; readonly progress: SharedArrayBuffer };
+  /** Say where a scenario that stalled (or ran out of memory) was: run it without preemption,
+   *  or along `schedule` when given, writing each step into `progress` before it runs (see
+   *  Progress). When the run without preemption ends, search as grading does, writing the
+   *  current execution's schedule into `trail` (see TRAIL_BYTES): the host then replays the
+   *  schedule that stalled. */
+  readonly diagnose?: { readonly scenario: string; readonly progress: SharedArrayBuffer; readonly trail: SharedArrayBuffer; readonly schedule?: readonly number[] };
 }
 
 /** The diagnosis's progress, as the worker leaves it in shared memory: the host reads it after
  *  the run stalls, when the worker can no longer say anything. Int32 words: [0] the state
  *  (0: not begun; 1: building the scenario, its threads running to their first yield*; 2:
- *  stepping; 3: the run ended), [1] the step about to run, [2] the length of the text in bytes,
- *  [3] a sequence number, odd while the worker writes (the host reads a stable copy); from byte
+ *  stepping; 3: the run ended; 4: searching, see Job.diagnose), [1] the step about to run, [2]
+ *  the length of the text in bytes, [3] a sequence number, odd while the worker writes (the host reads a stable copy); from byte
  *  16, the text, UTF-8: a Progress as JSON. */
 export const PROGRESS_BYTES = 1024;
 export const PROGRESS_TEXT = 16;
@@ -43,7 +46,12 @@ export interface Progress {
   readonly who: 'yours' | 'scenario' | 'unknown';
   readonly line?: string;
 }
-export const PROGRESS_BUILDING = 1, PROGRESS_STEPPING = 2, PROGRESS_ENDED = 3;
+export const PROGRESS_BUILDING = 1, PROGRESS_STEPPING = 2, PROGRESS_ENDED = 3, PROGRESS_SEARCHING = 4;
+/** The search's trail, Int32 words: [0] how many steps the current execution has begun (its
+ *  last one is the step running now), then each step's thread. A deeper execution stops
+ *  writing at the end (its length is then TRAIL_FULL). */
+export const TRAIL_BYTES = 64 * 1024;
+export const TRAIL_FULL = -1;
 
 /** How often a busy worker says it is still making progress, and how long the host waits without
  *  hearing it before it stops the scenario (every execution starts a fresh machine, and one

@@ -1,13 +1,13 @@
 // What the sandbox worker does for one job (worker.ts calls it with the job's messages).
 import * as path from 'path';
-import { BEAT_MS, PROGRESS_BUILDING, PROGRESS_ENDED, PROGRESS_STEPPING, PROGRESS_TEXT } from './protocol';
+import { BEAT_MS, PROGRESS_BUILDING, PROGRESS_ENDED, PROGRESS_SEARCHING, PROGRESS_STEPPING, PROGRESS_TEXT, TRAIL_FULL } from './protocol';
 import type { Job, FromWorker, Progress } from './protocol';
 import type { ScenarioResult } from '../result';
 import { loadInRealm, LoadTimeout, RealmModule } from './realm';
 import { lineMap } from '../sourcemap';
 import { scenariosFor } from '../../scenarios/registry';
 import { instantiate } from '../../scenarios/scenario';
-import { explore } from '../../explorer/explore';
+import { explore, ExploreOptions } from '../../explorer/explore';
 import { record, RecordedRun } from '../../explorer/record';
 import { decode } from '../../explorer/schedule';
 import { replay, runOnce, stay, Factory, ScheduleMismatch } from '../../explorer/run';
@@ -99,6 +99,11 @@ function fingerprint(factory: Factory): string {
   return JSON.stringify([r.schedule, r.machine.events, r.failures.map((f) => [f.kind, f.step, f.tid])]);
 }
 
+/** How grading searches a scenario (a diagnosis searches the same way, to stall where it did). */
+function searchOptions(job: Job, beat: () => void): ExploreOptions {
+  return { maxExecutions: job.budget.maxExecutions, maxMs: job.budget.maxMs, maxSteps: job.budget.maxSteps, proveMinimal: true, minimalBudget: job.budget.minimalBudget, heartbeat: beat };
+}
+
 function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc: Job['scenarios'][number], lines: Map<number, number>,
   beat: () => void): ScenarioResult {
   const scenario = scenariosFor(job.kind as never, sc.name);
@@ -108,7 +113,7 @@ function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc:
   }
   const factory: Factory = (o) => { beat(); return instantiate(scenario, subject, o); };
   const before = fingerprint(factory);
-  const v = explore(factory, { maxExecutions: job.budget.maxExecutions, maxMs: job.budget.maxMs, maxSteps: job.budget.maxSteps, proveMinimal: true, minimalBudget: job.budget.minimalBudget, heartbeat: beat });
+  const v = explore(factory, searchOptions(job, beat));
   const stats = { executions: v.stats.executions, steps: v.stats.steps, ms: v.stats.ms };
   const summary = scenario.summary;
   if (fingerprint(factory) !== before) {
@@ -149,10 +154,13 @@ function replayOne(job: Job, realm: RealmModule, subject: Record<string, unknown
   }
 }
 
-/** What a stalled scenario was doing (host.ts asks after a stall): its run without preemption,
- *  each step written to shared memory before it runs. A step whose thread never comes back to a
- *  yield* leaves the worker silent, and the host reads that step there. The run beats like a
- *  search (BEAT_MS), so a slow run that still steps is not taken for a stalled one. */
+/** What a stalled scenario was doing (host.ts asks after a stall): its run without preemption
+ *  (or along the schedule the host gives), each step written to shared memory before it runs.
+ *  A step whose thread never comes back to a yield* leaves the worker silent, and the host
+ *  reads that step there. When the run without preemption ends instead, the loop is on another
+ *  interleaving's path: the search grading ran is run again, with the current execution's
+ *  schedule in the trail, for the host to replay the one that stalls. Both beat like a search
+ *  (BEAT_MS), so a slow run that still steps is not taken for a stalled one. */
 function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unknown>, lines: Map<number, number>, post: (m: FromWorker) => void): void {
   const d = job.diagnose!;
   const scenario = scenariosFor(job.kind as never, d.scenario);
@@ -167,14 +175,16 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
     Atomics.add(words, 3, 1);
   };
   let lastBeat = Date.now();
+  const beat = (): void => { const now = Date.now(); if (now - lastBeat >= BEAT_MS) { lastBeat = now; post({ type: 'beat' }); } };
+  const schedule = d.schedule;
   post({ type: 'start', name: d.scenario });
   realm.setCapture(true);
+  let ended = false;
   try {
     say(PROGRESS_BUILDING, 0);
     runOnce((o) => instantiate(scenario, subject, o), (m, en, i, last) => {
-      const now = Date.now();
-      if (now - lastBeat >= BEAT_MS) { lastBeat = now; post({ type: 'beat' }); }
-      const t = stay(en, last);
+      beat();
+      const t = schedule !== undefined && i < schedule.length && en.includes(schedule[i]) ? schedule[i] : stay(en, last);
       const o = m.threads[t].pending!;
       const line = o.loc === undefined || o.loc === '' ? undefined : ownLine(o.loc, job.file, lines);
       // a probe (a harness's check) is always the scenario's; a call, by where it was made
@@ -183,12 +193,26 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
       say(PROGRESS_STEPPING, i, { thread: m.threads[t].name, call: o.n ?? o.k, who, ...(line !== undefined ? { line: path.basename(line) } : {}) });
       return t;
     }, { haltOnFailure: false, maxSteps: job.budget.maxSteps });
+    ended = true;
   } catch {
     // whatever else goes wrong, the run did not stall: the host has nothing to add
   } finally {
     realm.setCapture(false);
-    say(PROGRESS_ENDED, 0);
   }
+  if (ended && schedule === undefined) {
+    // the search grading ran, step for step (the same order, so the same execution stalls)
+    say(PROGRESS_SEARCHING, 0);
+    const trail = new Int32Array(d.trail);
+    const onStep = (tid: number, i: number): void => {
+      if (i + 1 < trail.length) { trail[i + 1] = tid; Atomics.store(trail, 0, i + 1); } else Atomics.store(trail, 0, TRAIL_FULL);
+    };
+    try {
+      explore((o) => { beat(); return instantiate(scenario, subject, { ...o, onStep }); }, searchOptions(job, beat));
+    } catch {
+      // (as above)
+    }
+  }
+  say(PROGRESS_ENDED, 0);
 }
 
 /** "file:line" in the submission's TypeScript lines, for a location in its generated JS; else

@@ -11,6 +11,10 @@ import type { GradeResult } from '../../grader/result';
 import { renderText } from '../../grader/reporters/text';
 import { STALL_AGAIN_MS } from '../../grader/sandbox/host';
 import { scenariosFor } from '../../scenarios/registry';
+import { instantiate } from '../../scenarios/scenario';
+import { replay } from '../../explorer/run';
+import { decode } from '../../explorer/schedule';
+import * as RC2 from '../../solutions/05-page-lock-anon-vma/history/2.6.36-rc2';
 import { EX05, HOSTILE, SOLUTIONS, pool, withoutMs } from './helpers';
 
 type Expect =
@@ -148,12 +152,20 @@ test('a loop before the first yield* is placed after the scenario\'s last step, 
       + `and walker's code did not reach a yield* within ${STALL_AGAIN_MS / 1000} s. Is there a loop without a yield* in your code, before its first yield* or after a call returns?`]);
 });
 
-test('a loop reached only after a thread switch: the run without preemption does not stall, and says so', async () => {
+test('a loop reached only after a thread switch: the run without preemption does not stall, the search\'s schedule does', async () => {
   const r = await gradeFile(EX05, path.join(HOSTILE, 'loop-when-unmapped.ts'), { only: ['seed', 'seed-churn-1'], scenarioMs: 120_000, stallMs: 3000, heapMb: 64, typeCheck: false });
+  // the search is run again with its schedule kept in shared memory; then that schedule,
+  // step by step, stalls at the step after which the code loops: page_mapped() answered false
   expect(r.scenarios.map((s) => [s.name, s.verdict, s.failure?.kind, s.failure?.message])).toEqual([
     ['seed', 'ERROR', 'timeout', 'the scenario stopped making progress for 3 s. Run again one thread at a time, without preemption, it does not stall: '
-      + 'the loop is on a path where another thread ran in between. Is there a loop without a yield* that waits for another thread?'],
-    ['seed-churn-1', 'ERROR', 'timeout', `the scenario stopped making progress for ${STALL_AGAIN_MS / 1000} s: is there a loop without a yield* in it? (scenario seed says more)`]]);
+      + 'the loop is on a path where another thread ran in between. Along schedule v1:1*12,2*39,0*5, at step 55, walker called page_mapped() at loop-when-unmapped.ts:11, '
+      + `and its code did not reach another yield* within ${STALL_AGAIN_MS / 1000} s. Is there a loop without a yield* after that line? `
+      + 'Between two yield*s no other thread runs: a loop without one cannot wait for another thread\'s change.'],
+    ['seed-churn-1', 'ERROR', 'timeout', `the scenario stopped making progress for ${STALL_AGAIN_MS / 1000} s: is there a loop without a yield* in it? (scenario seed says where its run was stuck)`]]);
+  // that schedule, replayed on the 2.6.36-rc2 code (the same up to there), has walker's step
+  // 55 be page_mapped() reading _mapcount -1: the page was unmapped meanwhile
+  const run = replay((o) => instantiate(scenariosFor('page-lock', 'seed')!, RC2 as never, o), decode('v1:1*12,2*39,0*5'), { record: true, haltOnFailure: false });
+  expect(run.machine.events.find((e) => e.i === 55)).toMatchObject({ tid: 0, name: 'page_mapped', result: '-1' });
 });
 
 test('the student\'s line is found in a submission whose path is long and has a space', async () => {

@@ -37,7 +37,7 @@ export async function replayFile(ex: ExerciseEntry, file: string, scenario: stri
     throw e;
   }
   const job: Job = { kind: ex.kind, exports: ex.exports, scenarios: [], js: loaded.js, map: loaded.map, file: loaded.file, budget: budget(o), replay: { scenario, schedule } };
-  const r = await runReplay(job, { scenarioMs: o.scenarioMs ?? 60000, heapMb: o.heapMb ?? 256 });
+  const r = await runReplay(job, { scenarioMs: o.scenarioMs ?? 60000, heapMb: o.heapMb ?? 256, ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}) });
   return r.fatal !== undefined ? { error: r.fatal } : { trace: r.trace, summary: r.summary };
 }
 

@@ -2,7 +2,7 @@
 // watchdog; a scenario that overruns its time or memory gets that verdict, and the remaining
 // scenarios go on in a fresh worker. The grader's own process never runs student code.
 import { PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_SEARCHING, PROGRESS_STEPPING, PROGRESS_TEXT, STALL_MS, TRAIL_BYTES } from './protocol';
-import { encode } from '../../explorer/schedule';
+import { decode, encode } from '../../explorer/schedule';
 import type { Job, FromWorker, Progress } from './protocol';
 import type { ScenarioResult } from '../result';
 import { acquireWorker, releaseWorker } from './pool';
@@ -65,7 +65,15 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
     if (m.type === 'trace') out = { trace: m.trace, summary: m.summary };
     else if (m.type === 'fatal') out = { fatal: m.message };
   });
-  if (out.trace === undefined && out.fatal === undefined) out = { fatal: r.end === 'timeout' ? 'the replay ran out of time' : r.end === 'memory' ? 'the replay ran out of memory' : `the sandbox failed: ${r.detail ?? r.end}` };
+  if (out.trace === undefined && out.fatal === undefined) {
+    // a replay that stalls (or runs out of memory) is run again step by step, to say where
+    const why = r.end === 'memory' ? 'memory' : r.end === 'timeout' && r.detail === 'stalled' ? 'stalled' : undefined;
+    const d = why === undefined || job.replay === undefined ? undefined : await diagnoseRun(job, job.replay.scenario, limits, why, decode(job.replay.schedule));
+    const at = why !== undefined && d?.failed === true && d.read?.state === PROGRESS_STEPPING && d.read.p !== undefined
+      ? `: ${atStep(d.read.step, d.read.p, why, diagnosisStallMs(limits, why))}` : '';
+    out = { fatal: why === 'stalled' ? `the replay stopped making progress for ${(limits.stallMs ?? STALL_MS) / 1000} s${at}`
+      : r.end === 'timeout' ? 'the replay ran out of time' : why === 'memory' ? `the replay used more than ${limits.heapMb} MB${at}` : `the sandbox failed: ${r.detail ?? r.end}` };
+  }
   return out;
 }
 
@@ -76,16 +84,8 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
  *  schedule, step by step. The sentences to add to the report, and whether they name the step;
  *  undefined when the runs end otherwise or say nothing. */
 async function stuckAt(job: Job, scenario: string, limits: HostLimits, why: 'stalled' | 'memory'): Promise<{ readonly text: string; readonly placed: boolean } | undefined> {
-  // a loop that stalled once will again: STALL_AGAIN_MS is enough; running out of memory may
-  // take a busy machine seconds of collections, and gets the job's own allowance
-  const stallMs = why === 'stalled' ? Math.min(limits.stallMs ?? STALL_MS, STALL_AGAIN_MS) : limits.stallMs ?? STALL_MS;
-  const diagnose = async (schedule?: readonly number[]): Promise<{ failed: boolean; read?: ReturnType<typeof readProgress>; trail: Int32Array }> => {
-    const progress = new SharedArrayBuffer(PROGRESS_BYTES), trail = new SharedArrayBuffer(TRAIL_BYTES);
-    const r = await runWorker({ ...job, scenarios: [], diagnose: { scenario, progress, trail, ...(schedule !== undefined ? { schedule } : {}) } },
-      { ...limits, stallMs, scenarioMs: Math.max(limits.scenarioMs, stallMs + 1000) }, () => undefined);
-    const failed = why === 'stalled' ? r.end === 'timeout' && r.detail === 'stalled' : r.end === 'memory';
-    return { failed, read: readProgress(progress), trail: new Int32Array(trail) };
-  };
+  const stallMs = diagnosisStallMs(limits, why);
+  const diagnose = (schedule?: readonly number[]): ReturnType<typeof diagnoseRun> => diagnoseRun(job, scenario, limits, why, schedule);
   const run = 'Run again one thread at a time, without preemption';
   const first = await diagnose();
   if (!first.failed || first.read === undefined) return undefined;
@@ -107,6 +107,24 @@ async function stuckAt(job: Job, scenario: string, limits: HostLimits, why: 'sta
   const again = await diagnose(schedule);
   if (!again.failed || again.read?.state !== PROGRESS_STEPPING || again.read.p === undefined) return unplaced;
   return { placed: true, text: `${elsewhere}. Along schedule ${encode(schedule)}, ${atStep(again.read.step, again.read.p, why, stallMs)}${hint === '' ? '' : ` ${hint}`}` };
+}
+
+// a loop that stalled once will again: STALL_AGAIN_MS is enough; running out of memory may
+// take a busy machine seconds of collections, and gets the job's own allowance
+function diagnosisStallMs(limits: HostLimits, why: 'stalled' | 'memory'): number {
+  return why === 'stalled' ? Math.min(limits.stallMs ?? STALL_MS, STALL_AGAIN_MS) : limits.stallMs ?? STALL_MS;
+}
+
+/** One diagnosis run in a fresh worker (runScenario.ts, diagnoseOne): did it stall (or run out)
+ *  again, and what it left in shared memory. */
+async function diagnoseRun(job: Job, scenario: string, limits: HostLimits, why: 'stalled' | 'memory', schedule?: readonly number[]):
+  Promise<{ failed: boolean; read?: ReturnType<typeof readProgress>; trail: Int32Array }> {
+  const stallMs = diagnosisStallMs(limits, why);
+  const progress = new SharedArrayBuffer(PROGRESS_BYTES), trail = new SharedArrayBuffer(TRAIL_BYTES);
+  const r = await runWorker({ ...job, scenarios: [], replay: undefined, diagnose: { scenario, progress, trail, ...(schedule !== undefined ? { schedule } : {}) } },
+    { ...limits, stallMs, scenarioMs: Math.max(limits.scenarioMs, stallMs + 1000) }, () => undefined);
+  const failed = why === 'stalled' ? r.end === 'timeout' && r.detail === 'stalled' : r.end === 'memory';
+  return { failed, read: readProgress(progress), trail: new Int32Array(trail) };
 }
 
 /** "at step 2, walker called rcu_read_lock() at x.ts:6, and its code did not reach another

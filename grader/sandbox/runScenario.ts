@@ -146,6 +146,8 @@ function replayOne(job: Job, realm: RealmModule, subject: Record<string, unknown
   if (scenario === undefined) { post({ type: 'fatal', kind: 'invalid-submission', message: `no scenario named ${r.scenario} for this exercise` }); return; }
   let schedule: number[];
   try { schedule = decode(r.schedule); } catch (e) { post({ type: 'fatal', kind: 'invalid-submission', message: (e as Error).message }); return; }
+  // (the host's watchdog stops a replay that goes quiet: a loop without a yield*)
+  post({ type: 'start', name: r.scenario });
   try {
     const t = fixLines(record(r.scenario, (o) => instantiate(scenario, subject, o), schedule, realm.setCapture), job.file, lines);
     post({ type: 'trace', trace: t, summary: scenario.summary });

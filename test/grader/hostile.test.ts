@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gradeFile, GradeOptions } from '../../grader/grade';
+import { gradeFile, replayFile, GradeOptions } from '../../grader/grade';
 import type { GradeResult } from '../../grader/result';
 import { renderText } from '../../grader/reporters/text';
 import { STALL_AGAIN_MS } from '../../grader/sandbox/host';
@@ -166,6 +166,12 @@ test('a loop reached only after a thread switch: the run without preemption does
   // 55 be page_mapped() reading _mapcount -1: the page was unmapped meanwhile
   const run = replay((o) => instantiate(scenariosFor('page-lock', 'seed')!, RC2 as never, o), decode('v1:1*12,2*39,0*5'), { record: true, haltOnFailure: false });
   expect(run.machine.events.find((e) => e.i === 55)).toMatchObject({ tid: 0, name: 'page_mapped', result: '-1' });
+});
+
+test('replaying the schedule that stalls says where, rather than running out of time', async () => {
+  const r = await replayFile(EX05, path.join(HOSTILE, 'loop-when-unmapped.ts'), 'seed', 'v1:1*12,2*39,0*5', { scenarioMs: 120_000, stallMs: 3000, heapMb: 64, typeCheck: false });
+  expect(r.error).toBe('the replay stopped making progress for 3 s: at step 55, walker called page_mapped() at loop-when-unmapped.ts:11, '
+    + `and its code did not reach another yield* within ${STALL_AGAIN_MS / 1000} s. Is there a loop without a yield* after that line?`);
 });
 
 test('the student\'s line is found in a submission whose path is long and has a space', async () => {

@@ -34,8 +34,9 @@ export interface MachineOptions {
   readonly record?: boolean;
   /** Stop at the first failure (exploring) or go on after non-fatal ones (replay, lessons). */
   readonly haltOnFailure?: boolean;
-  /** Told each step's thread and number in the execution before the machine performs it (the
-   *  grader's diagnosis keeps the schedule that reached a loop; off otherwise). */
+  /** Told each step's thread and number in the execution (from endSetup on: a build's own
+   *  steps are not the execution's) before the machine performs it (the grader's diagnosis
+   *  keeps the schedule that reached a loop; off otherwise). */
   readonly onStep?: (tid: number, i: number) => void;
 }
 
@@ -86,7 +87,9 @@ export class Machine {
   readonly maxSteps: number;
   readonly record: boolean;
   readonly haltOnFailure: boolean;
-  private readonly onStep: ((tid: number, i: number) => void) | undefined;
+  private readonly onStepOpt: ((tid: number, i: number) => void) | undefined;
+  /** onStepOpt once the build is over (endSetup). */
+  private onStep: ((tid: number, i: number) => void) | undefined = undefined;
   /** The undo log (see rewind), or null when nobody will take the machine back. */
   journal: Journal | null = null;
   /** Per step index from journalFrom up to now: the journal's length and the failures' count
@@ -104,7 +107,7 @@ export class Machine {
     this.maxSteps = opts.maxSteps ?? 400;
     this.record = opts.record ?? false;
     this.haltOnFailure = opts.haltOnFailure ?? true;
-    this.onStep = opts.onStep;
+    this.onStepOpt = opts.onStep;
   }
 
   /** Start a thread: runs its code up to its first yield (local work is invisible to others).
@@ -158,7 +161,7 @@ export class Machine {
   inAtomic(tid: number): boolean { return this.rcu.depth(tid) > 0 || this.locks.holdsSpin(tid); }
 
   /** The build is over: the steps from now on are the execution's (origin). */
-  endSetup(): void { this.origin = this.now; }
+  endSetup(): void { this.origin = this.now; this.onStep = this.onStepOpt; }
 
   ghostGet(k: number): number { return this.ghosts.get(k) ?? 0; }
   ghostSet(k: number, v: number): void { this.journal?.map(this.ghosts, k); this.ghosts.set(k, v); }
@@ -398,12 +401,12 @@ const KINDS = new Set(['read', 'write', 'atomic_inc_not_zero', 'atomic_dec_and_t
   'alloc', 'free', 'list_add', 'list_del', 'list_read', 'rcu_callbacks']);
 
 /** Text from possibly untrusted code, with no control characters (a newline in an op's name
- *  would break a report's one-line messages). */
+ *  would break a report's one-line messages; a bidirectional override would reorder it). */
 function printable(s: string): string {
   // (every step of a submission comes here: most names need no copy)
   return CONTROL.test(s) ? s.replace(CONTROLS, ' ') : s;
 }
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/, CONTROLS = new RegExp(CONTROL.source, 'g');
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/, CONTROLS = new RegExp(CONTROL.source, 'g');
 
 /** A location kept to its end (the file's name, the line), '…' where its start was cut: the
  *  grader (runScenario.ts, endsPath) still matches it with the submission's path. */

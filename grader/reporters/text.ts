@@ -100,6 +100,8 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
       if (o.replayCommand) { out.push(''); out.push(`Replay this run (on the file as it is now): ${o.replayCommand(first)}`); }
     } else {
       out.push(f.message);
+      // a stall or a memory overrun placed on the search's schedule (sandbox/host.ts)
+      if (f.schedule !== '' && o.replayCommand) { out.push(''); out.push(`Replay that schedule (on the file as it is now; the replay stops at the same step): ${o.replayCommand(first)}`); }
     }
   }
   // a scenario that ran a given schedule without breaking anything still shows what it did

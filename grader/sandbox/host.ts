@@ -61,16 +61,19 @@ function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void)
 /** Replay one schedule in the sandbox and return the recorded run (or a fatal message). */
 export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?: import('../../explorer/record').RecordedRun; summary?: string; fatal?: string }> {
   let out: { trace?: import('../../explorer/record').RecordedRun; summary?: string; fatal?: string } = {};
+  let started = false;
   const r = await runWorker(job, limits, (m) => {
-    if (m.type === 'trace') out = { trace: m.trace, summary: m.summary };
+    if (m.type === 'start') started = true;
+    else if (m.type === 'trace') out = { trace: m.trace, summary: m.summary };
     else if (m.type === 'fatal') out = { fatal: m.message };
   });
   if (out.trace === undefined && out.fatal === undefined) {
     // a replay that stalls (or runs out of memory) is run again step by step, to say where
     const why = r.end === 'memory' ? 'memory' : r.end === 'timeout' && r.detail === 'stalled' ? 'stalled' : undefined;
-    const d = why === undefined || job.replay === undefined ? undefined : await diagnoseRun(job, job.replay.scenario, limits, why, decode(job.replay.schedule));
-    const at = why !== undefined && d?.failed === true && d.read?.state === PROGRESS_STEPPING && d.read.p !== undefined
-      ? `: ${atStep(d.read.step, d.read.p, why, diagnosisStallMs(limits, why))}` : '';
+    let schedule: number[] | undefined;
+    try { schedule = job.replay === undefined ? undefined : decode(job.replay.schedule); } catch { schedule = undefined; }
+    const d = why === undefined || !started || schedule === undefined ? undefined : await diagnoseRun(job, job.replay!.scenario, limits, why, schedule);
+    const at = why !== undefined && d?.failed === true && d.read?.state === PROGRESS_STEPPING && d.read.p !== undefined ? `: ${atStep(d.read.step, d.read.p, why)}` : '';
     out = { fatal: why === 'stalled' ? `the replay stopped making progress for ${(limits.stallMs ?? STALL_MS) / 1000} s${at}`
       : r.end === 'timeout' ? 'the replay ran out of time' : why === 'memory' ? `the replay used more than ${limits.heapMb} MB${at}` : `the sandbox failed: ${r.detail ?? r.end}` };
   }
@@ -81,32 +84,33 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
  *  did (runScenario.ts, diagnoseOne): its run without preemption, in a fresh worker that writes
  *  each step to shared memory before it runs it; when that run ends, the search grading ran,
  *  keeping the current execution's schedule in shared memory, and then, in another worker, that
- *  schedule, step by step. The sentences to add to the report, and whether they name the step;
- *  undefined when the runs end otherwise or say nothing. */
-async function stuckAt(job: Job, scenario: string, limits: HostLimits, why: 'stalled' | 'memory'): Promise<{ readonly text: string; readonly placed: boolean } | undefined> {
-  const stallMs = diagnosisStallMs(limits, why);
+ *  schedule, step by step. The sentences to add to the report, whether they name the step, and
+ *  the schedule that reached it (encoded) when it took one; undefined when the runs end
+ *  otherwise or say nothing. */
+async function stuckAt(job: Job, scenario: string, limits: HostLimits, why: 'stalled' | 'memory'):
+  Promise<{ readonly text: string; readonly placed: boolean; readonly schedule?: string } | undefined> {
   const diagnose = (schedule?: readonly number[]): ReturnType<typeof diagnoseRun> => diagnoseRun(job, scenario, limits, why, schedule);
-  const run = 'Run again one thread at a time, without preemption';
+  const run = 'When the grader ran it again one thread at a time, without preemption';
   const first = await diagnose();
   if (!first.failed || first.read === undefined) return undefined;
   if (first.read.state === PROGRESS_BUILDING) {
-    return { placed: true, text: why === 'stalled' ? `${run}, it stalled before its first step, while the threads ran to their first yield*: is there a loop in your code before its first yield*?`
-      : `${run}, it ran out before its first step, while the threads ran to their first yield*: is something in your code allocating before its first yield*?` };
+    return { placed: true, text: why === 'stalled' ? `${run}, it stalled before the first step, while the threads ran to their first yield*: is there a loop in your code before its first yield*?`
+      : `${run}, it ran out before the first step, while the threads ran to their first yield*: is something in your code allocating before its first yield*?` };
   }
-  if (first.read.state === PROGRESS_STEPPING) return first.read.p === undefined ? undefined : { placed: true, text: `${run}: ${atStep(first.read.step, first.read.p, why, stallMs)}` };
+  if (first.read.state === PROGRESS_STEPPING) return first.read.p === undefined ? undefined : { placed: true, text: `${run}, ${atStep(first.read.step, first.read.p, why)}` };
   if (first.read.state !== PROGRESS_SEARCHING) return undefined;
-  // that run went to its end; the search stalled again, in the execution the trail holds
-  const len = Atomics.load(first.trail, 0);
-  const elsewhere = why === 'stalled' ? `${run}, it does not stall: the loop is on a path where another thread ran in between`
-    : `${run}, it does not run out: the allocation is on a path where another thread ran in between`;
-  const hint = why === 'stalled' ? 'Between two yield*s no other thread runs: a loop without one cannot wait for another thread\'s change.' : '';
-  const unplaced = { placed: false, text: why === 'stalled' ? `${elsewhere}. Is there a loop without a yield* that waits for another thread? ${hint}`
-    : `${elsewhere}. Is something allocating without bound when it sees another thread's change?` };
-  if (len <= 0) return unplaced;
-  const schedule = Array.from(first.trail.subarray(1, len + 1));
-  const again = await diagnose(schedule);
-  if (!again.failed || again.read?.state !== PROGRESS_STEPPING || again.read.p === undefined) return unplaced;
-  return { placed: true, text: `${elsewhere}. Along schedule ${encode(schedule)}, ${atStep(again.read.step, again.read.p, why, stallMs)}${hint === '' ? '' : ` ${hint}`}` };
+  // that run went to its end, and the search stalled again, in the execution the trail holds
+  const did = why === 'stalled' ? 'stall' : 'run out';
+  const schedule = first.trail.length > 0 ? Array.from(first.trail) : undefined;
+  const again = schedule === undefined ? undefined : await diagnose(schedule);
+  if (schedule === undefined || again === undefined || !again.failed || again.read?.state !== PROGRESS_STEPPING || again.read.p === undefined) {
+    // the search's schedule, run again, does not: the code behaves differently from run to run
+    return { placed: false, text: schedule === undefined ? `${run}, it did not ${did}; the search did, on a path where another thread ran in between.`
+      : `${run}, it did not ${did}, and neither did the schedule on which the search did: does your code keep state from one run to the next (a module-level variable)?` };
+  }
+  const hint = why === 'stalled' ? ' Between two yield*s no other thread runs: a loop without one cannot wait for another thread\'s change.' : '';
+  return { placed: true, schedule: encode(schedule),
+    text: `${run}, it did not ${did}; the search did, on a path where another thread ran in between. Along that schedule, ${atStep(again.read.step, again.read.p, why)}${hint}` };
 }
 
 // a loop that stalled once will again: STALL_AGAIN_MS is enough; running out of memory may
@@ -124,19 +128,21 @@ async function diagnoseRun(job: Job, scenario: string, limits: HostLimits, why: 
   const r = await runWorker({ ...job, scenarios: [], replay: undefined, diagnose: { scenario, progress, trail, ...(schedule !== undefined ? { schedule } : {}) } },
     { ...limits, stallMs, scenarioMs: Math.max(limits.scenarioMs, stallMs + 1000) }, () => undefined);
   const failed = why === 'stalled' ? r.end === 'timeout' && r.detail === 'stalled' : r.end === 'memory';
-  return { failed, read: readProgress(progress), trail: new Int32Array(trail) };
+  // the trail's steps, copied (the worker is being stopped); none when it holds none
+  const t = new Int32Array(trail), len = Atomics.load(t, 0);
+  return { failed, read: readProgress(progress), trail: len > 0 && len < t.length ? t.slice(1, len + 1) : new Int32Array(0) };
 }
 
 /** "at step 2, walker called rcu_read_lock() at x.ts:6, and its code did not reach another
- *  yield* within 2 s. Is there a loop without a yield* after that line?" */
-function atStep(step: number, p: Progress, why: 'stalled' | 'memory', stallMs: number): string {
+ *  yield*. Is there a loop without a yield* after that line?" */
+function atStep(step: number, p: Progress, why: 'stalled' | 'memory'): string {
   const { thread, who, line } = p;
   // the op's name is the student's own text when it forged the op: shown quoted, one line
   const call = /^[A-Za-z_]\w*$/.test(p.call) ? `${p.call}()` : `"${p.call}"`;
   const did = who === 'yours' ? `${thread} called ${call} at ${line}` : who === 'scenario' ? `the scenario's step ${call} in ${thread} ran` : `${thread} ran ${call}`;
   const yieldAgain = `${who === 'yours' ? 'another' : 'a'} yield*`;
   const code = who === 'yours' ? 'its code' : `${thread}'s code`;
-  const end = why === 'stalled' ? `${code} did not reach ${yieldAgain} within ${stallMs / 1000} s` : `the memory ran out before ${code} reached ${yieldAgain}`;
+  const end = why === 'stalled' ? `${code} did not reach ${yieldAgain}` : `the memory ran out before ${code} reached ${yieldAgain}`;
   const when = who === 'scenario' ? ', before its first yield* or after a call returns' : '';
   const ask = who === 'yours' ? (why === 'stalled' ? 'Is there a loop without a yield* after that line?' : 'Is something after that line allocating without bound?')
     : why === 'stalled' ? `Is there a loop without a yield* in your code${when}?` : `Does your code allocate without bound${when}?`;
@@ -201,11 +207,12 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
       // is placed: the scenarios after it most likely fail at the same place, and point to it
       const why = kind === 'memory' ? 'memory' : r.detail === 'stalled' ? 'stalled' : undefined;
       const earlier = why === undefined ? undefined : placed[why];
-      let stuck: string | undefined;
+      let stuck: string | undefined, schedule = '';
       if (why !== undefined && earlier === undefined && tries[why] < DIAGNOSES) {
         tries[why]++;
         const found = await stuckAt(job, sc.name, limits, why);
         stuck = found?.text;
+        schedule = found?.schedule ?? '';
         if (found !== undefined) placed[why] = { name: sc.name, hidden: sc.hidden, where: found.placed };
       }
       // (a hidden scenario's name is not shown from a visible one's report)
@@ -217,7 +224,7 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
         : `the sandbox crashed: ${(r.detail ?? '').split('\n')[0].slice(0, 160)}`;
       if (r.detail === 'stalled') stallMs = Math.min(stallMs, STALL_AGAIN_MS);
       results.push({ name: sc.name, summary: scenariosFor(job.kind as never, sc.name)?.summary ?? '', verdict: 'ERROR', points: 0, max_points: sc.points, hidden: sc.hidden,
-        failure: { kind, message, why: message, schedule: '', steps: 0, preemptions: 0 }, stats: { executions: 0, steps: 0, ms: 0 } });
+        failure: { kind, message, why: message, schedule, steps: 0, preemptions: 0 }, stats: { executions: 0, steps: 0, ms: 0 } });
       doneNames.add(sc.name);
     }
     pending = pending.filter((s) => !doneNames.has(s.name));

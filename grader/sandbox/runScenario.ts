@@ -12,6 +12,7 @@ import { record, RecordedRun } from '../../explorer/record';
 import { decode } from '../../explorer/schedule';
 import { replay, runOnce, stay, Factory, ScheduleMismatch } from '../../explorer/run';
 import { NondeterministicReplay } from '../../explorer/dpor';
+import { ownOp } from '../../sim/op';
 
 type Fatal = Extract<FromWorker, { type: 'fatal' }>;
 
@@ -186,13 +187,16 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
     say(PROGRESS_BUILDING, 0);
     runOnce((o) => instantiate(scenario, subject, o), (m, en, i, last) => {
       beat();
-      const t = schedule !== undefined && i < schedule.length && en.includes(schedule[i]) ? schedule[i] : stay(en, last);
+      // a schedule that does not fit (the code keeps state between runs?) places nothing
+      if (schedule !== undefined && i < schedule.length && !en.includes(schedule[i])) throw new ScheduleMismatch(`step ${i}`);
+      const t = schedule !== undefined && i < schedule.length ? schedule[i] : stay(en, last);
       const o = m.threads[t].pending!;
       const line = o.loc === undefined || o.loc === '' ? undefined : ownLine(o.loc, job.file, lines);
-      // a probe (a harness's check) is always the scenario's; a call, by where it was made
-      const who = line !== undefined ? 'yours'
-        : (o.k as string) === 'probe' || (o.loc !== undefined && /[/\\](sim|scenarios)[/\\]/.test(o.loc)) ? 'scenario' : 'unknown';
-      say(PROGRESS_STEPPING, i, { thread: m.threads[t].name, call: o.n ?? o.k, who, ...(line !== undefined ? { line: path.basename(line) } : {}) });
+      // the scenario's: an op the engine's own code made (a harness's call or check, the
+      // kernel model's), never one the submission's realm made, whatever its location says
+      const who = line !== undefined ? 'yours' : (o.k as string) === 'probe' || ownOp(o) !== 0 ? 'scenario' : 'unknown';
+      // numbered as the timeline numbers steps (a build's own steps come first)
+      say(PROGRESS_STEPPING, m.origin + i, { thread: m.threads[t].name, call: o.n ?? o.k, who, ...(line !== undefined ? { line: path.basename(line) } : {}) });
       return t;
     }, { haltOnFailure: false, maxSteps: job.budget.maxSteps });
     ended = true;
@@ -209,7 +213,9 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
       if (i + 1 < trail.length) { trail[i + 1] = tid; Atomics.store(trail, 0, i + 1); } else Atomics.store(trail, 0, TRAIL_FULL);
     };
     try {
-      explore((o) => { beat(); return instantiate(scenario, subject, { ...o, onStep }); }, searchOptions(job, beat));
+      // with no time limit: the same executions as grading's, in the same order, however busy
+      // the machine (the stall itself, or the host's limit, ends it)
+      explore((o) => { beat(); return instantiate(scenario, subject, { ...o, onStep }); }, { ...searchOptions(job, beat), maxMs: undefined });
     } catch {
       // (as above)
     }
@@ -225,12 +231,12 @@ function ownLine(loc: string, file: string, lines: Map<number, number>): string 
 }
 
 /** Is `tail` the path `file`, or its end from a separator on? A stack line's path stops at a
- *  space (sim/api.ts callerLines), so a submission in "My Course/" is named from "Course/"; and
- *  the machine cuts a long path's start to '…' (machine.ts, lastChars). */
+ *  space or a parenthesis (sim/api.ts callerLines), so a submission in "My Course/" is named
+ *  from "Course/"; and the machine cuts a long path's start to '…' (machine.ts, lastChars). */
 function endsPath(file: string, tail: string): boolean {
   if (tail === file) return true;
   if (tail.startsWith('…')) return file.endsWith(tail.slice(1));
-  return tail.length < file.length && file.endsWith(tail) && /[\\/ ]/.test(file.charAt(file.length - tail.length - 1));
+  return tail.length < file.length && file.endsWith(tail) && (/^[\\/]/.test(tail) || /[\\/\s()]/.test(file.charAt(file.length - tail.length - 1)));
 }
 
 /** Turn generated-JS line numbers in the submission's locations into its TypeScript lines. */

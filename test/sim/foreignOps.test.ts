@@ -11,10 +11,10 @@ function pendingOf(op: Record<string, unknown>): { n?: string; loc?: string; k: 
   return m.threads[0].pending as unknown as { n?: string; loc?: string; k: string };
 }
 
-test('a foreign op\'s name is one printable line', () => {
-  const p = pendingOf({ k: 'rcu_read_lock', a: 0, v: 0, n: 'rcu\nread\u0007lock\u2028!' });
+test('a foreign op\'s name is one printable line, in its own order', () => {
+  const p = pendingOf({ k: 'rcu_read_lock', a: 0, v: 0, n: 'rcu\nread\u0007lock\u2028!\u202ecba' });
   expect(p.k).toBe('rcu_read_lock');
-  expect(p.n).toBe('rcu read lock !');
+  expect(p.n).toBe('rcu read lock ! cba'); // (U+202E would show "abc")
 });
 
 test('a foreign op\'s long location keeps its end', () => {

@@ -27,7 +27,9 @@ export function smallestFailure(r: GradeResult): ScenarioResult | undefined {
   return [...bugs].sort((a, b) => (a.failure?.preemptions ?? 99) - (b.failure?.preemptions ?? 99) || (a.failure?.steps ?? 1e9) - (b.failure?.steps ?? 1e9))[0];
 }
 
-export function scenarioLine(s: ScenarioResult, color = false): string {
+/** A scenario's line in the list; `shownAbove`: its failure's message is already printed in
+ *  full above it, so an ERROR line keeps only its first sentence. */
+export function scenarioLine(s: ScenarioResult, color = false, shownAbove = false): string {
   const p = paint(color);
   // a hidden scenario is graded by the course staff only: say so where it is shown
   const pts = `(${s.points}/${s.max_points}${s.hidden ? ', hidden' : ''})`;
@@ -39,7 +41,11 @@ export function scenarioLine(s: ScenarioResult, color = false): string {
       const mark = s.points === s.max_points && s.max_points > 0 ? p.green('✓') : p.red('✗');
       return `${mark} ${s.name} ${pts}: BUG ${f.kind} — ${plural(f.preemptions, 'preemption')}, ${plural(f.steps, 'step')}`;
     }
-    case 'ERROR': return `${p.red('✗')} ${s.name} ${pts}: ${s.failure?.kind ?? 'error'} — ${s.failure?.message ?? s.reach ?? ''}`;
+    case 'ERROR': {
+      const message = s.failure?.message ?? s.reach ?? '';
+      const cut = message.indexOf('. ');
+      return `${p.red('✗')} ${s.name} ${pts}: ${s.failure?.kind ?? 'error'} — ${shownAbove && cut > 0 ? `${message.slice(0, cut)} (above)` : message}`;
+    }
   }
 }
 
@@ -111,7 +117,7 @@ export function renderText(r: GradeResult, o: TextOptions = {}): string {
     out.push(timeline(s.trace, { width, color: o.color, source: o.source, fold: !o.full, focus: 0 }));
   }
   out.push('');
-  for (const s of r.scenarios) out.push(scenarioLine(s, o.color));
+  for (const s of r.scenarios) out.push(scenarioLine(s, o.color, s === first));
   if (r.skipped_hidden) out.push(p.dim(`(${plural(r.skipped_hidden, 'hidden scenario')} not run here: the course staff's grader runs ${r.skipped_hidden === 1 ? 'it' : 'them'})`));
   return out.join('\n');
 }

@@ -53,8 +53,12 @@ test('a loop that only a thread switch reaches is placed along the search\'s sch
   // page_mapped() reading _mapcount -1: the page was unmapped meanwhile
   const run = replay((o) => instantiate(scenariosFor('page-lock', 'seed')!, RC2 as never, o), decode('v1:1*12,2*39,0*5'), { record: true, haltOnFailure: false });
   expect(run.machine.events.find((e) => e.i === 55)).toMatchObject({ tid: 0, name: 'page_mapped', result: '-1' });
-  // the text report gives the command that replays it
-  expect(renderText(r, { replayCommand: replayCommandFor(EX05, file) })).toContain("--replay 'v1:1*12,2*39,0*5' --scenario seed");
+  // the text report gives the message once, and the command that replays the schedule; the
+  // scenario's line in the list points up to it
+  const text = renderText(r, { replayCommand: replayCommandFor(EX05, file) });
+  expect(text.split(r.scenarios[0].failure!.message)).toHaveLength(2);
+  expect(text).toContain("--replay 'v1:1*12,2*39,0*5' --scenario seed");
+  expect(text).toContain('\n✗ seed (0/4): timeout — the scenario stopped making progress for 3 s (above)\n');
 });
 
 test('replaying the schedule that stalls says where, rather than running out of time', async () => {

@@ -33,8 +33,8 @@ export interface Job {
  *  the run stalls, when the worker can no longer say anything. Int32 words: [0] the state
  *  (0: not begun; 1: building the scenario, its threads running to their first yield*; 2:
  *  stepping; 3: the run ended; 4: searching, see Job.diagnose), [1] the step about to run, [2]
- *  the length of the text in bytes, [3] a sequence number, odd while the worker writes (the host reads a stable copy); from byte
- *  16, the text, UTF-8: a Progress as JSON. */
+ *  the length of the text in bytes, [3] a sequence number, odd while the worker writes (the
+ *  host reads a stable copy); from byte 16, the text, UTF-8: a Progress as JSON. */
 export const PROGRESS_BYTES = 1024;
 export const PROGRESS_TEXT = 16;
 /** The step about to run: its thread, its call as a report names it, and whose code made it. */

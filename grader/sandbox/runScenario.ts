@@ -32,13 +32,17 @@ export function runScenario(job: Job, post: (m: FromWorker) => void): void {
   // Every execution builds a fresh machine: the factory says the search is alive (at most every
   // BEAT_MS), so the host can stop a submission stuck in a loop without a yield* long before
   // the scenario's time limit.
-  let lastBeat = Date.now();
-  const beat = (): void => { const now = Date.now(); if (now - lastBeat >= BEAT_MS) { lastBeat = now; post({ type: 'beat' }); } };
   for (const sc of job.scenarios) {
     post({ type: 'start', name: sc.name });
-    lastBeat = Date.now();
-    post({ type: 'result', result: guarded(job, realm, subject, sc, lines, beat) });
+    post({ type: 'result', result: guarded(job, realm, subject, sc, lines, beater(post)) });
   }
+}
+
+/** A sign of life for the host's watchdog: call it as often as you like, it posts a 'beat' at
+ *  most every BEAT_MS (counted from now). */
+function beater(post: (m: FromWorker) => void): () => void {
+  let last = Date.now();
+  return () => { const now = Date.now(); if (now - last >= BEAT_MS) { last = now; post({ type: 'beat' }); } };
 }
 
 class BadExport extends Error {}
@@ -177,10 +181,9 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
     Atomics.store(words, 2, n); Atomics.store(words, 1, step); Atomics.store(words, 0, state);
     Atomics.add(words, 3, 1);
   };
-  let lastBeat = Date.now();
-  const beat = (): void => { const now = Date.now(); if (now - lastBeat >= BEAT_MS) { lastBeat = now; post({ type: 'beat' }); } };
   const schedule = d.schedule;
   post({ type: 'start', name: d.scenario });
+  const beat = beater(post);
   realm.setCapture(true);
   let ended = false;
   try {

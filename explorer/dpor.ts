@@ -33,15 +33,38 @@ import { footprint, footprintIsStable, footprintKey, Footprint, isPopKey, sleepD
 import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
 import { start, Factory } from './run';
 
-/** Thread sets are bit masks (at most MAX_THREADS threads). `order` keeps the backtrack set's insertion
- *  order, so the search visits alternatives in the order the races asked for them. */
+/** Thread sets are bit masks (at most MAX_THREADS threads). `order[0 .. norder)` keeps the
+ *  backtrack set's insertion order, so the search visits alternatives in the order the races
+ *  asked for them. */
 interface State {
-  readonly enabled: number;
+  enabled: number;
   backtrack: number;
   readonly order: number[];
+  norder: number;
   done: number;
-  readonly sleep: number;
+  sleep: number;
   chosen: number;
+}
+
+/** The search's stack of states, one per depth: [0, top). A state popped on backtracking is
+ *  kept and reused by the next execution that reaches its depth (a new state per step was
+ *  measured at a tenth of the search loop's own time, and its garbage). */
+class Stack {
+  private readonly pool: State[] = [];
+  top = 0;
+  at(d: number): State { return this.pool[d]; }
+  /** A new state on top: `p` chosen, the only thread in its backtrack set so far. */
+  push(enabled: number, p: number, sleep: number): State {
+    let st = this.pool[this.top];
+    if (st === undefined) {
+      st = { enabled, backtrack: 1 << p, order: [p], norder: 1, done: 0, sleep, chosen: p };
+      this.pool.push(st);
+    } else {
+      st.enabled = enabled; st.backtrack = 1 << p; st.order[0] = p; st.norder = 1; st.done = 0; st.sleep = sleep; st.chosen = p;
+    }
+    this.top++;
+    return st;
+  }
 }
 
 const MAX_THREADS = 30;
@@ -314,7 +337,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const now = o.now ?? Date.now;
   const t0 = now();
   const mopts: MachineOptions = { maxSteps: o.maxSteps, haltOnFailure: o.stopOnBug ?? true };
-  const stack: State[] = [];
+  const stack = new Stack();
   let tables: Tables | undefined;
   let clocks: Clocks | undefined;
   let executions = 0, blocked = 0, steps = 0, performed = 0, bugs = 0;
@@ -408,17 +431,16 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       steps += branch;
     } else { perThread.fill(0); lastOf.fill(-1); }
     for (; !m.halted; depth++) {
-      let st = stack[depth];
-      if (st === undefined) {
+      let st: State;
+      if (depth >= stack.top) {
         let en = 0;
         for (let t = 0; t < n; t++) if (m.isEnabled(t)) en |= 1 << t;
         if (en === 0) { m.checkEnd(); stuck = true; break; }
         const awake = en & ~nextSleep;
         if (awake === 0) { wasBlocked = true; break; }
         const p = o.order === 'high' ? highest(awake) : last >= 0 && (awake & (1 << last)) !== 0 ? last : lowest(awake);
-        st = { enabled: en, backtrack: 1 << p, order: [p], done: 0, sleep: nextSleep, chosen: p };
-        stack.push(st);
-      }
+        st = stack.push(en, p, nextSleep);
+      } else st = stack.at(depth);
       const p = st.chosen;
       const pending = m.threads[p].pending;
       if (depth <= branch && (pending === null || !m.isEnabled(p))) throw new NondeterministicReplay(`replaying step ${depth}: thread ${p} cannot run as it did before`);
@@ -514,8 +536,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     }
     // Backtrack: the deepest state with an unexplored, awake thread in its backtrack set.
     let resumed = false;
-    while (stack.length > 0) {
-      const st = stack[stack.length - 1];
+    while (stack.top > 0) {
+      const st = stack.at(stack.top - 1);
       st.done |= 1 << st.chosen;
       const open = st.backtrack & ~st.done & ~st.sleep;
       if (open !== 0) {
@@ -524,10 +546,10 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         st.chosen = st.order[x];
         resumed = true; break;
       }
-      stack.pop();
+      stack.top--;
     }
     if (!resumed) return { complete: true, executions, blocked, steps, performed, bug, bugs };
-    branch = stack.length - 1;
+    branch = stack.top - 1;
   }
 }
 
@@ -592,8 +614,8 @@ function races(clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands:
 // Scratch for addBacktrack (never more entries than threads).
 const FIRSTS: number[] = [];
 
-function addBacktrack(stack: State[], clk: Clocks, i: number, j: number): void {
-  const st = stack[i];
+function addBacktrack(stack: Stack, clk: Clocks, i: number, j: number): void {
+  const st = stack.at(i);
   // v: the events after i that i does not happen before, then j. Only each thread's first
   // event in v can be an initial, and it is one when no earlier first event happens before it
   // (an earlier event of thread u in v that did would be preceded by u's first one in v).
@@ -624,5 +646,5 @@ function addBacktrack(stack: State[], clk: Clocks, i: number, j: number): void {
   }
   if (pick < 0) return;
   st.backtrack |= 1 << pick;
-  st.order.push(pick);
+  st.order[st.norder++] = pick;
 }

@@ -51,3 +51,19 @@ export function generatorFloor(now: () => number, runs = 5, rounds = 4000, maxDe
   }
   return out;
 }
+
+/** The depth a row's own floor is measured at (measure.ts): the kernel model's steps are 1 to
+ *  4 generators deep, most of them 2 or 3. */
+export const ROW_FLOOR_DEPTH = 3;
+let warmed = false;
+
+/** The floor at `depth`, timed for about `ms` now: taken just before and just after each timed
+ *  run of a scenario, so that a row's ns/step can be set against the machine's speed at that
+ *  moment (on a shared host the floor moved 3× between runs, and within one). */
+export function floorSample(now: () => number, ms: number, depth = ROW_FLOOR_DEPTH): number {
+  if (!warmed) { for (let i = 0; i < 1000; i++) round(depth); warmed = true; }
+  const t0 = now();
+  let steps = 0;
+  do { for (let i = 0; i < 20; i++) steps += round(depth); } while (now() - t0 < ms);
+  return ((now() - t0) * 1e6) / steps;
+}

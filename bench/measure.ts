@@ -12,6 +12,7 @@ import { HappensBefore } from '../explorer/hb';
 import type { Factory } from '../explorer/run';
 import type { Verdict } from '../explorer/verdict';
 import type { BenchScenario } from './suite';
+import { floorSample } from './floor';
 
 export interface MeasureOptions {
   readonly runs: number;
@@ -19,6 +20,8 @@ export interface MeasureOptions {
   /** Naive enumeration gives up after this many executions. */
   readonly naiveCap: number;
   readonly now: () => number;
+  /** How long each floor sample around a timed run lasts (floor.ts floorSample); 0: none. */
+  readonly floorMs?: number;
 }
 
 export interface Row {
@@ -36,6 +39,13 @@ export interface Row {
   /** The simulator alone: the same schedules replayed in full on fresh machines with no
    *  analysis, per step, median (null past SIM_CAP executions or when DPOR did not finish). */
   readonly sim_ns_per_step: number | null;
+  /** A bare scheduler's ns/step at 3 generators deep (floor.ts), sampled in this scenario's
+   *  process just before and just after each timed run of counting DPOR, median; null when not
+   *  sampled. */
+  readonly floor_ns: number | null;
+  /** ns_per_step over that floor, run by run (each run against the mean of its two samples),
+   *  median: a figure that a busy host moves far less than ns_per_step. */
+  readonly floor_ratio: number | null;
   readonly first_bug_ms: number | null;
   readonly preemptions: number | null;
   readonly steps: number | null;
@@ -68,7 +78,9 @@ export interface Row {
   readonly stable: boolean;
 }
 
-interface Counting { complete: boolean; executions: number; blocked: number; steps: number; performed: number; bugs: number; ms: number; reason?: string }
+interface Counting { complete: boolean; executions: number; blocked: number; steps: number; performed: number; bugs: number; ms: number; reason?: string;
+  /** The floor around this run (0: not sampled). */
+  floor: number }
 
 class OverBudget extends Error {}
 
@@ -80,8 +92,8 @@ export function median(xs: readonly number[]): number {
   return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-function countOf(d: DporResult, ms: number): Counting {
-  return { complete: d.complete, executions: d.executions, blocked: d.blocked, steps: d.steps, performed: d.performed, bugs: d.bugs, ms, reason: d.reason };
+function countOf(d: DporResult, ms: number, floor: number): Counting {
+  return { complete: d.complete, executions: d.executions, blocked: d.blocked, steps: d.steps, performed: d.performed, bugs: d.bugs, ms, reason: d.reason, floor };
 }
 
 /** What must not change from run to run. */
@@ -98,6 +110,12 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
   const left = (): number => Math.max(0, deadline - now());
   const verdicts: Verdict[] = [];
   const exploreMs: number[] = [];
+  const floorMs = o.floorMs ?? 0;
+  /** The floor now (0 when not sampled); `around` pairs each run with the samples either side. */
+  const floorNow = (): number => (floorMs > 0 ? floorSample(now, floorMs) : 0);
+  const exploreFloor: number[] = [];
+  let before = floorNow();
+  const around = (): number => { const after = floorNow(), f = (before + after) / 2; before = after; return f; };
   let lastRun = 0;
   // Phase 1, the verdict: explore() as the grader runs it, repeated for the timings.
   for (let r = 0; r < o.runs; r++) {
@@ -109,14 +127,16 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
     if (r > 0 && v.kind === 'NO_BUG_WITHIN' && verdicts[0].kind !== 'NO_BUG_WITHIN') break;
     verdicts.push(v);
     exploreMs.push(lastRun);
+    exploreFloor.push(around());
   }
   // Phase 2, counting DPOR (stopOnBug: false). With no failure it would run exactly the
   // executions of a VERIFIED explore() again, so those are reused when they took long enough
   // to time. A shorter search is repeated within each timed run (see MIN_TIMED_MS).
   const counts: Counting[] = [];
   if (verdicts[0].kind === 'VERIFIED' && Math.min(...exploreMs) >= MIN_TIMED_MS) {
-    verdicts.forEach((x, i) => counts.push({ complete: true, executions: x.stats.executions, blocked: x.stats.blocked, steps: x.stats.steps, performed: x.stats.performed, bugs: 0, ms: exploreMs[i] }));
+    verdicts.forEach((x, i) => counts.push({ complete: true, executions: x.stats.executions, blocked: x.stats.blocked, steps: x.stats.steps, performed: x.stats.performed, bugs: 0, ms: exploreMs[i], floor: exploreFloor[i] }));
   } else {
+    before = floorNow();
     for (let r = 0; r < o.runs; r++) {
       if (r > 0 && lastRun > left()) break;
       const t0 = now();
@@ -127,7 +147,7 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
       } while (d.complete && now() - t0 < MIN_TIMED_MS);
       lastRun = now() - t0;
       if (r > 0 && !d.complete) break; // cut short by the budget: drop it
-      counts.push(countOf(d, lastRun / reps));
+      counts.push(countOf(d, lastRun / reps, around()));
       if (!d.complete) break;
     }
   }
@@ -141,6 +161,7 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
   const classes = nv.result?.complete ? nv.result.classes : null;
   const dporEx = done ? c.executions - c.blocked : null;
   const simNs = done && c.executions <= SIM_CAP ? simulatorNs(sc.factory, o.runs, left, now) : null;
+  const timedFloor = counts.filter((x) => x.floor > 0);
   const bugMs = verdicts.map((x) => x.stats.firstBugMs).filter((x): x is number => x !== undefined);
   return {
     name: sc.name,
@@ -152,6 +173,8 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
     ms: round2(median(exploreMs)),
     ns_per_step: c.steps > 0 ? Math.round(median(counts.map((x) => (x.ms * 1e6) / Math.max(1, x.steps)))) : null,
     sim_ns_per_step: simNs,
+    floor_ns: timedFloor.length > 0 ? Math.round(median(timedFloor.map((x) => x.floor))) : null,
+    floor_ratio: timedFloor.length > 0 && c.steps > 0 ? round2(median(timedFloor.map((x) => (x.ms * 1e6) / Math.max(1, x.steps) / x.floor))) : null,
     first_bug_ms: bugMs.length > 0 ? round2(median(bugMs)) : null,
     preemptions: v.kind === 'BUG' ? v.preemptions : null,
     steps: v.kind === 'BUG' ? v.steps : null,
@@ -174,6 +197,9 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
     stable: sigs.size === 1 && csigs.size === 1,
   };
 }
+
+/** How long each floor sample lasts: long enough for a steady figure, short beside a run. */
+export function floorMsFor(quick: boolean): number { return quick ? 10 : 30; }
 
 /** A timed run of counting DPOR (or of the simulator alone) shorter than this repeats the
  *  whole search until it has lasted this long, and counts the mean: a small scenario's search

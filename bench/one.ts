@@ -12,7 +12,7 @@ import '../cli/pipe';
 import { performance } from 'perf_hooks';
 import { dpor } from '../explorer/dpor';
 import { explore } from '../explorer/explore';
-import { measure } from './measure';
+import { floorMsFor, measure } from './measure';
 import { suite } from './suite';
 
 const WARMUP_MS = 500;
@@ -29,7 +29,7 @@ function main(): void {
     explore(sc.factory, { proveMinimal: true, maxMs: warm, now });
     dpor(sc.factory, { stopOnBug: false, maxMs: warm, now });
   } while (now() < until);
-  const row = measure(sc, { runs: o.runs, budgetMs: o.budgetMs, naiveCap: o.naiveCap, now });
+  const row = measure(sc, { runs: o.runs, budgetMs: o.budgetMs, naiveCap: o.naiveCap, now, floorMs: floorMsFor(o.quick) });
   process.stdout.write(JSON.stringify(row) + '\n');
 }
 

@@ -3,7 +3,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { host, Host } from './host';
-import { measure, Row } from './measure';
+import { floorMsFor, measure, Row } from './measure';
 import type { OneInput } from './one';
 import { suite } from './suite';
 import { generatorFloor, Floor } from './floor';
@@ -44,7 +44,7 @@ export function runBench(o: BenchOptions, nodeVersion: string, date: Date): Repo
   list.forEach((s, i) => {
     o.onScenario?.(s.name, i, list.length);
     scenarios.push(o.isolate === true ? measureApart({ name: s.name, quick: o.quick, runs: o.runs, budgetMs: o.budgetMs, naiveCap: o.naiveCap })
-      : measure(s, { runs: o.runs, budgetMs: o.budgetMs, naiveCap: o.naiveCap, now: o.now }));
+      : measure(s, { runs: o.runs, budgetMs: o.budgetMs, naiveCap: o.naiveCap, now: o.now, floorMs: floorMsFor(o.quick) }));
   });
   const floor = generatorFloor(o.now, o.quick ? 1 : 5, o.quick ? 500 : 4000);
   return {

@@ -6,21 +6,24 @@ import { MIN_TIMED_MS, Row } from './measure';
 const SHORT: Record<string, string> = { 'use-after-free': 'uaf', 'lock-held-at-return': 'lock-held', 'sleep-in-atomic': 'sleep-atomic', 'spinlock-recursion': 'recursion' };
 
 function int(x: number | null): string { return x === null ? '—' : String(x); }
-function ms(x: number | null): string { return x === null ? '—' : x < 10 ? x.toFixed(1) : String(Math.round(x)); }
+function ms(x: number | null): string { return x === null ? '—' : x < 10 ? x.toFixed(1) : x < 99999.5 ? String(Math.round(x)) : `${Math.round(x / 1000)}s`; }
+/** A ratio in three characters: 5.7, 12. */
+function times(x: number | null): string { return x === null ? '—' : x < 9.95 ? x.toFixed(1) : String(Math.round(x)); }
 function ratio(x: number | null): string { return x === null ? '—' : x.toFixed(2); }
 function verdict(r: Row): string { return r.verdict === 'BUG' ? `BUG ${SHORT[r.failure ?? ''] ?? r.failure}` : r.verdict; }
 
 interface Col { readonly h: string; readonly w: number; readonly left?: boolean; readonly get: (r: Row) => string }
 const COLS: readonly Col[] = [
   { h: 'scenario', w: 18, left: true, get: (r) => r.name },
-  { h: 'naive', w: 7, get: (r) => int(r.naive_executions) },
-  { h: 'classes', w: 7, get: (r) => int(r.distinct_traces) },
-  { h: 'dpor', w: 7, get: (r) => int(r.dpor_executions) },
+  { h: 'naive', w: 6, get: (r) => int(r.naive_executions) },
+  { h: 'traces', w: 6, get: (r) => int(r.distinct_traces) },
+  { h: 'dpor', w: 6, get: (r) => int(r.dpor_executions) },
   { h: 'ratio', w: 5, get: (r) => ratio(r.dpor_ratio) },
   { h: 'blk', w: 6, get: (r) => int(r.blocked) },
   { h: 'verdict', w: 14, left: true, get: verdict },
-  { h: 'ms', w: 6, get: (r) => ms(r.ms) },
+  { h: 'ms', w: 5, get: (r) => ms(r.ms) },
   { h: 'ns/st', w: 5, get: (r) => int(r.ns_per_step === null ? null : Math.round(r.ns_per_step)) },
+  { h: '×fl', w: 3, get: (r) => times(r.floor_ratio) },
   { h: 'bug ms', w: 6, get: (r) => ms(r.first_bug_ms) },
   { h: 'pre', w: 3, get: (r) => int(r.preemptions) },
   { h: 'steps', w: 5, get: (r) => int(r.steps) },
@@ -52,12 +55,14 @@ export function table(rep: Report): string[] {
   out.push(line(COLS.map((c) => '-'.repeat(c.w))));
   for (const r of rep.scenarios) out.push(line(COLS.map((c) => cell(c, c.get(r)))));
   out.push('');
-  out.push('naive: executions of naive enumeration; classes: distinct Mazurkiewicz traces among them;');
-  out.push('dpor: DPOR executions run to the end (stopOnBug: false); ratio: dpor/classes; blk: executions');
-  out.push('abandoned as sleep-set blocked; verdict, ms: explore() with proveMinimal; ns/st: DPOR time per');
-  out.push('step of the executions it explored (a step it restored rather than re-ran counts: see notes;');
-  out.push(`a search shorter than ${MIN_TIMED_MS} ms is repeated within a run and averaged); bug ms: search time`);
-  out.push('to the first bug; pre, steps: the shrunk counterexample. —: over a cap.');
+  out.push('naive: executions of naive enumeration; traces: the distinct interleaving classes (Mazurkiewicz');
+  out.push('traces) among them; dpor: DPOR executions run to the end (stopOnBug: false); ratio: dpor/traces;');
+  out.push('blk: executions abandoned as sleep-set blocked; verdict, ms: explore() with proveMinimal; ns/st:');
+  out.push('DPOR time per step of the executions it explored (a step it restored rather than re-ran counts:');
+  out.push(`see notes; a search shorter than ${MIN_TIMED_MS} ms is repeated within a run and averaged); ×fl: ns/st over`);
+  out.push('the floor below at 3 generators deep, sampled in the same process just before and after each');
+  out.push('timed run (run by run, median): the figure to compare between runs on a busy host; bug ms: search');
+  out.push('time to the first bug; pre, steps: the shrunk counterexample. —: over a cap.');
   if (rep.floor.length > 0) {
     out.push(...wrap(`floor: a bare scheduler (no simulator, no analysis) costs ${rep.floor.map((f) => `${f.ns_per_step}`).join(' / ')} ns/step `
       + `with steps ${rep.floor.map((f) => f.depth).join(' / ')} generators deep; the kernel model's are 1 to 4 deep.`, 100, ''));

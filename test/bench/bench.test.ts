@@ -111,6 +111,21 @@ test('the floor: a bare scheduler\'s ns/step at each generator depth, printed un
   expect(lines.join(' ')).toContain(`costs ${rep.floor.map((f) => f.ns_per_step).join(' / ')} ns/step with steps 1 / 2 / 3 / 4 generators deep`);
 });
 
+test('each row sets its ns/step against a floor sampled in its own process, around its timed runs', () => {
+  expect(rep.runs).toBe(1);
+  for (const s of rep.scenarios) {
+    if (s.ns_per_step === null) { expect(s.floor_ratio).toBeNull(); continue; }
+    expect({ name: s.name, floor: s.floor_ns }).toEqual({ name: s.name, floor: expect.any(Number) });
+    expect(s.floor_ns!).toBeGreaterThan(0);
+    // one timed run: the ratio is that run's ns/step over its floor (both rounded here)
+    expect(Math.abs(s.floor_ratio! - s.ns_per_step / s.floor_ns!)).toBeLessThan(0.02 * s.floor_ratio! + 0.01);
+  }
+  const hugh = row('seed/hugh');
+  const line = table(rep).find((l) => l.startsWith('seed/hugh '))!;
+  const cells = line.trim().split(/ +/);
+  expect(cells[cells.indexOf(String(hugh.ns_per_step)) + 1]).toBe(hugh.floor_ratio! < 9.95 ? hugh.floor_ratio!.toFixed(1) : String(Math.round(hugh.floor_ratio!)));
+});
+
 test('the table fits 100 columns', () => {
   const lines = table(rep);
   expect(lines.length).toBeGreaterThan(rep.scenarios.length);

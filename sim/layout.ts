@@ -85,6 +85,15 @@ export function lockFieldName(field: string, how: string | undefined): string {
   return field;
 }
 
+/** Fields whose kernel type is 4 bytes wide: an atomic_t, an int, a spinlock_t (without lock
+ *  debugging). The rest are pointers, unsigned longs or a list_head's first pointer: 8. */
+const FOUR_BYTES: ReadonlySet<string> = new Set(['lock', 'refcount', '_mapcount', 'page_table_lock', 'alloc_lock', 'siglock', 'count']);
+
+/** How many bytes an access to the word at `addr` touches, as KASAN reports it. */
+export function accessSize(addr: number): 4 | 8 {
+  return FOUR_BYTES.has(describeAddr(addr).field) ? 4 : 8;
+}
+
 /** "anon_vma@0x40" plus ".root" when the address is a field. */
 export function describeAddr(addr: number): { obj: string; field: string; base: number; cache: number } {
   const ci = cacheOf(addr);

@@ -4,7 +4,8 @@ import type { Machine, ThreadState } from './machine';
 import { mayBlockSleeping, type Op } from './op';
 import type { Slot } from './memory';
 import type { Holding } from './locks';
-import { describeAddr, lockFieldName } from './layout';
+import { accessSize, describeAddr, lockFieldName } from './layout';
+import { isFatal } from './failure';
 
 const hex = (a: number): string => `0x${a.toString(16)}`;
 
@@ -40,7 +41,7 @@ export const report = {
       const holder = m.locks.holderOf(o.a);
       const h = holder >= 0 ? m.locks.holding(holder, o.a) : undefined;
       const ht = holder >= 0 ? m.threads[holder] : undefined;
-      l.push(`  ${t.name} ${mayBlockSleeping(o.k) ? 'sleeps' : 'spins'} in ${o.n ?? o.k}(${lockName(m, o.a, o.k)})` + (ht ? `, held by ${ht.name}${h ? ` since step ${h.at}` : ''}${ht.done ? ` — which has already returned` : ''}` : ''));
+      l.push(`  ${t.name} ${mayBlockSleeping(o.k) ? 'sleeps' : 'spins'} in ${o.n ?? o.k}(${lockName(m, o.a, o.k)})` + (ht ? `, held by ${ht.name}${h ? ` since step ${h.at}` : ''}${ht.done ? endOf(m, ht.id) : ''}` : ''));
     }
     return l;
   },
@@ -57,7 +58,7 @@ export const report = {
   },
   uaf(m: Machine, tid: number, a: number, what: string, s: Slot | undefined): string[] {
     const l = [`==================================================================`, `BUG: KASAN: ${s ? 'slab-use-after-free' : 'wild-memory-access'} in ${what}`,
-      `Access of size 8 at addr ${hex(a)} (${m.mem.describe(a)}) by ${m.threadName(tid)} at step ${m.now}`];
+      `Access of size ${accessSize(a)} at addr ${hex(a)} (${m.mem.describe(a)}) by ${m.threadName(tid)} at step ${m.now}`];
     if (s) {
       l.push(`Allocated by ${s.allocBy < 0 ? 'setup' : m.threadName(s.allocBy)} at step ${s.allocAt}`);
       if (s.freedAt >= 0) l.push(`Freed by ${m.threadName(s.freedBy)} at step ${s.freedAt}`);
@@ -105,3 +106,10 @@ export const report = {
   },
   contract(name: string, lines: string[]): string[] { return [`BUG: contract of ${name} violated`, ...lines.map((x) => `  ${x}`)]; },
 };
+
+/** How a finished lock holder ended: it returned, or a failure stopped it (a livelock's step
+ *  budget, an exception) while it still held the lock. */
+function endOf(m: Machine, tid: number): string {
+  const f = m.failures.find((x) => x.tid === tid && isFatal(x.kind));
+  return f === undefined ? ' — which has already returned' : ` — which the machine stopped at step ${f.step} (${f.kind})`;
+}

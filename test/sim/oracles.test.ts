@@ -64,6 +64,11 @@ describe('oracles', () => {
       (_m, en, _i, last) => stay(en, last), { haltOnFailure: true, record: true });
     expect(r.failure?.kind).toBe('use-after-free');
     expect(r.failure?.report).toContain('BUG: KASAN: slab-use-after-free in atomic_dec_and_test');
+    // an atomic_t is 4 bytes wide, a pointer 8
+    expect(r.failure?.report).toContain('Access of size 4 at addr');
+    const ptr = runOnce(world((_m, { obj }) => ({ t: function* () { yield* k.kfree(obj); yield* k.READ_ONCE(obj.key); } })),
+      (_m, en, _i, last) => stay(en, last), { haltOnFailure: true });
+    expect(ptr.failure?.report).toContain('Access of size 8 at addr');
     const ev = r.machine.events[r.machine.events.length - 1];
     expect(ev).toMatchObject({ k: 'atomic_dec_and_test', obj: expect.stringContaining('(free) .refcount') });
     expect(ev.result).toBeUndefined();

@@ -93,8 +93,9 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
 
 type Item = { e: StepEvent } | { fold: number; tid: number; e: StepEvent } | { repeat: number; period: number; tid: number; from: number; to: number };
 
-/** The longest loop body folded: a spin is a step or two (a trylock, a re-read), rarely more. */
-const MAX_PERIOD = 4;
+/** The longest loop body folded: a spin is a step or two (a trylock, a re-read); a retry loop
+ *  that re-reads, locks, re-checks and unlocks is five or six. */
+const MAX_PERIOD = 16;
 
 /** A step as it reads in the timeline, its number aside: two alike are the same line twice. */
 function signature(e: StepEvent): string { return JSON.stringify([e.tid, e.name, e.obj, e.value ?? null, e.result ?? null, e.loc ?? null, e.from ?? null]); }

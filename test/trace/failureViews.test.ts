@@ -86,6 +86,16 @@ test('a loop that repeats the same steps folds to one line after its first round
   expect(marked).toMatch(/^ {2}11✗ /m);
 });
 
+test('a retry loop of five steps folds too (a livelocked walker re-reads, locks, re-checks, unlocks, 80 times)', () => {
+  const round = (i: number): StepEvent[] => [ev(i, 0, 'read', 'page@0x4000 #1 .mapping', 'anon_vma@0x80 | ANON'), ev(i + 1, 0, 'read', 'anon_vma@0x80 #1 .root', 'anon_vma@0x40'),
+    ev(i + 2, 0, 'spin_lock', 'anon_vma@0x40 #1 .lock'), ev(i + 3, 0, 'read', 'page@0x4000 #1 ._mapcount', '-1'), ev(i + 4, 0, 'spin_unlock', 'anon_vma@0x40 #1 .lock')];
+  const events = Array.from({ length: 80 }, (_, r) => round(5 * r)).flat();
+  const t = trace(['walker'], events, { kind: 'livelock', tid: 0, step: 400, why: 'w', report: 'r' } as Failure);
+  const folded = timeline(t, { width: 80, fold: true, focus: 0 });
+  expect(folded).toContain('┆ the same 5 steps again, 79 more times (steps 5–399)');
+  expect(folded.split('\n').length).toBeLessThan(12);
+});
+
 test('folded, a run that goes on past its only failure ends at it, with a line that counts the rest; a later failure keeps them', () => {
   const uaf = { kind: 'use-after-free', tid: 0, step: 2, why: 'w', report: 'r' } as Failure;
   const events = [ev(0, 1, 'free', 'anon_vma@0x40 #1 (free)'), ev(1, 0, 'read', 'page@0x4000 #1 .mapping', 'anon_vma@0x40 | ANON'),

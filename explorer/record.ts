@@ -16,10 +16,11 @@ export interface RecordedRun {
   readonly preemptions: number;
 }
 
-export function record(scenario: string, factory: Factory, schedule: readonly number[], captureLocations?: (on: boolean) => void): RecordedRun {
+/** With `stopAt`, the run stops before that step (see runOnce). */
+export function record(scenario: string, factory: Factory, schedule: readonly number[], captureLocations?: (on: boolean) => void, stopAt?: number): RecordedRun {
   captureLocations?.(true);
   try {
-    const r = replay(factory, schedule, { record: true, haltOnFailure: false });
+    const r = replay(factory, schedule, { record: true, haltOnFailure: false }, stopAt);
     const failure = r.machine.primaryFailure();
     return {
       scenario,
@@ -28,7 +29,7 @@ export function record(scenario: string, factory: Factory, schedule: readonly nu
       ...(failure ? { failure } : {}),
       failures: r.failures,
       schedule: encode(schedule),
-      preemptions: preemptions(schedule, r.enabledAt),
+      preemptions: preemptions(r.schedule, r.enabledAt),
     };
   } finally {
     captureLocations?.(false);

@@ -31,12 +31,14 @@ export function stay(enabled: readonly number[], last: number): number {
   return enabled.includes(last) ? last : enabled[0];
 }
 
-export function runOnce(factory: Factory, choose: Chooser, opts: MachineOptions = {}): RunResult {
+/** One execution; with `stopAt`, it stops before the machine's step `stopAt` (the timeline's
+ *  numbering: after the build's own steps), if it gets there. */
+export function runOnce(factory: Factory, choose: Chooser, opts: MachineOptions = {}, stopAt?: number): RunResult {
   const m = start(factory, opts);
   const schedule: number[] = [];
   const enabledAt: number[][] = [];
   let last = -1;
-  while (!m.checkEnd()) {
+  while (!(stopAt !== undefined && m.now >= stopAt) && !m.checkEnd()) {
     const en = m.enabled();
     const t = choose(m, en, schedule.length, last);
     schedule.push(t);
@@ -52,7 +54,7 @@ export function runOnce(factory: Factory, choose: Chooser, opts: MachineOptions 
  *  schedule does not fit this scenario). */
 export class ScheduleMismatch extends Error {}
 
-export function replay(factory: Factory, schedule: readonly number[], opts: MachineOptions = {}): RunResult {
+export function replay(factory: Factory, schedule: readonly number[], opts: MachineOptions = {}, stopAt?: number): RunResult {
   const r = runOnce(factory, (m, en, i, last) => {
     if (i < schedule.length) {
       const t = schedule[i];
@@ -63,8 +65,8 @@ export function replay(factory: Factory, schedule: readonly number[], opts: Mach
       return t;
     }
     return stay(en, last);
-  }, opts);
+  }, opts, stopAt);
   const left = schedule.length - r.schedule.length;
-  if (left > 0) throw new ScheduleMismatch(`step ${r.schedule.length}: the run is already over, but the schedule has ${left} more step${left === 1 ? '' : 's'}`);
+  if (left > 0 && !(stopAt !== undefined && r.machine.now >= stopAt)) throw new ScheduleMismatch(`step ${r.schedule.length}: the run is already over, but the schedule has ${left} more step${left === 1 ? '' : 's'}`);
   return r;
 }

@@ -85,7 +85,11 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
   }
   for (const f of t.failures) {
     if (t.events.some((e) => e.i === f.step)) continue;
-    const what = f.kind === 'hang' ? 'no thread can run: the machine hangs here' : `${f.kind} at the end of the run`;
+    const who = t.threads[f.tid] ?? 'a thread';
+    const what = f.kind === 'hang' ? 'no thread can run: the machine hangs here'
+      // a replay that stalled, recorded up to the step where it did (grader/sandbox/host.ts)
+      : f.kind === 'timeout' ? `${who} takes this step, and its code never reaches another yield*`
+        : f.kind === 'memory' ? `${who} takes this step, and its code runs out of memory` : `${f.kind} at the end of the run`;
     out.push(`${String(f.step).padStart(4)}${f === t.failure ? p.red('✗') : p.yellow('!')} ${clip(what, width - GUTTER)}`);
   }
   return out.join('\n');

@@ -5,6 +5,7 @@ import { PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_SEARCHING, PROGRESS_STEPPIN
 import { decode, encode } from '../../explorer/schedule';
 import type { Job, FromWorker, Progress } from './protocol';
 import type { ScenarioResult } from '../result';
+import type { Failure } from '../../sim/failure';
 import { acquireWorker, releaseWorker } from './pool';
 import { scenariosFor } from '../../scenarios/registry';
 
@@ -73,11 +74,34 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
     let schedule: number[] | undefined;
     try { schedule = job.replay === undefined ? undefined : decode(job.replay.schedule); } catch { schedule = undefined; }
     const d = why === undefined || !started || schedule === undefined ? undefined : await diagnoseRun(job, job.replay!.scenario, limits, why, schedule);
-    const at = why !== undefined && d?.failed === true && d.read?.state === PROGRESS_STEPPING && d.read.p !== undefined ? `: ${atStep(d.read.step, d.read.p, why)}` : '';
+    const placed = why !== undefined && d?.failed === true && d.read?.state === PROGRESS_STEPPING && d.read.p !== undefined ? d.read : undefined;
+    const at = placed !== undefined ? `: ${atStep(placed.step, placed.p!, why!)}` : '';
     out = { fatal: why === 'stalled' ? `the replay stopped making progress for ${(limits.stallMs ?? STALL_MS) / 1000} s${at}`
       : r.end === 'timeout' ? 'the replay ran out of time' : why === 'memory' ? `the replay used more than ${limits.heapMb} MB${at}` : `the sandbox failed: ${r.detail ?? r.end}` };
+    // placed: the steps that led there, replayed up to that one, with the stall as the failure
+    const upTo = placed === undefined ? undefined : await replayUpTo(job, limits, placed.step, placed.p!.thread, why!, out.fatal!);
+    if (upTo !== undefined) out = upTo;
   }
   return out;
+}
+
+/** The run of a replay that stalled (or ran out of memory) at step `step`, in `thread`,
+ *  recorded up to the step before it in a fresh worker; its failure is the stall, `message` its
+ *  report. Undefined if that run does not come back with a trace, or fails on the way. */
+async function replayUpTo(job: Job, limits: HostLimits, step: number, thread: string, why: 'stalled' | 'memory', message: string):
+  Promise<{ trace: import('../../explorer/record').RecordedRun; summary?: string } | undefined> {
+  let got: { trace: import('../../explorer/record').RecordedRun; summary?: string } | undefined;
+  await runWorker({ ...job, replay: { ...job.replay!, stopAt: step } }, limits, (m) => {
+    if (m.type === 'trace') got = { trace: m.trace, summary: m.summary };
+  });
+  if (got === undefined || got.trace.failures.length > 0) return undefined;
+  const tid = got.trace.threads.indexOf(thread);
+  const failure: Failure = {
+    kind: why === 'stalled' ? 'timeout' : 'memory', tid, step,
+    why: why === 'stalled' ? 'the code did not reach another yield*, so no other thread could run again' : `the code used more than ${limits.heapMb} MB`,
+    report: message.charAt(0).toUpperCase() + message.slice(1) + (/[.?!]$/.test(message) ? '' : '.'),
+  };
+  return { trace: { ...got.trace, failure, failures: [failure] }, summary: got.summary };
 }
 
 /** Where a scenario that stalled (a loop without a yield*) or ran out of memory was when it

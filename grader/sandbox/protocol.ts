@@ -19,8 +19,10 @@ export interface Job {
   readonly map: string;
   readonly file: string;
   readonly budget: { readonly maxExecutions: number; readonly maxMs: number; readonly maxSteps: number; readonly minimalBudget: number };
-  /** Replay one schedule of one scenario instead of exploring. */
-  readonly replay?: { readonly scenario: string; readonly schedule: string };
+  /** Replay one schedule of one scenario instead of exploring; with `stopAt`, only the steps
+   *  before that one (numbered as the timeline numbers them): the run up to where a replay
+   *  stalled, to show how it got there. */
+  readonly replay?: { readonly scenario: string; readonly schedule: string; readonly stopAt?: number };
   /** Say where a scenario that stalled (or ran out of memory) was: run it without preemption,
    *  or along `schedule` when given, writing each step into `progress` before it runs (see
    *  Progress). When the run without preemption ends, search as grading does, writing the

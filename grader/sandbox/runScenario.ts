@@ -154,7 +154,7 @@ function replayOne(job: Job, realm: RealmModule, subject: Record<string, unknown
   // (the host's watchdog stops a replay that goes quiet: a loop without a yield*)
   post({ type: 'start', name: r.scenario });
   try {
-    const t = fixLines(record(r.scenario, (o) => instantiate(scenario, subject, o), schedule, realm.setCapture), job.file, lines);
+    const t = fixLines(record(r.scenario, (o) => instantiate(scenario, subject, o), schedule, realm.setCapture, r.stopAt), job.file, lines);
     post({ type: 'trace', trace: t, summary: scenario.summary });
   } catch (e) {
     post({ type: 'fatal', kind: 'invalid-submission', message: `the schedule does not fit scenario ${r.scenario}: ${(e as Error).message}` });

@@ -14,6 +14,7 @@ import { findExercise } from '../../exercises/index';
 import { scenariosFor } from '../../scenarios/registry';
 import { instantiate } from '../../scenarios/scenario';
 import { replay } from '../../explorer/run';
+import { timeline } from '../../trace/timeline';
 import { decode } from '../../explorer/schedule';
 import * as RC2 from '../../solutions/05-page-lock-anon-vma/history/2.6.36-rc2';
 import * as RMAP_WALK from '../../solutions/01-rmap-walk/rmap_walk';
@@ -61,9 +62,18 @@ test('a loop that only a thread switch reaches is placed along the search\'s sch
   expect(text).toContain('\n✗ seed (0/4): timeout — the scenario stopped making progress for 3 s (above)\n');
 });
 
-test('replaying the schedule that stalls says where, rather than running out of time', async () => {
+test('replaying the schedule that stalls says where, and shows the steps that led there', async () => {
   const r = await replayFile(EX05, path.join(HOSTILE, 'loop-when-unmapped.ts'), 'seed', 'v1:1*12,2*39,0*5', QUICK);
-  expect(r.error).toBe(`the replay stopped making progress for 3 s: at step 55, walker called page_mapped() at loop-when-unmapped.ts:11, ${NOT_YIELD}`);
+  expect(r.error).toBeUndefined();
+  const t = r.trace!;
+  // the run up to the step that stalled, recorded; the stall is its failure, at that step
+  expect(t.failure).toMatchObject({ kind: 'timeout', tid: 0, step: 55,
+    report: `The replay stopped making progress for 3 s: at step 55, walker called page_mapped() at loop-when-unmapped.ts:11, ${NOT_YIELD}` });
+  expect(t.failures).toHaveLength(1);
+  expect(t.events[t.events.length - 1].i).toBe(54);
+  expect(t.schedule).toBe('v1:1*12,2*39,0*5');
+  // the timeline ends on it
+  expect(timeline(t, { width: 100 }).split('\n').slice(-1)[0]).toBe('  55✗ walker takes this step, and its code never reaches another yield*');
 });
 
 test('an allocation that only a thread switch reaches is placed along the search\'s schedule', async () => {

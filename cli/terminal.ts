@@ -52,7 +52,9 @@ export function createTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStr
       const { select } = await import('@inquirer/prompts');
       try {
         const answer = await select(
-          { message, choices: choices.map((name, value) => ({ name, value })), loop: false },
+          // answered, the question keeps a neutral mark: inquirer's default is a green tick,
+          // which a wrong quiz answer would get too
+          { message, choices: choices.map((name, value) => ({ name, value })), loop: false, theme: { prefix: { idle: '?', done: '›' } } },
           { input: stdin, output: stdout, clearPromptOnDone: false },
         );
         return answer;

@@ -107,6 +107,10 @@ describe('npm run lesson 3 in a terminal', () => {
     keys('first', 'Down', 'Enter');
     s = await waitFor('first', FOOTER(3));
     expect(s).toContain('✓ Right. yes: that is why you must recheck identity after taking a lock');
+    // the answered question is marked neither right nor wrong by the prompt itself (inquirer's
+    // green tick would mark a wrong answer too): the line below it says which
+    expect(s).toMatch(/^› Quiz 1:/m);
+    expect(s).not.toContain('✔');
     expect(saved()).toMatchObject({ section: 3, quiz: { '1': { choice: 1, correct: true } } });
 
     keys('first', 'q');

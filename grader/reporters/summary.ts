@@ -208,15 +208,17 @@ export function renderSummary(s: ClassSummary, o: SummaryTextOptions = {}): stri
   if (c === undefined) {
     out.push(p.bold('Most common counterexample: none (no scenario failed with a bug)'));
   } else {
-    out.push(p.bold('Most common counterexample'));
-    out.push(...wrapWords(`${named(c)}: ${c.kind}, ${plural(c.preemptions, 'preemption')}, ${plural(c.steps, 'step')} — shared by ${plural(c.count, 'submission')}`, width, 4, 2));
+    // "most common" only when some counterexample is shared
+    const shared = c.count > 1;
+    out.push(p.bold(shared ? 'Most common counterexample' : 'Counterexamples (no two submissions share one)'));
+    out.push(...wrapWords(`${named(c)}: ${c.kind}, ${plural(c.preemptions, 'preemption')}, ${plural(c.steps, 'step')} — ${shared ? 'shared by ' : ''}${plural(c.count, 'submission')}`, width, 4, 2));
     out.push(`  schedule ${c.schedule}`);
     const shown = c.submissions.slice(0, 8);
     out.push(...wrap([...shown, ...(c.submissions.length > shown.length ? [`and ${c.submissions.length - shown.length} more`] : [])], '  submissions:', 4, width));
     if (o.replayCommand) out.push(...wrapCommand(o.replayCommand(c), '  replay:', 4, width));
     const rest = s.counterexamples.slice(1);
     if (rest.length > 0) {
-      out.push('  next most common:');
+      out.push(shared ? '  next most common:' : '  others:');
       for (const r of rest) out.push(...wrapWords(`${named(r)}: ${r.kind}, ${plural(r.preemptions, 'preemption')} — ${plural(r.count, 'submission')} (${r.schedule.length > 40 ? `${r.schedule.slice(0, 39)}…` : r.schedule})`, width, 6, 4));
     }
   }

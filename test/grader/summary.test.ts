@@ -48,6 +48,16 @@ test('one bug in several scenarios, for the same submissions, is one counterexam
   for (const l of text.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
 });
 
+test('when no two submissions share a counterexample, none is called the most common', () => {
+  const single = [{ name: 'c', result: result([ok('quiet'), bug('seed', 'v1:0*4,1*6'), ok('seed-churn-1', true)]) },
+    { name: 'e', result: result([ok('quiet'), bug('seed', 'v1:0*2,1*7'), ok('seed-churn-1', true)]) }];
+  const text = renderSummary(summarize('05-page-lock-anon-vma', single), { width: 80 });
+  expect(text).not.toContain('most common');
+  expect(text).not.toContain('Most common');
+  expect(text).toContain('Counterexamples (no two submissions share one)\n  seed: bad-unlock, 1 preemption, 9 steps — 1 submission\n');
+  expect(text).toContain('\n  others:\n    seed: bad-unlock, 1 preemption — 1 submission');
+});
+
 test('the same schedule and kind in two scenarios with different reports is two counterexamples', () => {
   const two = [
     { name: 'e', result: result([bug('quiet', 'v1:0*2,1*3', false, 'walker released a lock at step 5'), bug('exit-vs-walk', 'v1:0*2,1*3', false, 'exiter released a lock at step 5'), ok('seed')]) },

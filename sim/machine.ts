@@ -126,11 +126,13 @@ export class Machine {
 
   /** Record a failure. Exploring (haltOnFailure) stops the execution, except for a contract
    *  breach: what the caller then does (a bad unlock, a hang) is the symptom to lead with.
-   *  Otherwise the execution goes on; a fatal failure ends only the thread that hit it. */
+   *  Otherwise the execution goes on; a fatal failure ends only the thread that hit it. A
+   *  livelock ends the run: the thread would go on for ever, so nothing after its budget is
+   *  what the code does (the others, waiting on it, were reported as a hang). */
   fail(kind: FailureKind, tid: number, why: string, lines: string[], at = this.now): void {
     if (this.halted) return;
     this.failures.push({ kind, tid, step: at, why, report: lines.join('\n') });
-    if (this.haltOnFailure && kind !== 'contract') this.halted = true;
+    if ((this.haltOnFailure && kind !== 'contract') || kind === 'livelock') this.halted = true;
     else if (isFatal(kind) && tid >= 0 && tid < this.threads.length) {
       const t = this.threads[tid];
       t.done = true; t.pending = null;

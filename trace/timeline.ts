@@ -89,7 +89,8 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
     const what = f.kind === 'hang' ? 'no thread can run: the machine hangs here'
       // a replay that stalled, recorded up to the step where it did (grader/sandbox/host.ts)
       : f.kind === 'timeout' ? `${who} takes this step, and its code never reaches another yield*`
-        : f.kind === 'memory' ? `${who} takes this step, and its code runs out of memory` : `${f.kind} at the end of the run`;
+        : f.kind === 'memory' ? `${who} takes this step, and its code runs out of memory`
+          : f.kind === 'livelock' ? `${f.why}: the run stops here` : `${f.kind} at the end of the run`;
     out.push(`${String(f.step).padStart(4)}${f === t.failure ? p.red('✗') : p.yellow('!')} ${clip(what, width - GUTTER)}`);
   }
   return out.join('\n');

@@ -224,6 +224,15 @@ describe('oracles', () => {
   test('livelock: a thread past its step budget', () => {
     const spin = world((_m, { obj }) => ({ t: function* () { for (;;) yield* k.READ_ONCE(obj.key); } }));
     expect(runOnce(spin, (_m, en) => en[0], { maxSteps: 50 }).failure?.kind).toBe('livelock');
+    // going on after failures (a replay), a livelock still ends the run: the thread would spin
+    // for ever, so a thread waiting for its lock is not reported as hung by a returned thread
+    const holder = world((_m, { av }) => ({
+      spinner: function* () { yield* k.spin_lock(av.lock); for (;;) yield* k.READ_ONCE(av.root); },
+      waiter: function* () { yield* k.spin_lock(av.lock); yield* k.spin_unlock(av.lock); },
+    }));
+    const r = runOnce(holder, (_m, en) => en[0], { maxSteps: 50, haltOnFailure: false });
+    expect(r.failures.map((x) => x.kind)).toEqual(['livelock']);
+    expect(r.machine.halted).toBe(true);
   });
 
   test('synchronize_rcu waits for a reader already inside; the writer may then free', () => {

@@ -90,9 +90,10 @@ test('a retry loop of five steps folds too (a livelocked walker re-reads, locks,
   const round = (i: number): StepEvent[] => [ev(i, 0, 'read', 'page@0x4000 #1 .mapping', 'anon_vma@0x80 | ANON'), ev(i + 1, 0, 'read', 'anon_vma@0x80 #1 .root', 'anon_vma@0x40'),
     ev(i + 2, 0, 'spin_lock', 'anon_vma@0x40 #1 .lock'), ev(i + 3, 0, 'read', 'page@0x4000 #1 ._mapcount', '-1'), ev(i + 4, 0, 'spin_unlock', 'anon_vma@0x40 #1 .lock')];
   const events = Array.from({ length: 80 }, (_, r) => round(5 * r)).flat();
-  const t = trace(['walker'], events, { kind: 'livelock', tid: 0, step: 400, why: 'w', report: 'r' } as Failure);
+  const t = trace(['walker'], events, { kind: 'livelock', tid: 0, step: 400, why: 'walker ran past its bound of 400 steps', report: 'r' } as Failure);
   const folded = timeline(t, { width: 80, fold: true, focus: 0 });
   expect(folded).toContain('┆ the same 5 steps again, 79 more times (steps 5–399)');
+  expect(folded.split('\n').slice(-1)[0]).toBe(' 400✗ walker ran past its bound of 400 steps: the run stops here');
   expect(folded.split('\n').length).toBeLessThan(12);
 });
 

@@ -87,21 +87,22 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
 
 /** The run of a replay that stalled (or ran out of memory) at step `step`, in `thread`,
  *  recorded up to the step before it in a fresh worker; its failure is the stall, `message` its
- *  report. Undefined if that run does not come back with a trace, or fails on the way. */
+ *  report. Undefined if that run does not come back with a trace. */
 async function replayUpTo(job: Job, limits: HostLimits, step: number, thread: string, why: 'stalled' | 'memory', message: string):
   Promise<{ trace: import('../../explorer/record').RecordedRun; summary?: string } | undefined> {
   let got: { trace: import('../../explorer/record').RecordedRun; summary?: string } | undefined;
   await runWorker({ ...job, replay: { ...job.replay!, stopAt: step } }, limits, (m) => {
     if (m.type === 'trace') got = { trace: m.trace, summary: m.summary };
   });
-  if (got === undefined || got.trace.failures.length > 0) return undefined;
+  if (got === undefined) return undefined;
   const tid = got.trace.threads.indexOf(thread);
   const failure: Failure = {
     kind: why === 'stalled' ? 'timeout' : 'memory', tid, step,
     why: why === 'stalled' ? 'the code did not reach another yield*, so no other thread could run again' : `the code used more than ${limits.heapMb} MB`,
     report: message.charAt(0).toUpperCase() + message.slice(1) + (/[.?!]$/.test(message) ? '' : '.'),
   };
-  return { trace: { ...got.trace, failure, failures: [failure] }, summary: got.summary };
+  // (a failure on the way, a bad unlock say, still leads; the stall follows it)
+  return { trace: { ...got.trace, failure: got.trace.failure ?? failure, failures: [...got.trace.failures, failure] }, summary: got.summary };
 }
 
 /** Where a scenario that stalled (a loop without a yield*) or ran out of memory was when it

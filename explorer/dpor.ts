@@ -233,7 +233,7 @@ class Clocks {
   /** Per event: its thread's previous event, or -1. */
   readonly prev: number[];
   constructor(private readonly n: number) {
-    const rows = 64;
+    const rows = 16; // grown in start() as executions get longer
     this.buf = new Array<number>(rows * n).fill(0);
     this.tid = new Array<number>(rows).fill(0); this.ti = new Array<number>(rows).fill(0);
     this.obs = new Array<number>(rows).fill(0); this.prev = new Array<number>(rows).fill(0);

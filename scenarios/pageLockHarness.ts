@@ -3,7 +3,7 @@
 // calls the subject's unlock. Ghost checks around the call enforce the function's contract:
 //  - non-NULL: the returned anon_vma is live, is the page's anon_vma, and this thread holds the
 //    lock that the matching unlock will release (the root's lock, read now);
-//  - NULL: only if the page was unmapped at some moment during the call.
+//  - NULL: only if the page was unmapped at some moment during the call, and outside RCU.
 import * as k from '../sim/api';
 import type { AnonVma, Kernel, Page } from '../sim/api';
 import { probe, probeOp, Machine } from '../sim/machine';
@@ -57,6 +57,13 @@ function checkContract(m: Machine, tid: number, v: KernelVersion, page: Page, av
   if (a < 0) return fail('page_lock_anon_vma() must return an AnonVma handle or null', [`returned ${String(av)}, not an AnonVma or null`]);
   const mapping = m.mem.get(page.mapping.addr);
   if (a === 0) {
+    // (the thread-exit check finds the leak too, but only at the harness's last step: this one
+    // marks the step right after the student's return)
+    const depth = m.rcu.depth(tid);
+    if (depth > 0) {
+      return fail('it returned NULL inside the RCU read-side section it began: a path that gives up must call rcu_read_unlock() first',
+        [`returned NULL with rcu_read_lock() still held (nesting depth ${depth})`]);
+    }
     const unmapped = mc0 < 0 || (m.mem.unmaps.get(page.addr) ?? 0) !== un0 || m.mem.get(page._mapcount.addr) < 0 || (mapping & 1) === 0;
     if (!unmapped) return fail('it gave up (returned NULL) although the page stayed mapped for the whole call, so its anon_vma was there to lock',
       [`returned NULL, but ${m.mem.describe(page.addr)} was mapped throughout the call (_mapcount ${mc0} → ${m.mem.get(page._mapcount.addr)})`]);

@@ -85,6 +85,12 @@ describe('exercise 05: the seed thread', () => {
     expect(new Set(kinds(r))).toEqual(new Set(['contract']));
   });
 
+  test('a NULL return that leaks the RCU section is marked right after the return, before the leak found at exit', () => {
+    const r = of(EX05, 'test/fixtures/submissions/05-page-lock-anon-vma/no-rcu-unlock-on-failure.ts');
+    expect(new Set(kinds(r))).toEqual(new Set(['rcu-imbalance']));
+    expect(renderText(r, {})).toMatch(/\nWhere it began: at step \d+, the check of page_lock_anon_vma\(\)'s contract failed: it returned NULL inside the RCU read-side section it began/);
+  });
+
   test('the hidden scenario is graded here, and skipped (and counted) in a local check', async () => {
     const hidden = EX05.scenarios.filter((s) => s.hidden).map((s) => s.name);
     expect(hidden.length).toBeGreaterThan(0);

@@ -6,6 +6,10 @@ import { decode, encode } from '../../explorer/schedule';
 import type { Job, FromWorker, Progress } from './protocol';
 import type { ScenarioResult } from '../result';
 import type { Failure } from '../../sim/failure';
+import type { RecordedRun } from '../../explorer/record';
+
+/** A replay's outcome: the recorded run and the scenario's summary, or why there is none. */
+type ReplayOut = { trace?: RecordedRun; summary?: string; fatal?: string };
 import { acquireWorker, releaseWorker } from './pool';
 import { scenariosFor } from '../../scenarios/registry';
 
@@ -60,8 +64,8 @@ function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void)
 }
 
 /** Replay one schedule in the sandbox and return the recorded run (or a fatal message). */
-export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?: import('../../explorer/record').RecordedRun; summary?: string; fatal?: string }> {
-  let out: { trace?: import('../../explorer/record').RecordedRun; summary?: string; fatal?: string } = {};
+export async function runReplay(job: Job, limits: HostLimits): Promise<ReplayOut> {
+  let out: ReplayOut = {};
   let started = false;
   const r = await runWorker(job, limits, (m) => {
     if (m.type === 'start') started = true;
@@ -89,8 +93,8 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<{ trace?:
  *  recorded up to the step before it in a fresh worker; its failure is the stall, `message` its
  *  report. Undefined if that run does not come back with a trace. */
 async function replayUpTo(job: Job, limits: HostLimits, step: number, thread: string, why: 'stalled' | 'memory', message: string):
-  Promise<{ trace: import('../../explorer/record').RecordedRun; summary?: string } | undefined> {
-  let got: { trace: import('../../explorer/record').RecordedRun; summary?: string } | undefined;
+  Promise<{ trace: RecordedRun; summary?: string } | undefined> {
+  let got: { trace: RecordedRun; summary?: string } | undefined;
   await runWorker({ ...job, replay: { ...job.replay!, stopAt: step } }, limits, (m) => {
     if (m.type === 'trace') got = { trace: m.trace, summary: m.summary };
   });

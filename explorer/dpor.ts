@@ -6,12 +6,17 @@
 // and table entries stand, and the tables are rolled back to the branch point through an undo
 // log rather than rebuilt.
 // The machine is not built again either (option `restore`, the default): its journal takes it
-// back to the branch point, and only the threads that ran after that point are rebuilt, each a
-// fresh generator fed the answers its steps had, without the machine performing them. A thread
-// spawned from a function is started over by calling it again; any other takes its generator
-// from a new build of the scenario. Threads that finished before the branch point, or waited,
-// keep their generators. Without `restore` every execution re-runs its prefix on a fresh
-// machine.
+// back to the branch point, and only the threads that ran after that point are rebuilt.
+// With `memo` (the default) a thread is put back at its state then, a node of the machine's
+// memo (Machine.startMemo: a tree per thread of the answers it had), and a later step answered
+// as before moves it on from the memo, without resuming its generator; a generator is resumed,
+// or started over and fed, only when a thread gets an answer it never had. A thread's states
+// are few (178 on the seed with Hugh's fix, for 3683 steps performed), so most generators run
+// once. Without `memo` each rebuilt thread is a fresh generator fed the answers its steps had,
+// without the machine performing them. Either way a thread spawned from a function is started
+// over by calling it again; any other takes its generator from a new build of the scenario.
+// Threads that finished before the branch point, or waited, are left as they are. Without
+// `restore` every execution re-runs its prefix on a fresh machine.
 // Blocking: a waiting thread is not enabled. A race whose reversal is infeasible (its initial
 // steps cannot run at the backtrack point, e.g. an acquire after the release it waited for, or
 // an RCU callback after the read-side exit that let it run) adds nothing; a lock acquire is
@@ -26,7 +31,7 @@
 // 2018). Sleep sets keep such pairs dependent. A candidate is raced even when it happens
 // before another candidate, since that order may rest on an observation a reversal removes.
 // Must never: know of scenarios, exercises or output.
-import type { Machine, MachineOptions } from '../sim/machine';
+import type { Machine, MachineOptions, MemoNode } from '../sim/machine';
 import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
 import { footprint, footprintIsStable, footprintKey, Footprint, isPopKey, sleepDependent } from './dependence';
@@ -91,6 +96,10 @@ export interface DporOptions {
   /** Take the machine back to each branch point and rebuild only the threads that ran after
    *  it (default), or re-run every prefix on a fresh machine (false; tests compare the two). */
   readonly restore?: boolean;
+  /** With `restore`, keep each thread's states in the machine's memo (Machine.startMemo): a
+   *  thread put back at a branch point, or answered as before, resumes no generator (default;
+   *  false: every rebuilt thread is fed its answers, as tests compare). */
+  readonly memo?: boolean;
   /** Called once per execution (the grader's sandbox: a sign of life; with `restore`, the
    *  factory may be called only once). */
   readonly heartbeat?: () => void;
@@ -109,6 +118,9 @@ export interface DporResult {
   readonly steps: number;
   /** Of those, the steps the machine performed (the rest were restored: see `restore`). */
   readonly performed: number;
+  /** Answers fed to threads started over (see `restore` and `memo`): each resumes a generator
+   *  without a step. */
+  readonly fed: number;
   readonly bug?: { readonly failure: Failure; readonly schedule: number[]; readonly atMs: number };
   readonly bugs: number;
 }
@@ -342,11 +354,14 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   let clocks: Clocks | undefined;
   let executions = 0, blocked = 0, steps = 0, performed = 0, bugs = 0;
   const restore = o.restore ?? true;
+  const memo = restore && (o.memo ?? true);
   /** The machine kept from one execution to the next (restore), and per depth the op its
    *  step performed and the answer its thread got: what a rebuilt thread is fed. */
   let kept: Machine | undefined;
   const opAt: Op[] = [];
   const answerAt: unknown[] = [];
+  /** Per depth, the memo node its step's thread was at before it (null: none). */
+  const nodeAt: (MemoNode | null)[] = [];
   let prevLen = 0; // steps the previous execution performed
   let setupRan = 0; // threads that ran steps in the scenario's build: remade, they would lack them
   /** Each thread's steps so far, and its last event (-1: none), kept across executions. */
@@ -388,20 +403,24 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     return b;
   };
   for (;;) {
-    if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, performed, bug, bugs };
-    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return { complete: false, reason: `${o.maxMs} ms`, executions, blocked, steps, performed, bug, bugs };
+    if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs };
+    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return { complete: false, reason: `${o.maxMs} ms`, executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs };
     o.heartbeat?.();
     const restored = kept !== undefined;
     let m: Machine;
     if (kept !== undefined) {
       m = kept;
       m.rewind(branch);
-      rebuild(m, build, setupRan, clocks!, branch, prevLen, opAt, answerAt);
+      rebuild(m, build, setupRan, clocks!, branch, prevLen, opAt, answerAt, nodeAt);
     } else {
       m = build();
       if (restore) {
         kept = m; m.startJournal();
         for (const t of m.threads) if (t.steps > 0) setupRan |= 1 << t.id;
+        if (memo) {
+          const km = m;
+          km.startMemo((t) => renew(km, build, setupRan, t), (why) => { throw new NondeterministicReplay(why); });
+        }
       }
     }
     const n = nThreads;
@@ -464,6 +483,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       for (let q = 0; q < n; q++) if ((sl & (1 << q)) !== 0 && sleeps(m, fps, q, fp)) ns |= 1 << q;
       nextSleep = ns;
       const heldBefore = fp.lock !== 0 && m.locks.holding(p, fp.lock) !== undefined;
+      if (memo) nodeAt[depth] = m.memoNode(p);
       const fl = slabBefore(m, fp);
       const flLen = fl === undefined ? 0 : fl.length, flTop = fl !== undefined && flLen > 0 ? fl[flLen - 1] : -1;
       m.step(p);
@@ -532,7 +552,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       bugs++;
       o.onFailure?.(failure.kind, m.failures.map((x) => x.kind));
       if (bug === undefined) bug = { failure, schedule: evs.slice(0, depth).map((e) => e.tid), atMs: now() - t0 };
-      if (o.stopOnBug ?? true) return { complete: false, reason: 'bug found', executions, blocked, steps, performed, bug, bugs };
+      if (o.stopOnBug ?? true) return { complete: false, reason: 'bug found', executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs };
     }
     // Backtrack: the deepest state with an unexplored, awake thread in its backtrack set.
     let resumed = false;
@@ -548,7 +568,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       }
       stack.top--;
     }
-    if (!resumed) return { complete: true, executions, blocked, steps, performed, bug, bugs };
+    if (!resumed) return { complete: true, executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs };
     branch = stack.top - 1;
   }
 }
@@ -559,9 +579,16 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
  *  the scenario does not replay. A thread spawned from a function is remade, unless it ran steps
  *  in the build (`setupRan`); it and any other takes its generator from a new build. */
 function rebuild(m: Machine, build: () => Machine, setupRan: number, clk: Clocks, branch: number, len: number,
-  opAt: readonly Op[], answerAt: readonly unknown[]): void {
-  let moved = 0;
-  for (let d = branch; d < len; d++) moved |= 1 << clk.tid[d];
+  opAt: readonly Op[], answerAt: readonly unknown[], nodeAt: readonly (MemoNode | null)[]): void {
+  let seen = 0, moved = 0;
+  for (let d = branch; d < len; d++) {
+    const t = clk.tid[d], bit = 1 << t;
+    if ((seen & bit) !== 0) continue;
+    seen |= bit;
+    // in the memo, the state it had then is the node it left at its first step since
+    const n = nodeAt[d];
+    if (n !== null && n !== undefined) m.place(t, n); else moved |= bit;
+  }
   let fresh: Machine | undefined;
   for (let t = 0; t < m.threads.length; t++) {
     if ((moved & (1 << t)) === 0) continue;
@@ -577,6 +604,12 @@ function rebuild(m: Machine, build: () => Machine, setupRan: number, clk: Clocks
     }
     if (!m.feed(t, answerAt[d])) throw new NondeterministicReplay(`replaying step ${d}: thread ${t} did not go on to another step as before`);
   }
+}
+
+/** Start thread t over for the memo: as rebuild does, from its function or a new build. */
+function renew(m: Machine, build: () => Machine, setupRan: number, t: number): void {
+  if (m.threads[t].make === undefined || (setupRan & (1 << t)) !== 0) m.adopt(t, build().threads[t]);
+  else if (!m.remake(t)) throw new NondeterministicReplay(`thread ${t} did not stop at its first step as before`);
 }
 
 function sleeps(m: Machine, fps: FootprintCache, q: number, fp: Footprint): boolean {

@@ -20,7 +20,9 @@ function* anon_vma_places(page: Page): Kernel<number> {
   return -1;
 }
 
-test('the steps onStep is told are each execution\'s schedule, restored prefix included', () => {
+// Without the memo every rebuilt thread that ran setup steps comes from a fresh build; with it
+// (the default) threads are put back at their states and rarely started over.
+test.each([false, true])('the steps onStep is told are each execution\'s schedule, restored prefix included (memo: %s)', (memo) => {
   const sc = scenariosFor('rcu-reader', 'unmapped')!;
   const told: number[] = [];
   let builds = 0, checked = 0, setup = 0;
@@ -29,10 +31,11 @@ test('the steps onStep is told are each execution\'s schedule, restored prefix i
     const m = instantiate(sc, { anon_vma_places } as never, { ...o, onStep: (tid, i) => { told[i] = tid; told.length = i + 1; } });
     setup += m.now; // the build's own steps: none of them told (the search has not begun)
     return m;
-  }, { stopOnBug: false, onExecution: (evs) => {
+  }, { stopOnBug: false, memo, onExecution: (evs) => {
     expect(told).toEqual(evs.map((e) => e.tid));
     checked++;
   } });
   expect(r.complete).toBe(true);
-  expect([builds > 1, setup > 0, checked]).toEqual([true, true, r.executions]);
+  expect([setup > 0, checked]).toEqual([true, r.executions]);
+  if (!memo) expect(builds).toBeGreaterThan(1);
 });

@@ -1,16 +1,19 @@
 // DPOR's `restore` (the default) takes the machine back to each branch point through its
-// journal and rebuilds only the threads that ran after it, feeding them their answers; without
-// it every execution re-runs from a fresh machine. Both must explore exactly the same
-// executions, in the same order, ending in the same failures, for every exercise's reference,
-// stub and listed wrong answers on every scenario it is graded on. (The scenarios' probes and
-// ghosts must keep what they learn in the machine or in their answers for this to hold.)
+// journal and rebuilds only the threads that ran after it; without it every execution re-runs
+// from a fresh machine. With `memo` (the default with restore) a rebuilt thread is put back at
+// its state in the machine's memo, and a step answered as before takes it to its next op with
+// no generator resumed; without memo each is fed its answers. All three must explore exactly
+// the same executions, in the same order, ending in the same failures, for every exercise's
+// reference, stub and listed wrong answers on every scenario it is graded on. (The scenarios'
+// probes and ghosts must keep what they learn in the machine or in their answers, and read
+// only values fixed when they were made, for this to hold.)
 import * as path from 'node:path';
 import { EXERCISES, ExerciseEntry } from '../../exercises/index';
 import { scenariosFor } from '../../scenarios/registry';
 import { instantiate } from '../../scenarios/scenario';
 import { seed } from '../../scenarios/pageLock';
 import type { PageLockSubject } from '../../scenarios/pageLockHarness';
-import { dpor, DporResult } from '../../explorer/dpor';
+import { dpor, DporResult, NondeterministicReplay } from '../../explorer/dpor';
 import { replay, Factory } from '../../explorer/run';
 import * as k from '../../sim/api';
 import { Machine } from '../../sim/machine';
@@ -22,10 +25,10 @@ function load(file: string): Record<string, unknown> { return require(path.join(
 
 interface Run { readonly r: DporResult; readonly log: string[] }
 
-function run(f: Factory, restore: boolean, maxExecutions: number): Run {
+function run(f: Factory, restore: boolean, maxExecutions: number, memo = true): Run {
   const log: string[] = [];
   const r = dpor(f, {
-    stopOnBug: false, restore, maxExecutions,
+    stopOnBug: false, restore, maxExecutions, memo,
     onExecution: (evs, _n, blocked) => log.push(`${evs.map((e) => e.tid).join(',')}${blocked ? ' blocked' : ''}`),
     onFailure: (kind, all) => log.push(`  failed: ${kind} [${all.join(' ')}]`),
   });
@@ -33,13 +36,18 @@ function run(f: Factory, restore: boolean, maxExecutions: number): Run {
 }
 
 function same(f: Factory, maxExecutions: number): DporResult {
-  const a = run(f, false, maxExecutions), b = run(f, true, maxExecutions);
+  const a = run(f, false, maxExecutions), b = run(f, true, maxExecutions), c = run(f, true, maxExecutions, false);
   expect(b.log).toEqual(a.log);
+  expect(c.log).toEqual(a.log);
   // the same counts, and the same first bug (found at another time: atMs)
-  const strip = ({ performed: _p, bug, ...rest }: DporResult): unknown => ({ ...rest, bug: bug && { ...bug, atMs: 0 } });
+  const strip = ({ performed: _p, fed: _f, bug, ...rest }: DporResult): unknown => ({ ...rest, bug: bug && { ...bug, atMs: 0 } });
   expect(strip(b.r)).toEqual(strip(a.r));
+  expect(strip(c.r)).toEqual(strip(a.r));
   const pa = a.r.performed, pb = b.r.performed;
   expect(pa).toBe(a.r.steps);             // without restore, every step is performed
+  expect(a.r.fed).toBe(0);                // and nothing is fed
+  expect(c.r.performed).toBe(pb);         // the memo changes what is resumed, not what runs
+  expect(b.r.fed).toBeLessThanOrEqual(c.r.fed);
   if (a.r.executions > 1) expect(pb).toBeLessThan(pa);
   return b.r;
 }
@@ -84,6 +92,18 @@ test('the seed with a churn pair: every execution of the fix and of rc2, restore
   }
 });
 
+// The memo's point: a thread's states are few (measured: 178 on the seed with Hugh's fix, for
+// 3683 steps performed), so after the first executions almost no generator is resumed to
+// rebuild a thread. Without it, about as many answers are fed as steps are performed.
+test('the memo: the seed with Hugh\'s fix feeds a small fraction of the answers fed without it', () => {
+  const mod = load('solutions/05-page-lock-anon-vma/history/hugh-fix.ts') as unknown as PageLockSubject;
+  const f: Factory = (o) => instantiate(seed('2.6.36', 0), mod, o);
+  const on = dpor(f, { stopOnBug: false }), off = dpor(f, { stopOnBug: false, memo: false });
+  expect(on.complete && off.complete).toBe(true);
+  expect(off.fed).toBeGreaterThan(on.performed / 2);
+  expect(on.fed * 20).toBeLessThan(off.fed);
+});
+
 // A scenario's build may run steps (a process that exits before the threads start, the RCU
 // thread's callbacks). Those are setup: the execution's steps are numbered after them, and a
 // thread that ran some is rebuilt from a new build, not remade (it would lack them).
@@ -123,4 +143,25 @@ test('setup steps in a graded scenario: exercise 02\'s unmapped against a submis
   const g = dpor(f, {});
   expect(g.bug?.failure.kind).toBe('use-after-free');
   expect(replay(f, g.bug!.schedule).failures.map((x) => x.kind)).toContain('use-after-free');
+});
+
+// A thread the memo must start over (a step answered as never before, its generator elsewhere)
+// is fed the answers on the way and its ops are checked: code that keeps state between runs
+// is caught there, as rebuild catches it without the memo.
+test('the memo: a thread that behaves differently when started over is reported, not explored', () => {
+  let calls = 0;
+  const f: Factory = (o) => {
+    const m = new Machine(o);
+    const x = handleAt('obj', m.mem.setupAlloc('obj_cachep'));
+    m.spawn('A', () => (function* () {
+      if (calls++ > 0) yield* k.WRITE_ONCE(x.value, 1); // module-level state: a second run differs
+      const v = yield* k.READ_ONCE(x.key);
+      yield* k.WRITE_ONCE(x.value, v + 1);
+    })());
+    m.spawn('B', () => (function* () { yield* k.WRITE_ONCE(x.key, 7); })());
+    return m;
+  };
+  expect(() => dpor(f, { stopOnBug: false })).toThrow(NondeterministicReplay);
+  calls = 0;
+  expect(() => dpor(f, { stopOnBug: false })).toThrow(/^replaying A: its first step asked for write at 0x[0-9a-f]+, not read at 0x[0-9a-f]+ as before$/);
 });

@@ -313,19 +313,27 @@ class RaceLog {
 }
 
 /** Footprints of pending ops, per thread, while the op stays pending (those that depend on the
- *  machine's state are always recomputed: see footprintIsStable). */
+ *  machine's state are always recomputed: see footprintIsStable), and kept in the op's memo
+ *  node (Machine.startMemo) for the next time the thread waits on it. */
 class FootprintCache {
   private readonly ops: (Op | null)[] = [];
   private readonly fps: Footprint[] = [];
   /** Footprints that depend on the op's kind and address alone (footprintKey), by key. */
   private readonly byKey = new Map<number, Footprint>();
   of(m: Machine, q: number, o: Op): Footprint {
-    if (this.ops[q] === o && footprintIsStable(m, q, o)) return this.fps[q];
-    const key = footprintKey(m, q, o);
-    let f = key >= 0 ? this.byKey.get(key) : undefined;
-    if (f === undefined) {
-      f = footprint(m, q, o);
-      if (key >= 0) this.byKey.set(key, f);
+    const stable = footprintIsStable(m, q, o);
+    if (this.ops[q] === o && stable) return this.fps[q];
+    const nd = stable ? m.memoNode(q) : null;
+    let f: Footprint | undefined;
+    if (nd !== null && nd.op === o && nd.aux !== undefined) f = nd.aux as Footprint;
+    else {
+      const key = footprintKey(m, q, o);
+      f = key >= 0 ? this.byKey.get(key) : undefined;
+      if (f === undefined) {
+        f = footprint(m, q, o);
+        if (key >= 0) this.byKey.set(key, f);
+      }
+      if (nd !== null && nd.op === o) nd.aux = f;
     }
     this.ops[q] = o; this.fps[q] = f;
     return f;

@@ -80,6 +80,8 @@ export class MemoNode {
   private key1: unknown = NO_KEY;
   private kid1: MemoNode | null = null;
   private more: Map<unknown, MemoNode> | null = null;
+  /** The driver's own use: what it derives from `op` and keeps (the explorer: its footprint). */
+  aux: unknown = undefined;
   constructor(readonly parent: MemoNode | null, readonly answer: unknown, readonly depth: number, readonly steps: number,
     readonly op: Op | null, readonly ghosts: readonly GhostRecord[] | null, readonly result: unknown) {}
   kid(key: unknown): MemoNode | undefined {

@@ -383,6 +383,7 @@ export class Machine {
   /** Bring thread t's generator to node n: fed on from where it stands if that is on the way
    *  from the root to n, else started over (renew) and fed from the root. */
   private generatorTo(t: ThreadState, n: MemoNode): void {
+    const steps = t.steps; // the step being answered is counted already
     const path: MemoNode[] = [];
     const g = this.genAt[t.id];
     let x: MemoNode | null = n;
@@ -400,7 +401,7 @@ export class Machine {
       if (!this.feed(t.id, y.answer)) this.diverged(`replaying ${t.name}: it did not go on to another step as before`);
       this.same(t, y, `its step ${y.depth + 1}`);
     }
-    t.pending = n.op; t.steps = n.steps;
+    t.pending = n.op; t.steps = steps;
     this.genAt[t.id] = n;
   }
 

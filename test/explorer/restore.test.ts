@@ -25,18 +25,18 @@ function load(file: string): Record<string, unknown> { return require(path.join(
 
 interface Run { readonly r: DporResult; readonly log: string[] }
 
-function run(f: Factory, restore: boolean, maxExecutions: number, memo = true): Run {
+function run(f: Factory, restore: boolean, maxExecutions: number, memo = true, maxSteps?: number): Run {
   const log: string[] = [];
   const r = dpor(f, {
-    stopOnBug: false, restore, maxExecutions, memo,
+    stopOnBug: false, restore, maxExecutions, memo, maxSteps,
     onExecution: (evs, _n, blocked) => log.push(`${evs.map((e) => e.tid).join(',')}${blocked ? ' blocked' : ''}`),
     onFailure: (kind, all) => log.push(`  failed: ${kind} [${all.join(' ')}]`),
   });
   return { r, log };
 }
 
-function same(f: Factory, maxExecutions: number): DporResult {
-  const a = run(f, false, maxExecutions), b = run(f, true, maxExecutions), c = run(f, true, maxExecutions, false);
+function same(f: Factory, maxExecutions: number, maxSteps?: number): DporResult {
+  const a = run(f, false, maxExecutions, true, maxSteps), b = run(f, true, maxExecutions, true, maxSteps), c = run(f, true, maxExecutions, false, maxSteps);
   expect(b.log).toEqual(a.log);
   expect(c.log).toEqual(a.log);
   // the same counts, and the same first bug (found at another time: atMs)
@@ -164,4 +164,26 @@ test('the memo: a thread that behaves differently when started over is reported,
   expect(() => dpor(f, { stopOnBug: false })).toThrow(NondeterministicReplay);
   calls = 0;
   expect(() => dpor(f, { stopOnBug: false })).toThrow(/^replaying A: its first step asked for write at 0x[0-9a-f]+, not read at 0x[0-9a-f]+ as before$/);
+});
+
+// A thread's step count (its livelock bound) is the same whether its steps ran, were restored,
+// or moved it on through the memo, and after its generator was started over to take an answer
+// it never had: A takes a fourth step, one past its bound, only when C wrote first.
+test('the memo: a thread started over for a new answer keeps its step count', () => {
+  const f: Factory = (o) => {
+    const m = new Machine(o);
+    const x = handleAt('obj', m.mem.setupAlloc('obj_cachep'));
+    m.spawn('P', () => (function* () { yield* k.WRITE_ONCE(x.refcount, 1); })()); // a prefix to restore
+    m.spawn('A', () => (function* () {
+      const v = yield* k.READ_ONCE(x.key);
+      yield* k.READ_ONCE(x.value);
+      yield* k.READ_ONCE(x.value);
+      if (v === 1) yield* k.READ_ONCE(x.value);
+    })());
+    m.spawn('C', () => (function* () { yield* k.WRITE_ONCE(x.key, 1); })());
+    return m;
+  };
+  const r = same(f, 100000, 3);
+  expect(r.complete).toBe(true);
+  expect(r.bugs).toBe(1); // the livelock (when the memo lost a step, it was missing)
 });

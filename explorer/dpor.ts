@@ -597,12 +597,9 @@ function rebuild(m: Machine, build: () => Machine, setupRan: number, clk: Clocks
     const n = nodeAt[d];
     if (n !== null && n !== undefined) m.place(t, n); else moved |= bit;
   }
-  let fresh: Machine | undefined;
-  for (let t = 0; t < m.threads.length; t++) {
-    if ((moved & (1 << t)) === 0) continue;
-    if (m.threads[t].make === undefined || (setupRan & (1 << t)) !== 0) m.adopt(t, (fresh ??= build()).threads[t]);
-    else if (!m.remake(t)) throw new NondeterministicReplay(`thread ${t} did not stop at its first step as before`);
-  }
+  let fb: Machine | undefined;
+  const fresh = (): Machine => (fb ??= build()); // one new build serves every thread
+  for (let t = 0; t < m.threads.length; t++) if ((moved & (1 << t)) !== 0) renew(m, fresh, setupRan, t);
   for (let d = 0; d < branch; d++) {
     const t = clk.tid[d];
     if ((moved & (1 << t)) === 0) continue;
@@ -614,9 +611,10 @@ function rebuild(m: Machine, build: () => Machine, setupRan: number, clk: Clocks
   }
 }
 
-/** Start thread t over for the memo: as rebuild does, from its function or a new build. */
-function renew(m: Machine, build: () => Machine, setupRan: number, t: number): void {
-  if (m.threads[t].make === undefined || (setupRan & (1 << t)) !== 0) m.adopt(t, build().threads[t]);
+/** Start thread t over: from its function, unless it was not spawned from one or ran steps in
+ *  the build; then from `fresh()`, a new build of the scenario. */
+function renew(m: Machine, fresh: () => Machine, setupRan: number, t: number): void {
+  if (m.threads[t].make === undefined || (setupRan & (1 << t)) !== 0) m.adopt(t, fresh().threads[t]);
   else if (!m.remake(t)) throw new NondeterministicReplay(`thread ${t} did not stop at its first step as before`);
 }
 

@@ -50,7 +50,9 @@ export type Ghost = (m: Machine, tid: number) => void;
 /** A probe's check: what it returns is the step's answer, the value of the `yield`. It must
  *  hand what it observes back that way, never write it into variables it closes over: a
  *  thread rebuilt from its answers does not run its probes again. The answer is kept and fed
- *  again as it is, so nobody may change it afterwards (nor a list a list_read returned). */
+ *  again as it is, so nobody may change it afterwards (nor a list a list_read returned). Like
+ *  a ghost, it may read only values fixed when it was made: the memo performs a probe op kept
+ *  from the generator that first made it. */
 export type Probe<T> = (m: Machine, tid: number) => T;
 /** Ghost and probe ops: only this module makes them (a submission's realm cannot reach the
  *  class), so `instanceof` tells them from anything a thread could forge. */

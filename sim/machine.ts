@@ -101,8 +101,11 @@ const UNDEFINED_KEY: unknown = Symbol('undefined');
 /** The memo's nodes per machine, at most: past it, threads run their generators as without it. */
 const MEMO_CAP = 100_000;
 
-/** A key equal for answers a thread cannot tell apart (the same number; arrays and plain
- *  objects of the same plain values in the same order), or NO_KEY. */
+/** A key equal for answers of equal value (the same number; arrays and plain objects of the
+ *  same plain values in the same order), or NO_KEY. Answers are values: a thread may not
+ *  compare two by identity, nor change one (the memo would take two equal lists for one
+ *  answer; a submission never sees the machine's objects anyway: the grader's membrane copies
+ *  each answer into its realm). */
 function memoKey(v: unknown): unknown {
   if (typeof v === 'number') return v === 0 && Object.is(v, -0) ? 'n-0' : v;
   if (v === undefined) return UNDEFINED_KEY;

@@ -40,7 +40,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 const program = fc.array(fc.array(step, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 3 });
 
-function factory(prog: Step[][]): Factory {
+/** Threads spawned as generators (DPOR takes a rebuilt one from a new build) or, with
+ *  `fromFunctions`, from functions (DPOR calls the function again). */
+function factory(prog: Step[][], fromFunctions = false): Factory {
   return (opts) => {
     const m = new Machine(opts);
     const objs = [0, 1].map(() => handleAt('obj', m.mem.setupAlloc('obj_cachep')));
@@ -71,7 +73,8 @@ function factory(prog: Step[][]): Factory {
         case 'tsalloc': yield* k.kmem_cache_alloc(k.obj_typesafe_cachep); return;
       }
     }
-    prog.forEach((steps, i) => m.spawn(`T${i}`, (function* () { for (const s of steps) yield* run(s); })()));
+    const thread = function* (steps: Step[]): k.Kernel<void> { for (const s of steps) yield* run(s); };
+    prog.forEach((steps, i) => m.spawn(`T${i}`, fromFunctions ? () => thread(steps) : thread(steps)));
     if (prog.some((t) => JSON.stringify(t).includes('retire'))) m.spawn('rcu', rcuThread(), true);
     return m;
   };
@@ -208,4 +211,23 @@ test('shrinking keeps the failure kind and never makes the schedule worse (fewer
     expect(again.failure?.kind).toBe(d.bug!.failure.kind);
     expect(decode(encode(s.schedule))).toEqual(s.schedule);
   }), { numRuns: 200, seed: 77 });
+});
+
+// The machine's memo (DporOptions.memo, the default) only changes which generators are resumed:
+// on random programs (exceptions, fatal use-after-free, bad unlocks, RCU callbacks, type-safe
+// reuse included), a search without restore, one restoring and feeding, and one restoring
+// through the memo explore the same executions in the same order with the same failures.
+test('the memo, restore and a fresh machine per execution explore the same executions', () => {
+  fc.assert(fc.property(program, fc.boolean(), fc.boolean(), (prog, fromFunctions, stopOnBug) => {
+    const f = factory(prog, fromFunctions);
+    const runs = ([[false, false], [true, false], [true, true]] as const).map(([restore, memo]) => {
+      const log: string[] = [];
+      const r = dpor(f, { stopOnBug, restore, memo, maxExecutions: 3000,
+        onExecution: (evs, _n, blocked) => log.push(`${evs.map((e) => e.tid).join(',')}${blocked ? ' blocked' : ''}`),
+        onFailure: (kind, all) => log.push(`  ${kind} [${all.join(' ')}]`) });
+      return { log, counts: [r.complete, r.executions, r.blocked, r.steps, r.bugs, r.bug?.schedule.join(','), r.bug?.failure.kind, r.bug?.failure.report] };
+    });
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
+  }), { numRuns: 300, seed: 2024 });
 });

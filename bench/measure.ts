@@ -65,6 +65,8 @@ export interface Row {
   readonly dpor_steps: number | null;
   /** Of dpor_steps, those the machine performed (the rest DPOR restored: dpor.ts). */
   readonly dpor_performed: number | null;
+  /** Answers DPOR fed to threads it started over (dpor.ts: few, with the memo). */
+  readonly dpor_fed: number | null;
   readonly dpor_ms: number | null;
   /** Failing executions seen by counting DPOR. */
   readonly dpor_bugs: number | null;
@@ -78,7 +80,7 @@ export interface Row {
   readonly stable: boolean;
 }
 
-interface Counting { complete: boolean; executions: number; blocked: number; steps: number; performed: number; bugs: number; ms: number; reason?: string;
+interface Counting { complete: boolean; executions: number; blocked: number; steps: number; performed: number; fed: number; bugs: number; ms: number; reason?: string;
   /** The floor around this run (0: not sampled). */
   floor: number }
 
@@ -93,7 +95,7 @@ export function median(xs: readonly number[]): number {
 }
 
 function countOf(d: DporResult, ms: number, floor: number): Counting {
-  return { complete: d.complete, executions: d.executions, blocked: d.blocked, steps: d.steps, performed: d.performed, bugs: d.bugs, ms, reason: d.reason, floor };
+  return { complete: d.complete, executions: d.executions, blocked: d.blocked, steps: d.steps, performed: d.performed, fed: d.fed, bugs: d.bugs, ms, reason: d.reason, floor };
 }
 
 /** What must not change from run to run. */
@@ -134,7 +136,7 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
   // to time. A shorter search is repeated within each timed run (see MIN_TIMED_MS).
   const counts: Counting[] = [];
   if (verdicts[0].kind === 'VERIFIED' && Math.min(...exploreMs) >= MIN_TIMED_MS) {
-    verdicts.forEach((x, i) => counts.push({ complete: true, executions: x.stats.executions, blocked: x.stats.blocked, steps: x.stats.steps, performed: x.stats.performed, bugs: 0, ms: exploreMs[i], floor: exploreFloor[i] }));
+    verdicts.forEach((x, i) => counts.push({ complete: true, executions: x.stats.executions, blocked: x.stats.blocked, steps: x.stats.steps, performed: x.stats.performed, fed: x.stats.fed, bugs: 0, ms: exploreMs[i], floor: exploreFloor[i] }));
   } else {
     before = floorNow();
     for (let r = 0; r < o.runs; r++) {
@@ -188,6 +190,7 @@ export function measure(sc: BenchScenario, o: MeasureOptions): Row {
     dpor_ratio_all: done && classes ? round2(c.executions / classes) : null,
     dpor_steps: done ? c.steps : null,
     dpor_performed: done ? c.performed : null,
+    dpor_fed: done ? c.fed : null,
     dpor_ms: round2(median(counts.map((x) => x.ms))),
     dpor_bugs: done ? c.bugs : null,
     covered,

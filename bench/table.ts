@@ -77,6 +77,7 @@ export function table(rep: Report): string[] {
     if (!r.stable) bits.push('counts or verdict CHANGED between runs');
     if (r.dpor_performed !== null && r.dpor_steps !== null && r.dpor_steps > 0 && !r.code.startsWith('bench/synthetic')) {
       bits.push(`DPOR ran ${r.dpor_performed} of its ${r.dpor_steps} steps (${Math.round((100 * r.dpor_performed) / r.dpor_steps)}%) and restored the rest`
+        + (r.dpor_fed !== null ? `, feeding ${r.dpor_fed} answers to threads it started over` : '')
         + (r.sim_ns_per_step !== null ? `; its schedules replayed in full on fresh machines, with no analysis, cost ${r.sim_ns_per_step} ns/step` : ''));
     }
     if (r.runs < rep.runs || r.dpor_runs < rep.runs) bits.push(`runs within the budget: ${r.runs} explore, ${r.dpor_runs} counting`);

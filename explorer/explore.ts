@@ -29,7 +29,7 @@ export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
   const now = o.now ?? Date.now;
   const t0 = now();
   const d = dpor(factory, { maxExecutions: o.maxExecutions, maxMs: o.maxMs, maxSteps: o.maxSteps, stopOnBug: true, now, heartbeat: o.heartbeat });
-  const stats: Stats = { executions: d.executions, blocked: d.blocked, steps: d.steps, performed: d.performed, ms: 0 };
+  const stats: Stats = { executions: d.executions, blocked: d.blocked, steps: d.steps, performed: d.performed, fed: d.fed, ms: 0 };
   if (d.bug !== undefined) {
     stats.firstBugMs = d.bug.atMs;
     const s = shrink(factory, d.bug.schedule, d.bug.failure.kind, 3000, o.maxSteps);

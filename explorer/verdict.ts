@@ -9,6 +9,8 @@ export interface Stats {
   steps: number;
   /** Of those, the steps the machine performed. */
   performed: number;
+  /** Answers DPOR fed to threads it started over (see DporResult.fed). */
+  fed: number;
   ms: number;
   /** Time until the first bug, when one was found. */
   firstBugMs?: number;

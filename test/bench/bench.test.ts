@@ -59,6 +59,10 @@ test('the JSON has the issue\'s shape', () => {
   const hugh = row('seed/hugh');
   expect(hugh.dpor_performed!).toBeGreaterThan(0);
   expect(hugh.dpor_performed!).toBeLessThan(hugh.dpor_steps!);
+  // and it puts threads back at their states (the memo) rather than feeding them their answers
+  // again: without the memo it fed about as many answers as it ran steps
+  expect(hugh.dpor_fed!).toBeGreaterThanOrEqual(0);
+  expect(hugh.dpor_fed! * 20).toBeLessThan(hugh.dpor_performed!);
   for (const s of rep.scenarios) if (s.dpor_steps !== null) expect(s.dpor_performed!).toBeLessThanOrEqual(s.dpor_steps);
   expect(seeds.some((s) => s.name.includes('rc2'))).toBe(true);
   expect(seeds.some((s) => s.name.includes('hugh'))).toBe(true);

@@ -397,6 +397,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     clk.retro(a, b, j);
     for (let x = 0; x < log.n; x++) if (log.js[x] >= b) addBacktrack(stack, clk, log.is[x], log.js[x]);
   };
+  const result = (complete: boolean, reason?: string): DporResult =>
+    ({ complete, ...(reason === undefined ? {} : { reason }), executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs });
   let nThreads = -1;
   /** A new build of the scenario (its thread count checked against the first's). */
   const build = (): Machine => {
@@ -411,8 +413,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     return b;
   };
   for (;;) {
-    if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return { complete: false, reason: `${o.maxExecutions} executions`, executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs };
-    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return { complete: false, reason: `${o.maxMs} ms`, executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs };
+    if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return result(false, `${o.maxExecutions} executions`);
+    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return result(false, `${o.maxMs} ms`);
     o.heartbeat?.();
     const restored = kept !== undefined;
     let m: Machine;
@@ -560,7 +562,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       bugs++;
       o.onFailure?.(failure.kind, m.failures.map((x) => x.kind));
       if (bug === undefined) bug = { failure, schedule: evs.slice(0, depth).map((e) => e.tid), atMs: now() - t0 };
-      if (o.stopOnBug ?? true) return { complete: false, reason: 'bug found', executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs };
+      if (o.stopOnBug ?? true) return result(false, 'bug found');
     }
     // Backtrack: the deepest state with an unexplored, awake thread in its backtrack set.
     let resumed = false;
@@ -576,16 +578,16 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       }
       stack.top--;
     }
-    if (!resumed) return { complete: true, executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs };
+    if (!resumed) return result(true);
     branch = stack.top - 1;
   }
 }
 
 /** Make `m`, just rewound to step `branch`, what it was then: every thread that ran at `branch`
- *  or later (up to `len`, where the last execution stopped) is started over and fed the answers
- *  of its steps before `branch`, in order. Its ops must be the ones those steps performed: else
- *  the scenario does not replay. A thread spawned from a function is remade, unless it ran steps
- *  in the build (`setupRan`); it and any other takes its generator from a new build. */
+ *  or later (up to `len`, where the last execution stopped) is put back at its memo node then
+ *  (`nodeAt`), or, with none, started over (renew) and fed the answers of its steps before
+ *  `branch`, in order. Its ops must be the ones those steps performed: else the scenario does
+ *  not replay. */
 function rebuild(m: Machine, build: () => Machine, setupRan: number, clk: Clocks, branch: number, len: number,
   opAt: readonly Op[], answerAt: readonly unknown[], nodeAt: readonly (MemoNode | null)[]): void {
   let seen = 0, moved = 0;

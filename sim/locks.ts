@@ -58,7 +58,7 @@ export class Locks {
     if (this.m.halted) return;
     const mode = modeOfOp(o.k);
     if (mode === 'spin' && this.holderOf(o.a) === tid) {
-      this.m.fail('spinlock-recursion', tid, 'the thread takes a spinlock it already holds: it will spin forever', report.recursion(this.m, tid, o.a));
+      this.m.fail('spinlock-recursion', tid, 'the thread takes a spinlock it already holds: it will spin forever', () => report.recursion(this.m, tid, o.a));
       return;
     }
     this.take(tid, o.a, mode, o.loc);
@@ -101,7 +101,7 @@ export class Locks {
       this.m.fail('bad-unlock', tid, other >= 0
         ? `${this.m.threadName(tid)} released a lock that ${this.m.threadName(other)} holds: it unlocked a different lock from the one it locked`
         : `${this.m.threadName(tid)} released a lock that nobody holds: it unlocked a different lock from the one it locked`,
-      report.badUnlock(this.m, tid, o, other));
+      () => report.badUnlock(this.m, tid, o, other));
       if (other >= 0 && (o.k === 'spin_unlock' || o.k === 'unlock_page' || o.k === 'mutex_unlock')) this.drop(other, o.a);
       return;
     }

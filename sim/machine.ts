@@ -54,6 +54,8 @@ export type Ghost = (m: Machine, tid: number) => void;
  *  a ghost, it may read only values fixed when it was made: the memo performs a probe op kept
  *  from the generator that first made it. */
 export type Probe<T> = (m: Machine, tid: number) => T;
+/** A failure report's lines, or a function that makes them (see Machine.fail and brief). */
+export type ReportLines = readonly string[] | (() => readonly string[]);
 /** Ghost and probe ops: only this module makes them (a submission's realm cannot reach the
  *  class), so `instanceof` tells them from anything a thread could forge. */
 class GhostRecord {
@@ -200,14 +202,20 @@ export class Machine {
     return t.id;
   }
 
-  /** Record a failure. Exploring (haltOnFailure) stops the execution, except for a contract
+  /** Failures recorded from now on have an empty report (kind, thread, step and why are kept):
+   *  a search that goes on counting after its first bug reads nothing more (dpor.ts), and
+   *  building a report (a lockdep table, a KASAN history) cost up to 7% of such a search. */
+  brief = false;
+
+  /** Record a failure. `lines` may be a function making the report's lines, called at once
+   *  unless the machine is brief. Exploring (haltOnFailure) stops the execution, except for a contract
    *  breach: what the caller then does (a bad unlock, a hang) is the symptom to lead with.
    *  Otherwise the execution goes on; a fatal failure ends only the thread that hit it. A
    *  livelock ends the run: the thread would go on for ever, so nothing after its budget is
    *  what the code does (the others, waiting on it, were reported as a hang). */
-  fail(kind: FailureKind, tid: number, why: string, lines: string[], at = this.now): void {
+  fail(kind: FailureKind, tid: number, why: string, lines: ReportLines, at = this.now): void {
     if (this.halted) return;
-    this.failures.push({ kind, tid, step: at, why, report: lines.join('\n') });
+    this.failures.push({ kind, tid, step: at, why, report: this.brief ? '' : (typeof lines === 'function' ? lines() : lines).join('\n') });
     if ((this.haltOnFailure && kind !== 'contract') || kind === 'livelock') this.halted = true;
     else if (isFatal(kind) && tid >= 0 && tid < this.threads.length) {
       const t = this.threads[tid];
@@ -315,7 +323,7 @@ export class Machine {
     this.now++;
     if (this.halted || t.done) return;
     if (t.steps > this.maxSteps && !t.system) {
-      this.fail('livelock', tid, `${t.name} ran past its bound of ${this.maxSteps} steps`, report.livelock(t.name, this.maxSteps));
+      this.fail('livelock', tid, `${t.name} ran past its bound of ${this.maxSteps} steps`, () => report.livelock(t.name, this.maxSteps));
       return;
     }
     if (this.renew !== null) this.next(t, res); else this.advance(t, res);
@@ -423,7 +431,7 @@ export class Machine {
     const tid = t.id;
     if (mayBlockSleeping(o.k) && this.inAtomic(tid)) {
       this.fail('sleep-in-atomic', tid, 'a sleeping lock or synchronize_rcu() may sleep, which is forbidden under a spinlock or inside rcu_read_lock()',
-        report.sleepInAtomic(this, tid, o));
+        () => report.sleepInAtomic(this, tid, o));
       return undefined;
     }
     switch (o.k) {
@@ -522,7 +530,7 @@ export class Machine {
   private threadExit(t: ThreadState): void {
     const held = this.locks.heldBy(t.id);
     if (held.length > 0) {
-      this.fail('lock-held-at-return', t.id, `${t.name} returned still holding a lock that nobody will release`, report.heldAtReturn(this, t, held), Math.max(0, this.now - 1));
+      this.fail('lock-held-at-return', t.id, `${t.name} returned still holding a lock that nobody will release`, () => report.heldAtReturn(this, t, held), Math.max(0, this.now - 1));
     }
     if (this.rcu.depth(t.id) > 0) {
       this.fail('rcu-imbalance', t.id, `${t.name} returned inside an RCU read-side section: rcu_read_lock() without rcu_read_unlock()`,
@@ -536,7 +544,7 @@ export class Machine {
     for (let i = 0; i < this.threads.length; i++) if (this.isEnabled(i)) return false;
     const stuck = this.threads.filter((t) => !t.done && !t.system);
     if (stuck.length > 0) {
-      this.fail('hang', -1, 'every live thread waits for something that will never happen', report.hang(this, stuck));
+      this.fail('hang', -1, 'every live thread waits for something that will never happen', () => report.hang(this, stuck));
     }
     return true;
   }

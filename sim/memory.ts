@@ -73,7 +73,7 @@ export class Memory {
     // never goes below zero, unless something dropped a reference it never took
     if (r < 0 && d < 0 && isRefcount(a)) {
       this.m.fail('use-after-free', tid, 'a reference count went below zero: something dropped a reference it never took (a put without its get)',
-        report.refcountUnderflow(this.m, tid, a, what, old, r));
+        () => report.refcountUnderflow(this.m, tid, a, what, old, r));
     }
     return r;
   }
@@ -128,7 +128,7 @@ export class Memory {
       return;
     }
     if (!s.live) {
-      this.m.fail('use-after-free', tid, 'the object was freed twice', report.doubleFree(this.m, tid, s, this.describe(a)));
+      this.m.fail('use-after-free', tid, 'the object was freed twice', () => report.doubleFree(this.m, tid, s, this.describe(a)));
       return;
     }
     this.m.journal?.map(this.slots, s.base);
@@ -159,7 +159,7 @@ export class Memory {
           ? 'the object was freed before this RCU read-side section began, so its slab page may already have left the cache'
           : 'the object had been freed, and outside rcu_read_lock() its memory may have left the cache: the code used a pointer to it after its last reference was gone')
         : 'the object was freed and its cache is not SLAB_TYPESAFE_BY_RCU: the memory may be anything now';
-    this.m.fail('use-after-free', tid, why, report.uaf(this.m, tid, a, what, s));
+    this.m.fail('use-after-free', tid, why, () => report.uaf(this.m, tid, a, what, s));
     return false;
   }
 

@@ -45,6 +45,17 @@ function wrap(text: string, width: number, indent: string): string[] {
   return out;
 }
 
+/** A spread of the rows' floors at which the table says the host's speed changed (a quiet
+ *  host's floor moves by less; this one's was seen to flip between about 117 and 235 within
+ *  seconds). */
+const FLOOR_MOVED = 1.3;
+
+/** The lowest and highest of the rows' floors (Row.floor_ns), or null when none was sampled. */
+export function floorRange(rows: readonly Row[]): [number, number] | null {
+  const fs = rows.map((r) => r.floor_ns).filter((f): f is number => f !== null && f > 0);
+  return fs.length === 0 ? null : [Math.min(...fs), Math.max(...fs)];
+}
+
 export function table(rep: Report): string[] {
   const h = rep.machine;
   const out: string[] = [];
@@ -66,6 +77,12 @@ export function table(rep: Report): string[] {
   if (rep.floor.length > 0) {
     out.push(...wrap(`floor: a bare scheduler (no simulator, no analysis) costs ${rep.floor.map((f) => `${f.ns_per_step}`).join(' / ')} ns/step `
       + `with steps ${rep.floor.map((f) => f.depth).join(' / ')} generators deep; the kernel model's are 1 to 4 deep.`, 100, ''));
+  }
+  const range = floorRange(rep.scenarios);
+  if (range !== null) {
+    const [lo, hi] = range, x = hi / lo;
+    out.push(...wrap(`The rows' own floors (3 deep) ranged ${Math.round(lo)}–${Math.round(hi)} ns/step in this run`
+      + (x >= FLOOR_MOVED ? `: the host's speed changed ×${x.toFixed(1)} while the bench ran, so compare rows by ×fl, not ns/st.` : '.'), 100, ''));
   }
   const notes: string[] = [];
   for (const r of rep.scenarios) {

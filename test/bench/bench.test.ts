@@ -5,7 +5,7 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import type { Report } from '../../bench/report';
 import type { Row } from '../../bench/measure';
-import { table } from '../../bench/table';
+import { floorRange, table } from '../../bench/table';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TS_NODE = path.join(ROOT, 'node_modules/.bin/ts-node');
@@ -128,6 +128,21 @@ test('each row sets its ns/step against a floor sampled in its own process, arou
   const line = table(rep).find((l) => l.startsWith('seed/hugh '))!;
   const cells = line.trim().split(/ +/);
   expect(cells[cells.indexOf(String(hugh.ns_per_step)) + 1]).toBe(hugh.floor_ratio! < 9.95 ? hugh.floor_ratio!.toFixed(1) : String(Math.round(hugh.floor_ratio!)));
+});
+
+test('under the table, the range of the rows\' floors, and a warning when the host\'s speed moved', () => {
+  const [lo, hi] = floorRange(rep.scenarios)!;
+  expect(lo).toBe(Math.min(...rep.scenarios.filter((s) => s.floor_ns !== null).map((s) => s.floor_ns!)));
+  expect(hi).toBeGreaterThanOrEqual(lo);
+  const says = (r: Report): string => table(r).join(' ');
+  expect(says(rep)).toContain(`ranged ${Math.round(lo)}–${Math.round(hi)} ns/step in this run`);
+  // the same rows with one floor doubled: the table says the host changed speed
+  const moved: Report = { ...rep, scenarios: rep.scenarios.map((s, i) => (i === 0 ? { ...s, floor_ns: 2 * hi } : { ...s, floor_ns: s.floor_ns === null ? null : lo })) };
+  expect(says(moved)).toContain(`ranged ${Math.round(lo)}–${Math.round(2 * hi)} ns/step in this run: the host's speed changed ×${((2 * hi) / lo).toFixed(1)}`);
+  const still: Report = { ...rep, scenarios: rep.scenarios.map((s) => ({ ...s, floor_ns: s.floor_ns === null ? null : 200 })) };
+  expect(says(still)).toContain('ranged 200–200 ns/step in this run.');
+  expect(says(still)).not.toContain('changed');
+  expect(floorRange(rep.scenarios.map((s) => ({ ...s, floor_ns: null })))).toBeNull();
 });
 
 test('the table fits 100 columns', () => {

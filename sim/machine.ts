@@ -208,8 +208,8 @@ export class Machine {
   brief = false;
 
   /** Record a failure. `lines` may be a function making the report's lines, called at once
-   *  unless the machine is brief. Exploring (haltOnFailure) stops the execution, except for a contract
-   *  breach: what the caller then does (a bad unlock, a hang) is the symptom to lead with.
+   *  unless the machine is brief. Exploring (haltOnFailure) stops the execution, except for a
+   *  contract breach: what the caller then does (a bad unlock, a hang) is the symptom to lead with.
    *  Otherwise the execution goes on; a fatal failure ends only the thread that hit it. A
    *  livelock ends the run: the thread would go on for ever, so nothing after its budget is
    *  what the code does (the others, waiting on it, were reported as a hang). */

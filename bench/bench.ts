@@ -12,6 +12,7 @@ import '../cli/pipe';
 import { performance } from 'perf_hooks';
 import { runBench, BenchOptions } from './report';
 import { table } from './table';
+import { suite } from './suite';
 
 const USAGE = 'usage: npm run bench -- [--json] [--quick] [--runs N] [--budget-ms N] [--naive-cap N] [--only TEXT] [--one-process]';
 
@@ -25,11 +26,15 @@ function parse(argv: readonly string[]): { json: boolean; o: Omit<BenchOptions, 
     else if (a === '--one-process') oneProcess = true;
     else if (a === '--only') { only = argv[++i]; if (only === undefined) return '--only needs a text'; }
     else if (a === '--runs' || a === '--budget-ms' || a === '--naive-cap') {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < (a === '--runs' ? 1 : 0)) return `${a} needs a whole number`;
+      const text = argv[++i], least = a === '--runs' ? 1 : 0, n = Number(text);
+      if (text === undefined || !/^\d+$/.test(text) || n < least) return `${a} needs a whole number from ${least}${text === undefined ? '' : `, not "${text}"`}`;
       nums[a] = n;
     } else if (a === '--help' || a === '-h') return USAGE;
     else return `unknown option ${a}\n${USAGE}`;
+  }
+  if (only !== undefined) {
+    const names = suite(quick).map((sc) => sc.name);
+    if (!names.some((x) => x.includes(only!))) return `no bench scenario's name contains "${only}"${quick ? ' in the --quick suite' : ''}; the names are ${names.join(', ')}`;
   }
   return {
     json,

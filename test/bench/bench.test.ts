@@ -145,6 +145,33 @@ test('under the table, the range of the rows\' floors, and a warning when the ho
   expect(floorRange(rep.scenarios.map((s) => ({ ...s, floor_ns: null })))).toBeNull();
 });
 
+function benchFails(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TS_NODE, ['-T', 'bench/bench.ts', ...args], { cwd: ROOT, timeout: 60000 }, (err, stdout, stderr) => resolve({ code: err === null ? 0 : (err.code as number | null), stdout, stderr }));
+  });
+}
+
+const BAD: [string[], string][] = [
+  [['--runs', '0'], '--runs needs a whole number from 1, not "0"'],
+  [['--runs', 'abc'], '--runs needs a whole number from 1, not "abc"'],
+  [['--budget-ms'], '--budget-ms needs a whole number from 0'],
+  [['--naive-cap', '1e3'], '--naive-cap needs a whole number from 0, not "1e3"'],
+  [['--only', 'nosuch'], 'no bench scenario\'s name contains "nosuch"; the names are seed/rc2, seed/hugh,'],
+  [['--quick', '--only', 'churn-2'], 'no bench scenario\'s name contains "churn-2" in the --quick suite; the names are seed/rc2,'],
+  [['--bogus'], 'unknown option --bogus'],
+];
+
+test('bad arguments: one line of error, exit 2, nothing measured', async () => {
+  // the processes run side by side: each spends its time starting ts-node
+  const got = await Promise.all(BAD.map(async ([args]) => {
+    const r = await benchFails(args);
+    return { args, code: r.code, stdout: r.stdout, first: r.stderr.split('\n')[0], stack: /\n\s+at /.test(r.stderr) };
+  }));
+  for (const [i, [args, says]] of BAD.entries()) {
+    expect(got[i]).toEqual({ args, code: 2, stdout: '', first: expect.stringContaining(says), stack: false });
+  }
+}, 90000);
+
 test('the table fits 100 columns', () => {
   const lines = table(rep);
   expect(lines.length).toBeGreaterThan(rep.scenarios.length);

@@ -172,6 +172,12 @@ test('bad arguments: one line of error, exit 2, nothing measured', async () => {
   }
 }, 90000);
 
+test('--help: the usage, exit 0, nothing measured', async () => {
+  const r = await benchFails(['--runs', '3', '--help']);
+  expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '' });
+  expect(r.stderr.trim()).toBe('usage: npm run bench -- [--json] [--quick] [--runs N] [--budget-ms N] [--naive-cap N] [--only TEXT] [--one-process]');
+}, 60000);
+
 test('the table fits 100 columns', () => {
   const lines = table(rep);
   expect(lines.length).toBeGreaterThan(rep.scenarios.length);

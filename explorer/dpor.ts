@@ -403,7 +403,6 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   /** A new build of the scenario (its thread count checked against the first's). */
   const build = (): Machine => {
     const b = start(factory, mopts);
-    if (bug !== undefined) b.brief = true; // a later failure's report is never read
     const n = b.threads.length;
     if (nThreads < 0) {
       if (n > MAX_THREADS) throw new Error(`DPOR handles at most ${MAX_THREADS} threads; this scenario has ${n}`);
@@ -434,6 +433,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         }
       }
     }
+    // counting on past the first bug: a later failure's report is never read (Machine.brief)
+    if (bug !== undefined) m.brief = true;
     const n = nThreads;
     const tab = tables!, clk = clocks!;
     tab.rollback(branch);
@@ -564,7 +565,6 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       o.onFailure?.(failure.kind, m.failures.map((x) => x.kind));
       if (bug === undefined) bug = { failure, schedule: evs.slice(0, depth).map((e) => e.tid), atMs: now() - t0 };
       if (o.stopOnBug ?? true) return result(false, 'bug found');
-      m.brief = true; // counting on: only the first bug's report is kept (see build)
     }
     // Backtrack: the deepest state with an unexplored, awake thread in its backtrack set.
     let resumed = false;

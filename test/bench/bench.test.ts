@@ -10,13 +10,18 @@ import { floorRange, table } from '../../bench/table';
 const ROOT = path.resolve(__dirname, '../..');
 const TS_NODE = path.join(ROOT, 'node_modules/.bin/ts-node');
 
-function bench(args: string[]): Promise<Report> {
-  return new Promise((resolve, reject) => {
-    execFile(TS_NODE, ['-T', 'bench/bench.ts', ...args], { cwd: ROOT, maxBuffer: 16 << 20, timeout: 150000 }, (err, stdout, stderr) => {
-      if (err) { reject(new Error(`${err.message}\n${stderr}`)); return; }
-      try { resolve(JSON.parse(stdout) as Report); } catch (e) { reject(new Error(`not JSON: ${String(e)}\n${stdout.slice(0, 500)}`)); }
-    });
+/** `npm run bench -- ARGS` as a child process: its exit code and output. */
+function benchRun(args: string[], timeout: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TS_NODE, ['-T', 'bench/bench.ts', ...args], { cwd: ROOT, maxBuffer: 16 << 20, timeout },
+      (err, stdout, stderr) => resolve({ code: err === null ? 0 : (err.code as number | null), stdout, stderr }));
   });
+}
+
+async function bench(args: string[]): Promise<Report> {
+  const r = await benchRun(args, 150000);
+  if (r.code !== 0) throw new Error(`bench exited ${String(r.code)}\n${r.stderr}`);
+  try { return JSON.parse(r.stdout) as Report; } catch (e) { throw new Error(`not JSON: ${String(e)}\n${r.stdout.slice(0, 500)}`); }
 }
 
 let rep: Report;
@@ -145,12 +150,6 @@ test('under the table, the range of the rows\' floors, and a warning when the ho
   expect(floorRange(rep.scenarios.map((s) => ({ ...s, floor_ns: null })))).toBeNull();
 });
 
-function benchFails(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(TS_NODE, ['-T', 'bench/bench.ts', ...args], { cwd: ROOT, timeout: 60000 }, (err, stdout, stderr) => resolve({ code: err === null ? 0 : (err.code as number | null), stdout, stderr }));
-  });
-}
-
 const BAD: [string[], string][] = [
   [['--runs', '0'], '--runs needs a whole number from 1, not "0"'],
   [['--runs', 'abc'], '--runs needs a whole number from 1, not "abc"'],
@@ -164,7 +163,7 @@ const BAD: [string[], string][] = [
 test('bad arguments: one line of error, exit 2, nothing measured', async () => {
   // the processes run side by side: each spends its time starting ts-node
   const got = await Promise.all(BAD.map(async ([args]) => {
-    const r = await benchFails(args);
+    const r = await benchRun(args, 60000);
     return { args, code: r.code, stdout: r.stdout, first: r.stderr.split('\n')[0], stack: /\n\s+at /.test(r.stderr) };
   }));
   for (const [i, [args, says]] of BAD.entries()) {
@@ -173,7 +172,7 @@ test('bad arguments: one line of error, exit 2, nothing measured', async () => {
 }, 90000);
 
 test('--help: the usage, exit 0, nothing measured', async () => {
-  const r = await benchFails(['--runs', '3', '--help']);
+  const r = await benchRun(['--runs', '3', '--help'], 60000);
   expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '' });
   expect(r.stderr.trim()).toBe('usage: npm run bench -- [--json] [--quick] [--runs N] [--budget-ms N] [--naive-cap N] [--only TEXT] [--one-process]');
 }, 60000);

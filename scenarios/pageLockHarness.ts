@@ -80,6 +80,12 @@ function checkContract(m: Machine, tid: number, v: KernelVersion, page: Page, av
   const lockAddr = root; // the lock word is the first field of an anon_vma
   const h = m.locks.holding(tid, lockAddr);
   if (h === undefined) {
+    // ->root is set when an anon_vma is allocated: if `a`'s slot was allocated only once, its
+    // ->root never changed, and the thread chose the wrong lock (2.6.35's habit)
+    if (root !== a && slot.inc === 1 && m.locks.holding(tid, a) !== undefined) {
+      return fail('it locked the anon_vma\'s own lock, but page_unlock_anon_vma() releases anon_vma->root->lock: since 2.6.36 one lock, the root\'s, guards the whole tree',
+        [`returned ${m.mem.describe(a)} holding its own lock, but its ->root is ${m.mem.describe(root)}, whose lock it does not hold`]);
+    }
     return fail('the lock it holds is not the one page_unlock_anon_vma() will release: anon_vma->root now names another anon_vma',
       [`returned ${m.mem.describe(a)} whose ->root is ${m.mem.describe(root)}`,
         `but ${m.threadName(tid)} does not hold ${m.mem.describe(lockAddr)}'s lock; it holds: ${m.locks.heldBy(tid).map((x) => m.mem.describe(x.addr)).join(', ') || 'nothing'}`]);

@@ -83,6 +83,10 @@ describe('exercise 05: the seed thread', () => {
     const r = of(EX05, 'solutions/05-page-lock-anon-vma/history/2.6.35.ts');
     expect(r.verdict).toBe('fail');
     expect(new Set(kinds(r))).toEqual(new Set(['contract']));
+    // its own lock, not a root that changed under it (the diagnosis of 2.6.36-rc2's bug)
+    const text = renderText(r, {});
+    expect(text).toContain("Why this is wrong: it locked the anon_vma's own lock, but page_unlock_anon_vma() releases anon_vma->root->lock");
+    expect(text).not.toContain('now names another anon_vma');
   });
 
   test('a NULL return that leaks the RCU section is marked right after the return, before the leak found at exit', () => {

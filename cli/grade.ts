@@ -14,7 +14,7 @@ import { gradeFile, replayFile } from '../grader/grade';
 import { renderText } from '../grader/reporters/text';
 import { timeline } from '../trace/timeline';
 import { lockTable } from '../trace/lockTable';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, UsageError, userPath, userPaths } from './args';
 import { extraOutputs, replayCommandFor, runAll, scenarioList, sourceLookup } from './gradeOutputs';
 import { decode, BadSchedule } from '../explorer/schedule';
 
@@ -36,10 +36,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (a.flags.has('help')) { out(USAGE); return 0; }
   if (a.positional.length !== 2) die(`expected an exercise ID and a FILE\n${USAGE}`);
-  const [id, file] = a.positional;
+  const [id, typed] = a.positional;
+  const file = userPath(typed);
+  userPaths(a, ['html', 'gradescope', 'junit']);
   const ex = findExercise(id);
   if (ex === undefined) die(`unknown exercise "${id}"; exercises: ${EXERCISES.map((e) => e.id).join(', ')}`);
-  if (!fs.existsSync(file)) die(`${file}: no such file or directory`);
+  if (!fs.existsSync(file)) die(`${typed}: no such file or directory`);
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const typeCheck = !a.flags.has('no-typecheck');
   if (a.flags.has('all')) return runAll(ex, file, a, { color, typeCheck });

@@ -10,7 +10,7 @@ import { renderJunit } from '../grader/reporters/junit';
 import { renderSummary } from '../grader/reporters/summary';
 import { gradeAll, listSubmissions, BatchInputError, BatchProgress, journalDir } from '../grader/batch';
 import type { SourceLookup } from '../trace/trace';
-import type { Args } from './args';
+import { userCwd, type Args } from './args';
 import { gradeHtml } from './gradeHtml';
 
 /** A path or schedule as one shell word: bare when no shell would change it (a `*` would glob), else quoted. */
@@ -19,9 +19,9 @@ export function shellWord(s: string): string { return /^[\w./:,+@-]+$/.test(s) ?
 /** The command that replays a failing scenario of FILE: `npm run grade -- ID FILE --replay S
  *  --scenario N`, or for a schedule exercise `npm run play N -- --moves S`. */
 export function replayCommandFor(ex: ExerciseEntry, file: string): (s: Pick<ScenarioResult, 'name'> & { failure?: { schedule: string } }) => string {
-  // Relative to where the command runs when the file is below it; otherwise its full path
+  // Relative to where the user ran the command when the file is below it; otherwise its full path
   // (a "../../tmp/x.ts" is correct but hard to read).
-  const fromHere = path.relative(process.cwd(), file);
+  const fromHere = path.relative(userCwd(), path.resolve(file));
   const rel = fromHere === '' || fromHere.startsWith('..') || path.isAbsolute(fromHere) ? path.resolve(file) : fromHere;
   return (s) => ex.kind === 'schedule'
     ? `npm run play ${Number(ex.id.slice(0, 2))} -- --moves ${shellWord(s.failure?.schedule ?? '')}`

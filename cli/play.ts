@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import { findPlay, playNumbers, BadMoves, PlayGame, type Choice, type PlayTerminal } from '../course/play';
 import { traceHtml } from '../trace/html';
 import { playMoves, runPlay } from '../course/playSession';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, UsageError, userPaths } from './args';
 
 const USAGE = `usage: npm run play N                       you are the scheduler (needs a terminal)
        npm run play N -- --moves 'v1:...'    play a schedule and print the last screen
@@ -48,6 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
   if (a.flags.has('help')) { out(USAGE); return 0; }
+  userPaths(a, ['html']);
   if (a.positional.length !== 1) die(`expected one play scenario number; play scenarios: ${playNumbers().join(', ')}`);
   const play = findPlay(a.positional[0]);
   if (play === undefined) die(`no play scenario "${a.positional[0]}"; play scenarios: ${playNumbers().join(', ')}`);

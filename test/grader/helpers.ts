@@ -20,10 +20,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `ts-node -T cli/grade.ts ARGS`, stdin closed, stdout and stderr pipes (not a TTY). */
-export function runGradeCli(args: readonly string[], timeout = 120_000): Promise<CliRun> {
+/** `ts-node -T cli/grade.ts ARGS` (with `env` added), stdin closed, stdout and stderr pipes (not a TTY). */
+export function runGradeCli(args: readonly string[], timeout = 120_000, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = execFile(TS_NODE, ['-T', 'cli/grade.ts', ...args], { cwd: REPO, env: cleanEnv(), timeout, maxBuffer: 64 << 20 },
+    const child = execFile(TS_NODE, ['-T', 'cli/grade.ts', ...args], { cwd: REPO, env: { ...cleanEnv(), ...env }, timeout, maxBuffer: 64 << 20 },
       (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }));
     child.stdin?.end();
   });

@@ -138,6 +138,23 @@ describe('bad input to one grade: exit 2 and one line, before anything runs', ()
   });
 });
 
+test('under `npm run grade`, paths are taken from the folder npm was started in (INIT_CWD), not the package root it runs in', async () => {
+  const here = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-cwd-'));
+  fs.copyFileSync(path.join(SOLUTIONS, 'history', '2.6.35.ts'), path.join(here, 'mine.ts'));
+  const args = ['05', 'mine.ts', '--scenario', 'quiet', '--no-typecheck', '--html', 'run.html'];
+  const [npm, other] = await Promise.all([
+    runGradeCli(args, 120_000, { INIT_CWD: here, npm_lifecycle_script: 'ts-node -T cli/grade.ts' }),
+    // another script's INIT_CWD (a CLI spawned under `npm test`) is not this command's
+    runGradeCli(args, 120_000, { INIT_CWD: here, npm_lifecycle_script: 'tsc --noEmit -p . && jest' }),
+  ]);
+  expect([npm.code, npm.stderr]).toEqual([1, '']);
+  expect(npm.stdout).toMatch(/^FAIL 05-page-lock-anon-vma: 0\/2 points/);
+  // the replay command works from that folder
+  expect(npm.stdout).toContain('npm run grade -- 05-page-lock-anon-vma mine.ts --replay ');
+  expect(fs.existsSync(path.join(here, 'run.html'))).toBe(true);
+  expect([other.code, other.stdout, other.stderr]).toEqual([2, '', 'grade: mine.ts: no such file or directory\n']);
+}, 120_000);
+
 test('a reader that stops early (| head) ends the command quietly: exit 0, no stack dump', async () => {
   const child = spawnGradeCli(['05', path.join(SOLUTIONS, 'history', '2.6.36-rc2.ts'), '--replay', 'v1:0*6,1*12,2*39,0*5', '--scenario', 'seed', '--full']);
   let err = '';

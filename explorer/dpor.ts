@@ -123,6 +123,8 @@ export interface DporResult {
   readonly fed: number;
   readonly bug?: { readonly failure: Failure; readonly schedule: number[]; readonly atMs: number };
   readonly bugs: number;
+  /** Stopped by maxMs: a limit of the machine's speed, not of the search. */
+  readonly timedOut: boolean;
 }
 
 export class NondeterministicReplay extends Error {}
@@ -397,8 +399,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     clk.retro(a, b, j);
     for (let x = 0; x < log.n; x++) if (log.js[x] >= b) addBacktrack(stack, clk, log.is[x], log.js[x]);
   };
-  const result = (complete: boolean, reason?: string): DporResult =>
-    ({ complete, ...(reason === undefined ? {} : { reason }), executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs });
+  const result = (complete: boolean, reason?: string, timedOut = false): DporResult =>
+    ({ complete, ...(reason === undefined ? {} : { reason }), executions, blocked, steps, performed, fed: kept?.fed ?? 0, bug, bugs, timedOut });
   let nThreads = -1;
   /** A new build of the scenario (its thread count checked against the first's). */
   const build = (): Machine => {
@@ -414,7 +416,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   };
   for (;;) {
     if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return result(false, `${o.maxExecutions} executions`);
-    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return result(false, `${o.maxMs} ms`);
+    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return result(false, `${o.maxMs} ms`, true);
     o.heartbeat?.();
     const restored = kept !== undefined;
     let m: Machine;

@@ -62,5 +62,7 @@ export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
     }
   }
   stats.ms = now() - t0;
-  return { kind: 'NO_BUG_WITHIN', reason: `DPOR stopped at ${d.reason}${runs > 0 ? ` (then ${runs} PCT runs found nothing)` : ''}`, stats };
+  const pcts = runs > 0 ? `, then ${runs} PCT runs` : '';
+  const reason = d.timedOut ? `the time limit: DPOR ran out of its ${d.reason} after ${d.executions} executions${pcts}` : `DPOR's budget of ${d.reason}${pcts}`;
+  return { kind: 'NO_BUG_WITHIN', reason, stats, timedOut: d.timedOut };
 }

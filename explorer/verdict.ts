@@ -21,7 +21,9 @@ export type Verdict =
   /** classes: DPOR's complete executions, at least one per interleaving class (a class may be
    *  run twice where sleep sets keep an observed pair dependent: dependence.ts). */
   | { readonly kind: 'VERIFIED'; readonly classes: number; readonly stats: Stats; readonly how: string }
-  | { readonly kind: 'NO_BUG_WITHIN'; readonly reason: string; readonly stats: Stats };
+  | { readonly kind: 'NO_BUG_WITHIN'; readonly reason: string; readonly stats: Stats;
+    /** The search stopped at its wall-clock limit (maxMs), not at a bound in executions. */
+    readonly timedOut: boolean };
 
 export interface Budget {
   /** Stop after this many executions. */

@@ -3,7 +3,7 @@
 // submissions share each). Data first (summary.json), then an 80-column text rendering.
 // Deterministic: the same results give the same bytes — entries sorted by name, ties broken
 // by fixed keys, no paths, no clocks.
-import type { GradeResult } from '../result';
+import type { GradeResult, ScenarioResult } from '../result';
 import { paint, wrapWords } from '../../trace/style';
 
 export interface ClassEntry { readonly name: string; readonly result: GradeResult }
@@ -53,6 +53,12 @@ function firstFailure(r: GradeResult): string | undefined {
   return s === undefined ? undefined : `${s.name}: ${s.failure?.kind ?? 'error'}`;
 }
 
+/** Did the scenario earn its points? (A bug hunt earns them with a BUG; code, without one.) A
+ *  scenario worth nothing passes when no bug was found. */
+function earned(s: ScenarioResult): boolean {
+  return s.max_points > 0 ? s.points === s.max_points : s.verdict === 'VERIFIED' || s.verdict === 'NO_BUG_WITHIN';
+}
+
 export function summarize(exercise: string, entries: readonly ClassEntry[]): ClassSummary {
   const list = [...entries].sort(byName);
   const max = Math.max(0, ...list.map((e) => e.result.max_score));
@@ -76,8 +82,8 @@ export function summarize(exercise: string, entries: readonly ClassEntry[]): Cla
     for (const s of e.result.scenarios) {
       let x = info.get(s.name);
       if (x === undefined) { x = { max_points: s.max_points, hidden: s.hidden, passed: 0, failed: 0, kinds: {} }; info.set(s.name, x); order.push(s.name); }
-      if (s.verdict === 'VERIFIED' || s.verdict === 'NO_BUG_WITHIN') x.passed++;
-      else { x.failed++; const k = s.failure?.kind ?? 'error'; x.kinds[k] = (x.kinds[k] ?? 0) + 1; }
+      if (earned(s)) x.passed++;
+      else { x.failed++; const k = s.failure?.kind ?? (s.verdict === 'NO_BUG_WITHIN' ? 'no-bug-within' : 'error'); x.kinds[k] = (x.kinds[k] ?? 0) + 1; }
     }
   }
   const scenarios = order.map((name) => {
@@ -89,7 +95,8 @@ export function summarize(exercise: string, entries: readonly ClassEntry[]): Cla
   const groups = new Map<string, { scenario: string; kind: string; schedule: string; preemptions: number; steps: number; submissions: string[]; reports: string[] }>();
   for (const e of list) {
     for (const s of e.result.scenarios) {
-      if (s.verdict !== 'BUG' || s.failure === undefined || s.failure.schedule === '') continue;
+      // a bug that earned its points (the bug hunt's goal) is no one's mistake
+      if (s.verdict !== 'BUG' || earned(s) || s.failure === undefined || s.failure.schedule === '') continue;
       const key = JSON.stringify([s.name, s.failure.kind, s.failure.schedule]);
       const g = groups.get(key) ?? { scenario: s.name, kind: s.failure.kind, schedule: s.failure.schedule, preemptions: s.failure.preemptions, steps: s.failure.steps, submissions: [], reports: [] };
       g.submissions.push(e.name);

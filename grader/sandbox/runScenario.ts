@@ -127,7 +127,14 @@ function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc:
       failure: { kind: 'nondeterminism', message: why, why, schedule: 'v1:', steps: 0, preemptions: 0 } };
   }
   if (v.kind === 'VERIFIED') return { ...base, summary, verdict: 'VERIFIED', points: sc.points, reach: `every interleaving class explored, in ${v.classes} execution${v.classes === 1 ? '' : 's'}`, stats };
-  if (v.kind === 'NO_BUG_WITHIN') return { ...base, summary, verdict: 'NO_BUG_WITHIN', points: sc.points, reach: v.reason, stats };
+  // A search stopped by its bound in executions earns the points (the same on every machine); one
+  // the clock stopped does not: how far it got depends on the machine, and code made slow on
+  // purpose would hide its bugs behind the limit.
+  if (v.kind === 'NO_BUG_WITHIN') {
+    if (!v.timedOut) return { ...base, summary, verdict: 'NO_BUG_WITHIN', points: sc.points, reach: v.reason, stats };
+    return { ...base, summary, verdict: 'NO_BUG_WITHIN', points: 0, stats,
+      reach: `${v.reason} (no points: the search must finish its executions within the time limit, as the reference does many times over; do less work between yield*s)` };
+  }
   const schedule = decode(v.schedule);
   const t1 = fixLines(record(sc.name, factory, schedule, realm.setCapture), job.file, lines);
   const t2 = fixLines(record(sc.name, factory, schedule, realm.setCapture), job.file, lines);

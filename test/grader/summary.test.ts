@@ -67,3 +67,17 @@ test('the same schedule and kind in two scenarios with different reports is two 
   const same = [{ name: 'e', result: result([bug('quiet', 'v1:0*2,1*3'), bug('exit-vs-walk', 'v1:0*2,1*3'), ok('seed')]) }];
   expect(summarize('05-page-lock-anon-vma', same).counterexamples.map((c) => [c.scenario, c.also_in ?? []])).toEqual([['quiet', ['exit-vs-walk']]]);
 });
+
+test('a scenario passes when it earns its points: a bug hunt\'s BUG is a success, its NO_BUG_WITHIN a failure, and neither is a counterexample', () => {
+  const hunt = (verdict: 'BUG' | 'NO_BUG_WITHIN', points: number): ScenarioResult => ({
+    name: 'seed-hang', summary: '', verdict, points, max_points: 5, hidden: false, stats: { executions: 1, steps: 68, ms: 1 },
+    ...(verdict === 'BUG' ? { failure: { kind: 'hang', message: 'hang', why: 'w', schedule: 'v1:0*37,1*31', steps: 68, preemptions: 3, own: true } } : { reach: 'your schedule' }),
+  });
+  const of = (s: ScenarioResult): GradeResult => ({ exercise: '04-bug-hunt', submission: 'x.txt', verdict: s.points === 5 ? 'pass' : 'fail', score: s.points, max_score: 5, scenarios: [s] });
+  const s = summarize('04-bug-hunt', [{ name: 'ann', result: of(hunt('BUG', 5)) }, { name: 'ivy', result: of(hunt('BUG', 5)) }, { name: 'stub', result: of(hunt('NO_BUG_WITHIN', 0)) }]);
+  expect(s.scenarios).toEqual([{ name: 'seed-hang', max_points: 5, hidden: false, passed: 2, failed: 1, kinds: { 'no-bug-within': 1 } }]);
+  expect(s.counterexamples).toEqual([]);
+  // and code whose search ran out of time (no points) is a failure too
+  const slow: ScenarioResult = { name: 'seed', summary: '', verdict: 'NO_BUG_WITHIN', points: 0, max_points: 4, hidden: false, stats: { executions: 9, steps: 9, ms: 20001 }, reach: 'the time limit' };
+  expect(summarize('05-page-lock-anon-vma', [{ name: 'zed', result: result([slow]) }]).scenarios[0]).toMatchObject({ passed: 0, failed: 1 });
+});

@@ -79,6 +79,17 @@ describe('exercise 05: the seed thread', () => {
     expect(renderText(proven(false), {})).toMatch(/\nThis schedule makes it fail with 1 preemption \(\d+ steps to the failure\); whether fewer would do was not settled\.\n/);
   });
 
+  test('a search stopped by its bound in executions earns the points; one stopped by the clock does not', async () => {
+    const [bound, clock] = await Promise.all([
+      gradeFile(EX05, path.join(REPO, EX05.solution), { only: ['seed'], typeCheck: false, maxExecutions: 3 }),
+      gradeFile(EX05, path.join(REPO, EX05.solution), { only: ['seed'], typeCheck: false, maxMs: 0 }),
+    ]);
+    expect(bound.scenarios[0]).toMatchObject({ verdict: 'NO_BUG_WITHIN', points: 4, reach: "DPOR's budget of 3 executions" });
+    expect(clock.scenarios[0]).toMatchObject({ verdict: 'NO_BUG_WITHIN', points: 0 });
+    expect(clock.scenarios[0].reach).toMatch(/^the time limit: DPOR ran out of its 0 ms after \d+ executions \(no points: /);
+    expect(renderText(clock, {})).toMatch(/^FAIL 05-page-lock-anon-vma: 0\/4 points/);
+  });
+
   test('2.6.35 fails with the root-lock contract', () => {
     const r = of(EX05, 'solutions/05-page-lock-anon-vma/history/2.6.35.ts');
     expect(r.verdict).toBe('fail');

@@ -121,11 +121,14 @@ interface JournalRecord { readonly format: number; readonly key: string; readonl
 
 function sha256(data: string | Buffer): string { return createHash('sha256').update(data).digest('hex'); }
 
-/** What makes two gradings of the same bytes comparable: the exercise, its suite, the options
- *  and the grader's own code. */
-function gradingKey(ex: ExerciseEntry, o: GradeOptions): string {
-  const own = ['grade.ts', 'load.ts'].map((f) => fs.readFileSync(path.join(__dirname, f), 'utf8'));
-  return sha256(JSON.stringify({ id: ex.id, kind: ex.kind, exports: ex.exports, scenarios: ex.scenarios, o, sandbox: sandboxVersion(), own: own.map((s) => sha256(s)) }));
+/** What makes two gradings of the same bytes comparable: the exercise, its suite, the options,
+ *  the grader's own code and a bug hunt's target code (exported for tests). */
+export function gradingKey(ex: ExerciseEntry, o: GradeOptions): string {
+  // a bug hunt is graded in this process, against the course's own target code
+  const files = ['grade.ts', 'load.ts', 'scheduleGrade.ts'].map((f) => path.join(__dirname, f));
+  if (ex.target !== undefined) files.push(path.join(__dirname, '..', ex.target.code));
+  const own = files.map((f) => sha256(fs.readFileSync(f, 'utf8')));
+  return sha256(JSON.stringify({ id: ex.id, kind: ex.kind, exports: ex.exports, scenarios: ex.scenarios, target: ex.target ?? null, o, sandbox: sandboxVersion(), own }));
 }
 
 /** The journal file of a submission (`summary.json` is the class summary's). */

@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ClassSummary } from '../../grader/reporters/summary';
 import { HOSTILE, SOLUTIONS, runGradeCli, spawnGradeCli, type CliRun } from './helpers';
+import { gradingKey } from '../../grader/batch';
+import { findExercise } from '../../exercises/index';
 
 // a run of some scenarios keeps its own journal, beside the whole suite's
 const JOURNAL = path.join('.anon-vma-lab-results', 'only-quiet,seed');
@@ -208,3 +210,11 @@ test('bad input exits 2: an empty folder, a bad --jobs, an unknown scenario', as
     expect(r.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
   }
 }, 60_000);
+
+test("a journaled grade of a bug hunt is not reused once its target code is other code", () => {
+  const hunt = findExercise('04')!;
+  const key = gradingKey(hunt, {});
+  expect(gradingKey(hunt, {})).toBe(key);
+  // the same index entry, its target now Hugh's fix: another grade
+  expect(gradingKey({ ...hunt, target: { ...hunt.target!, code: 'solutions/05-page-lock-anon-vma/history/hugh-fix.ts' } }, {})).not.toBe(key);
+});

@@ -65,6 +65,7 @@ export function scenarioList(ex: ExerciseEntry, text: string | undefined): { onl
   const only = text?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const unknown = only?.filter((n) => !ex.scenarios.some((s) => s.name === n)) ?? [];
   if (unknown.length > 0) return { error: `no scenario ${unknown.join(', ')} in ${ex.id}; scenarios: ${ex.scenarios.map((s) => s.name).join(', ')}` };
+  if (only !== undefined && only.length === 0) return { error: `--scenario names no scenario; scenarios: ${ex.scenarios.map((s) => s.name).join(', ')}` };
   return only === undefined ? {} : { only };
 }
 

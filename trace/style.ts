@@ -21,3 +21,25 @@ export function wrapWords(text: string, width: number, indent: number, first = 0
   out.push(line);
   return out;
 }
+
+/** `s` with every control character but newline and tab shown as an escape (`\x1b`): text a
+ *  submission wrote (an exception's message, a comment on a source line, a file name) cannot
+ *  move the cursor, clear the screen or paint a fake verdict in the reader's terminal. */
+export function harmless(s: string): string {
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n > 0xff ? `\\u${n.toString(16)}` : `\\x${n.toString(16).padStart(2, '0')}`;
+  });
+}
+
+/** The same for every string in plain data (a grade result, a class summary). */
+export function harmlessData<T>(x: T): T {
+  if (typeof x === 'string') return harmless(x) as T;
+  if (Array.isArray(x)) return x.map((v: unknown) => harmlessData(v)) as T;
+  if (x !== null && typeof x === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = harmlessData(v);
+    return out as T;
+  }
+  return x;
+}

@@ -4,7 +4,7 @@
 // Deterministic: the same results give the same bytes — entries sorted by name, ties broken
 // by fixed keys, no paths, no clocks.
 import type { GradeResult, ScenarioResult } from '../result';
-import { paint, wrapWords } from '../../trace/style';
+import { harmlessData, paint, wrapWords } from '../../trace/style';
 
 export interface ClassEntry { readonly name: string; readonly result: GradeResult }
 
@@ -175,7 +175,8 @@ function wrapCommand(cmd: string, first: string, indent: number, width: number):
   return out;
 }
 
-export function renderSummary(s: ClassSummary, o: SummaryTextOptions = {}): string {
+export function renderSummary(summary: ClassSummary, o: SummaryTextOptions = {}): string {
+  const s = harmlessData(summary); // what submissions wrote is shown, never obeyed
   const p = paint(o.color ?? false);
   const width = o.width ?? 80;
   const out: string[] = [];

@@ -90,6 +90,17 @@ describe('exercise 05: the seed thread', () => {
     expect(renderText(clock, {})).toMatch(/^FAIL 05-page-lock-anon-vma: 0\/4 points/);
   });
 
+  test('what a submission wrote reaches the terminal escaped: it cannot clear the screen or paint a verdict', () => {
+    const evil = 'Error: \u001b[2J\u001b[32mPASS 05: 10/10 points\r';
+    const r: GradeResult = { exercise: EX05.id, submission: 'x\u001b[1m.ts', verdict: 'error', score: 0, max_score: 10, scenarios: [], error: evil, error_kind: 'exception' };
+    const text = renderText(r, {});
+    expect(text).toContain('Error: \\x1b[2J\\x1b[32mPASS 05: 10/10 points\\x0d');
+    expect(text).toContain('x\\x1b[1m.ts');
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    // the reporter's own colours still work
+    expect(renderText(r, { color: true })).toContain('\u001b[31mERROR\u001b[39m');
+  });
+
   test('2.6.35 fails with the root-lock contract', () => {
     const r = of(EX05, 'solutions/05-page-lock-anon-vma/history/2.6.35.ts');
     expect(r.verdict).toBe('fail');

@@ -20,8 +20,9 @@ import { decode, BadSchedule } from '../explorer/schedule';
 
 const USAGE = `usage: npm run grade -- ID FILE [--scenario A,B] [--json] [--full] [--html PATH] [--gradescope PATH] [--junit PATH]
        npm run grade -- ID FILE --replay SCHEDULE --scenario NAME
-       npm run grade -- ID DIR --all [--jobs N]
-ID is an exercise id or number: ${EXERCISES.map((e) => e.id).join(', ')}`;
+       npm run grade -- ID DIR --all [--jobs N] [--scenario A,B] [--json] [--junit PATH]
+ID is an exercise id or number: ${EXERCISES.map((e) => e.id).join(', ')}
+--no-typecheck (any form): skip TypeScript's type check (a type error then fails only where it breaks a run)`;
 
 function out(s: string): void { process.stdout.write(s.endsWith('\n') ? s : `${s}\n`); }
 function die(msg: string, code = 2): never { process.stderr.write(`grade: ${msg}\n`); process.exit(code); }
@@ -45,6 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const typeCheck = !a.flags.has('no-typecheck');
   if (a.flags.has('all')) return runAll(ex, file, a, { color, typeCheck });
+  if (a.options.has('jobs')) die('--jobs goes with --all (a class folder)');
   if (fs.statSync(file).isDirectory()) die(`${file} is a directory: grade one file, or a class folder with --all`);
 
   if (a.options.has('replay')) {

@@ -96,6 +96,11 @@ function typeCheck(file: string): string | undefined {
     const call = /^([A-Za-z_$][\w$]*)\s*\(/.exec(src)?.[1];
     if (call !== undefined) return `${where}: type error: \`yield ${call}(...)\` yields the call itself; write \`yield* ${call}(...)\` to run it`;
   }
+  // Node's globals: TypeScript suggests installing their types, which would not make them exist
+  const global = /^Cannot find name '(console|process|require|module|Buffer|global|setTimeout|setInterval|setImmediate|__dirname|__filename)'/.exec(text)?.[1];
+  if (global !== undefined) {
+    return `${where}: type error: \`${global}\` does not exist in a submission (it runs in a sandbox with the kernel API alone; the grader's trace shows what your code did)`;
+  }
   return `${where}: type error: ${text.slice(0, 200)}`;
 }
 

@@ -34,3 +34,17 @@ test("the stub's import gets the same grade inside the repository and outside it
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test("console or process in a submission: one line saying they do not exist there, not TypeScript's advice to install types", async () => {
+  const src = fs.readFileSync(path.join(SOLUTIONS, 'page_lock_anon_vma.ts'), 'utf8');
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'globals-'));
+  const cases = [['console', '  console.log(page);\n'], ['process', '  process.exit(0);\n']] as const;
+  const results = await Promise.all(cases.map(async ([name, line]) => {
+    const f = path.join(d, `${name}.ts`);
+    fs.writeFileSync(f, src.replace(/(export function\* page_lock_anon_vma\([^)]*\)[^{]*\{\n)/, `$1${line}`));
+    return (await gradeFile(EX05, f, { only: ['quiet'] })).error;
+  }));
+  for (const [i, [name]] of cases.entries()) {
+    expect(results[i]).toMatch(new RegExp(`^${name}\\.ts:\\d+:3: type error: \`${name}\` does not exist in a submission \\(it runs in a sandbox`));
+  }
+});

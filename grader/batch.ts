@@ -47,6 +47,17 @@ function submissionFiles(dir: string, ext: string, depth: number): string[] {
   return out;
 }
 
+/** Why an entry that is not a plain submission file looks like one all the same (else
+ *  undefined: a README, the TA's own outputs). */
+function notGradable(e: fs.Dirent, ext: string): string | undefined {
+  if (e.isSymbolicLink()) return 'a symbolic link (not followed: copy the file in)';
+  const lower = e.name.toLowerCase();
+  if (e.isFile() && lower.endsWith(ext) && !lower.endsWith('.d.ts')) return `named ${path.extname(e.name)}, not ${ext}`;
+  if (/\.(zip|tar|tgz|gz)$/.test(lower)) return 'an archive: unpack it into a folder first';
+  if (ext === '.ts' && /\.(js|mjs|cjs|tsx)$/.test(lower)) return `a ${path.extname(lower)} file: a submission is a ${ext} file`;
+  return undefined;
+}
+
 /** The submissions in DIR, sorted by name. Throws BatchInputError when DIR is not a folder. */
 export function listSubmissions(ex: ExerciseEntry, dir: string): Submission[] {
   let entries: fs.Dirent[];
@@ -79,6 +90,10 @@ export function listSubmissions(ex: ExerciseEntry, dir: string): Submission[] {
       const name = taken.has(base) ? e.name : base;
       taken.add(name);
       out.push({ name, file: p });
+    } else {
+      // what looks like a student's work but cannot be graded is listed, not dropped
+      const problem = notGradable(e, ext);
+      if (problem !== undefined) { taken.add(e.name); out.push({ name: e.name, problem }); }
     }
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

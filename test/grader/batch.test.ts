@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ClassSummary } from '../../grader/reporters/summary';
 import { HOSTILE, SOLUTIONS, runGradeCli, spawnGradeCli, type CliRun } from './helpers';
-import { gradingKey } from '../../grader/batch';
+import { gradingKey, listSubmissions } from '../../grader/batch';
 import { findExercise } from '../../exercises/index';
 
 // a run of some scenarios keeps its own journal, beside the whole suite's
@@ -217,4 +217,25 @@ test("a journaled grade of a bug hunt is not reused once its target code is othe
   expect(gradingKey(hunt, {})).toBe(key);
   // the same index entry, its target now Hugh's fix: another grade
   expect(gradingKey({ ...hunt, target: { ...hunt.target!, code: 'solutions/05-page-lock-anon-vma/history/hugh-fix.ts' } }, {})).not.toBe(key);
+});
+
+test('entries that look like work but cannot be graded are listed with why, never dropped; a README is not a student', () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'class-entries-'));
+  const src = path.join(SOLUTIONS, 'page_lock_anon_vma.ts');
+  for (const f of ['ann.ts', 'ben.TS', 'cat.js']) fs.copyFileSync(src, path.join(d, f));
+  fs.writeFileSync(path.join(d, 'dan.zip'), 'PK');
+  fs.writeFileSync(path.join(d, 'README.md'), 'the class');
+  fs.symlinkSync(src, path.join(d, 'eve.ts'));
+  fs.mkdirSync(path.join(d, 'fay'));
+  fs.copyFileSync(src, path.join(d, 'fay', 'page_lock_anon_vma.ts'));
+  fs.symlinkSync(path.join(d, 'fay'), path.join(d, 'gus'));
+  expect(listSubmissions(findExercise('05')!, d).map((s) => [s.name, s.problem ?? path.relative(d, s.file!)])).toEqual([
+    ['ann', 'ann.ts'],
+    ['ben.TS', 'named .TS, not .ts'],
+    ['cat.js', 'a .js file: a submission is a .ts file'],
+    ['dan.zip', 'an archive: unpack it into a folder first'],
+    ['eve.ts', 'a symbolic link (not followed: copy the file in)'],
+    ['fay', path.join('fay', 'page_lock_anon_vma.ts')],
+    ['gus', 'a symbolic link (not followed: copy the file in)'],
+  ]);
 });

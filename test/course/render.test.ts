@@ -90,3 +90,18 @@ describe('rendering', () => {
     expect(wrap('  aaa bbb ccc', 9, '    ')).toBe('  aaa bbb\n    ccc');
   });
 });
+
+test('every section of every lesson fits an 80-column terminal (tables too: a wider one wraps into garbage)', () => {
+  const dir = path.join(__dirname, '..', '..', 'lessons');
+  const over: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.md')).sort()) {
+    const lesson = parseLesson(fs.readFileSync(path.join(dir, f), 'utf8'), f);
+    lesson.sections.forEach((s, i) => {
+      // demos are the simulator's output, held to 80 columns by their own tests
+      for (const line of renderSection(s, { color: false, width: 80 }, () => '').split('\n')) {
+        if ([...line].length > 80) over.push(`${f} section ${i + 1}: ${[...line].length} columns: ${line.slice(0, 40)}`);
+      }
+    });
+  }
+  expect(over).toEqual([]);
+});

@@ -83,7 +83,7 @@ export const report = {
       ...m.locks.heldBy(tid).filter((h) => h.mode === 'spin').map((h) => `  holding ${lockName(m, h.addr)} since step ${h.at}`),
       ...(d > 0 ? [`  inside rcu_read_lock() since step ${m.rcu.sectionBegan(tid)}`] : [])];
   },
-  livelock(name: string, max: number): string[] { return [`watchdog: BUG: soft lockup — ${name} ran ${max} steps without finishing`]; },
+  livelock(name: string, max: number): string[] { return [`watchdog: BUG: soft lockup — ${name} ran more than ${max} steps without finishing`]; },
   exception(name: string, e: unknown): string[] {
     // errors from the submission's realm are not `instanceof Error` here: read them as data
     let msg: string;

@@ -223,7 +223,10 @@ describe('oracles', () => {
 
   test('livelock: a thread past its step budget', () => {
     const spin = world((_m, { obj }) => ({ t: function* () { for (;;) yield* k.READ_ONCE(obj.key); } }));
-    expect(runOnce(spin, (_m, en) => en[0], { maxSteps: 50 }).failure?.kind).toBe('livelock');
+    const once = runOnce(spin, (_m, en) => en[0], { maxSteps: 50 });
+    expect(once.failure?.kind).toBe('livelock');
+    // it fails on its 51st step: the report says "more than 50", not "50"
+    expect([once.machine.threads[0].steps, once.failure?.report]).toEqual([51, 'watchdog: BUG: soft lockup — t ran more than 50 steps without finishing']);
     // going on after failures (a replay), a livelock still ends the run: the thread would spin
     // for ever, so a thread waiting for its lock is not reported as hung by a returned thread
     const holder = world((_m, { av }) => ({

@@ -50,18 +50,25 @@ export function createTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStr
     choose: async (message, choices) => {
       queue.length = 0; // keys typed before the question are not answers
       const { select } = await import('@inquirer/prompts');
+      // q (as everywhere in a lesson) or Escape quits at a quiz too: inquirer has no key for it,
+      // so a listener beside it aborts the prompt
+      const stop = new AbortController();
+      const onData = (d: string | Buffer): void => { if (decodeKey(String(d)) === 'quit') stop.abort(); };
+      stdin.on('data', onData);
       try {
         const answer = await select(
           // answered, the question keeps a neutral mark: inquirer's default is a green tick,
           // which a wrong quiz answer would get too
           { message, choices: choices.map((name, value) => ({ name, value })), loop: false, theme: { prefix: { idle: '?', done: '›' } } },
-          { input: stdin, output: stdout, clearPromptOnDone: false },
+          { input: stdin, output: stdout, clearPromptOnDone: false, signal: stop.signal },
         );
         return answer;
       } catch (err) {
         if (err instanceof Error && err.name === 'ExitPromptError') return 'interrupt';
+        if (err instanceof Error && err.name === 'AbortPromptError') { stdout.write('\n'); return 'quit'; }
         throw err;
       } finally {
+        stdin.off('data', onData);
         if (stdin.isTTY) stdin.setRawMode(true); // inquirer leaves cooked mode behind
       }
     },

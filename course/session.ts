@@ -58,7 +58,7 @@ export interface LessonTerminal {
   write(text: string): void;
   readKey(): Promise<Key>;
   /** Ask a multiple-choice question: the chosen index, or 'interrupt' on Ctrl-C. */
-  choose(message: string, choices: readonly string[]): Promise<number | 'interrupt'>;
+  choose(message: string, choices: readonly string[]): Promise<number | 'interrupt' | 'quit'>;
 }
 
 export interface SessionConfig {
@@ -111,7 +111,8 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
   }
 
   /** Show one section; quizzes not yet answered are asked. False if interrupted. */
-  const show = async (section: Section): Promise<boolean> => {
+  /** Show a section, asking its quizzes: 'shown', or how the reader left at a quiz. */
+  const show = async (section: Section): Promise<'shown' | 'interrupt' | 'quit'> => {
     for (const block of section.blocks) {
       if (block.kind !== 'quiz') {
         term.write(renderBlock(block, render, cfg.runDemo).replace(/\n*$/, '\n\n'));
@@ -127,20 +128,21 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
       } else {
         const labels = quiz.choices.map((ch, i) => `${choiceLabel(i)} ${renderInline(ch.text, render)}`);
         const got = await term.choose(`Quiz ${block.number}: ${renderInline(quiz.question, render)}`, labels);
-        if (got === 'interrupt') return false;
+        if (got === 'interrupt' || got === 'quit') return got;
         chosen = got;
         save(recordQuiz(progress, number, block.number, { choice: chosen, correct: quiz.choices[chosen].correct }));
       }
       term.write(renderQuizResult(quiz, chosen, render) + '\n');
     }
-    return true;
+    return 'shown';
   };
 
   for (;;) {
     save(recordSection(progress, number, k, n));
     term.clear();
     term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n');
-    if (!(await show(lesson.sections[k - 1]))) return { kind: 'interrupted', section: k, sections: n };
+    const shown = await show(lesson.sections[k - 1]);
+    if (shown !== 'shown') return { kind: shown === 'quit' ? 'quit' : 'interrupted', section: k, sections: n };
     if (notice !== undefined) term.write(c.yellow(notice) + '\n');
     term.write(c.dim('─'.repeat(Math.min(render.width, 80))) + '\n');
     term.write(c.bold(footer(k, n, canRestart)) + '\n');

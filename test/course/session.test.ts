@@ -9,7 +9,7 @@ const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lessons', '03-slab-types
 const lesson = parseLesson(fs.readFileSync(FIXTURE, 'utf8'), 'fixture.md');
 
 /** A scripted terminal: keys and quiz answers in order; each cleared screen recorded. */
-function fakeTerminal(keys: Key[], answers: (number | 'interrupt')[]) {
+function fakeTerminal(keys: Key[], answers: (number | 'interrupt' | 'quit')[]) {
   const screens: string[] = [''];
   const asked: string[] = [];
   const term: LessonTerminal = {
@@ -30,7 +30,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-function run(keys: Key[], answers: (number | 'interrupt')[], progress: Progress = emptyProgress()) {
+function run(keys: Key[], answers: (number | 'interrupt' | 'quit')[], progress: Progress = emptyProgress()) {
   const t = fakeTerminal(keys, answers);
   const end = runSession({
     lesson,
@@ -101,6 +101,12 @@ describe('an interactive session', () => {
   test('Ctrl-C at a quiz ends the session as interrupted, progress kept', async () => {
     const s = run(['next', 'next'], ['interrupt']);
     expect(await s.end).toEqual({ kind: 'interrupted', section: 3, sections: 4 });
+    expect(s.saved()).toMatchObject({ section: 3, quiz: {} });
+  });
+
+  test('q at a quiz quits, as its footer says, progress kept (not an interrupt: exit 0)', async () => {
+    const s = run(['next', 'next'], ['quit']);
+    expect(await s.end).toEqual({ kind: 'quit', section: 3, sections: 4 });
     expect(s.saved()).toMatchObject({ section: 3, quiz: {} });
   });
 });

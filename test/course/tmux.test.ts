@@ -138,4 +138,17 @@ describe('npm run lesson 3 in a terminal', () => {
     expect(s).toContain('[tty cooked]');
     expect(saved()).toMatchObject({ section: 2 });
   });
+
+  test('q at a quiz quits as the footer says: progress kept, exit 0, terminal restored', async () => {
+    startLesson('third');
+    await waitFor('third', `${FOOTER(2)} · r: start over`);
+    keys('third', 'Enter');
+    await waitFor('third', 'Quiz 1:', 'a) the same object');
+    keys('third', 'q');
+    const s = await waitFor('third', '[exit ', '[tty ');
+    expect(s).toContain('Progress saved at section 3/4');
+    expect(s).toContain('[exit 0]');
+    expect(s).toContain('[tty cooked]');
+    expect(saved()).toMatchObject({ section: 3, quiz: {} });
+  });
 });

@@ -30,6 +30,11 @@ function imports(sf: ts.SourceFile): { spec: string; pos: number }[] {
   const visit = (n: ts.Node): void => {
     if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) out.push({ spec: n.moduleSpecifier.text, pos: n.getStart(sf) });
     else if (ts.isImportEqualsDeclaration(n)) out.push({ spec: '<import = require>', pos: n.getStart(sf) });
+    else if (ts.isImportTypeNode(n)) {
+      // `typeof import('...')`: no code runs, but the type checker would read any file it names
+      const a = n.argument;
+      out.push({ spec: ts.isLiteralTypeNode(a) && ts.isStringLiteral(a.literal) ? a.literal.text : '<computed>', pos: n.getStart(sf) });
+    }
     else if (ts.isCallExpression(n) && (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'))) {
       const a = n.arguments[0];
       out.push({ spec: a && ts.isStringLiteral(a) ? a.text : '<computed>', pos: n.getStart(sf) });
@@ -37,6 +42,8 @@ function imports(sf: ts.SourceFile): { spec: string; pos: number }[] {
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  // `/// <reference path|types="..." />` too
+  for (const r of [...sf.referencedFiles, ...sf.typeReferenceDirectives, ...sf.libReferenceDirectives]) out.push({ spec: r.fileName, pos: r.pos });
   return out;
 }
 

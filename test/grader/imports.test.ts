@@ -48,3 +48,22 @@ test("console or process in a submission: one line saying they do not exist ther
     expect(results[i]).toMatch(new RegExp(`^${name}\\.ts:\\d+:3: type error: \`${name}\` does not exist in a submission \\(it runs in a sandbox`));
   }
 });
+
+test('a type-level import or a reference directive is an import too: the type checker would read the file it names', async () => {
+  const src = fs.readFileSync(path.join(SOLUTIONS, 'page_lock_anon_vma.ts'), 'utf8');
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'type-imports-'));
+  const cases = [
+    ["type Secret = typeof import('../../solutions/05-page-lock-anon-vma/page_lock_anon_vma');\n", '../../solutions/05-page-lock-anon-vma/page_lock_anon_vma'],
+    ['/// <reference path="/etc/hostname" />\n', '/etc/hostname'],
+  ];
+  const errors = await Promise.all(cases.map(async ([line], i) => {
+    const f = path.join(d, `t${i}.ts`);
+    fs.writeFileSync(f, line + src);
+    const r = await gradeFile(EX05, f, { only: ['quiet'] });
+    return [r.error_kind, r.error];
+  }));
+  for (const [i, [, spec]] of cases.entries()) {
+    expect(errors[i][0]).toBe('forbidden-import');
+    expect(errors[i][1]).toContain(`a submission may import only the student API (sim/api), not "${spec}"`);
+  }
+});

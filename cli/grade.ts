@@ -15,7 +15,7 @@ import { renderText } from '../grader/reporters/text';
 import { timeline } from '../trace/timeline';
 import { lockTable } from '../trace/lockTable';
 import { parseArgs, UsageError, userPath, userPaths } from './args';
-import { extraOutputs, replayCommandFor, runAll, scenarioList, sourceLookup } from './gradeOutputs';
+import { extraOutputs, OutputError, replayCommandFor, runAll, scenarioList, sourceLookup } from './gradeOutputs';
 import { decode, BadSchedule } from '../explorer/schedule';
 
 const USAGE = `usage: npm run grade -- ID FILE [--scenario A,B] [--json] [--full] [--html PATH] [--gradescope PATH] [--junit PATH]
@@ -82,6 +82,6 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-  process.stderr.write(`grade: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(e instanceof OutputError ? `grade: ${e.message}\n` : `grade: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 2;
 });

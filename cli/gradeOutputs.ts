@@ -38,12 +38,15 @@ export function sourceLookup(file: string): SourceLookup {
   };
 }
 
+/** An output file the user named could not be written: their input, not the grader's fault. */
+export class OutputError extends Error {}
+
 function write(file: string, text: string): void {
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, text);
   } catch (e) {
-    throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new OutputError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 

@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { EXERCISES, findExercise, type ExerciseEntry } from '../exercises/index';
 import { zipFolder } from './zip';
+import { userPath } from './args';
 
 const ROOT = path.resolve(__dirname, '..');
 /** What the grader needs at run time (grader → explorer, trace, scenarios, sim, exercises/index). */
@@ -93,7 +94,7 @@ if (require.main === module) {
     process.stderr.write(`gradescope-bundle: ${why}\n${usage}\n`);
     process.exitCode = 2;
   } else {
-    const out = outArg ?? `gradescope-${ex.id}.zip`;
+    const out = userPath(outArg ?? `gradescope-${ex.id}.zip`);
     try {
       const tool = buildBundle(ex, out);
       process.stdout.write(`wrote ${out} (${(fs.statSync(out).size / 1024).toFixed(0)} KiB, ${tool === 'zip' ? 'zip' : 'store-only zip'}): upload it as the autograder of ${ex.id}\n`);

@@ -15,6 +15,8 @@ export interface Failure {
   readonly tid: number;
   /** Global step index at which it was detected. */
   readonly step: number;
+  /** An exception's `file:line`, where it was thrown (recorded runs only). */
+  readonly loc?: string;
 }
 
 /** Which failure of an execution to lead with: the first one the machine itself would have

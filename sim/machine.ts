@@ -475,7 +475,10 @@ export class Machine {
       } catch (e) {
         t.done = true; t.pending = null;
         if (feeding) return false;
+        const n = this.failures.length;
         this.fail('exception', t.id, 'the code threw an exception instead of returning', report.exception(t.name, e));
+        const loc = this.record && this.failures.length > n ? thrownAt(e) : undefined;
+        if (loc !== undefined) this.failures[n] = { ...this.failures[n], loc };
         return true;
       }
       if (r.done) {
@@ -603,6 +606,21 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u20
  *  grader (runScenario.ts, endsPath) still matches it with the submission's path. */
 function lastChars(s: string, n: number): string {
   return s.length <= n ? s : `…${s.slice(-(n - 1))}`;
+}
+
+/** Where an error was thrown: the first frame of its stack outside the simulator, as
+ *  `file:line`, or undefined. Recorded runs only: reading a realm error's stack runs the
+ *  realm's formatter, which a submission may have replaced (it can only lie about its line). */
+function thrownAt(e: unknown): string | undefined {
+  let stack: unknown;
+  try { stack = typeof e === 'object' && e !== null ? (e as { stack?: unknown }).stack : undefined; } catch { return undefined; }
+  if (typeof stack !== 'string') return undefined;
+  for (const l of stack.split('\n').slice(1, 60)) {
+    if (/[/\\]sim[/\\]|node:internal|^\s*at Generator\.next/.test(l)) continue;
+    const m = /\(?([^()\s]+):(\d+):\d+\)?\s*$/.exec(l);
+    if (m) return lastChars(printable(`${m[1]}:${m[2]}`), 300);
+  }
+  return undefined;
 }
 
 /** Copy an op from possibly untrusted code into a fresh plain object of primitives, or null. */

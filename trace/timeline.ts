@@ -90,7 +90,9 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
       // a replay that stalled, recorded up to the step where it did (grader/sandbox/host.ts)
       : f.kind === 'timeout' ? `${who} takes this step, and its code never reaches another yield*`
         : f.kind === 'memory' ? `${who} takes this step, and its code runs out of memory`
-          : f.kind === 'livelock' ? `${f.why}: the run stops here` : `${f.kind} at the end of the run`;
+          : f.kind === 'livelock' ? `${f.why}: the run stops here`
+            : f.kind === 'exception' && f.loc !== undefined ? `${who} threw the exception at ${sourceLine({ ...t.events[0], loc: f.loc }, o) ?? f.loc}`
+              : `${f.kind} at the end of the run`;
     out.push(`${String(f.step).padStart(4)}${f === t.failure ? p.red('✗') : p.yellow('!')} ${clip(what, width - GUTTER)}`);
   }
   return out.join('\n');

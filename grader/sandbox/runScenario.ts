@@ -13,6 +13,7 @@ import { decode } from '../../explorer/schedule';
 import { replay, runOnce, stay, Factory, ScheduleMismatch } from '../../explorer/run';
 import { NondeterministicReplay } from '../../explorer/dpor';
 import { ownOp } from '../../sim/op';
+import type { Failure } from '../../sim/failure';
 
 type Fatal = Extract<FromWorker, { type: 'fatal' }>;
 
@@ -251,8 +252,17 @@ function endsPath(file: string, tail: string): boolean {
 
 /** Turn generated-JS line numbers in the submission's locations into its TypeScript lines. */
 function fixLines(t: RecordedRun, file: string, lines: Map<number, number>): RecordedRun {
+  // an exception keeps where it was thrown only when that is the submission's own line
+  const own = (f: Failure): Failure => {
+    if (f.loc === undefined) return f;
+    const loc = ownLine(f.loc, file, lines);
+    const { loc: _raw, ...rest } = f;
+    return loc === undefined ? rest : { ...rest, loc };
+  };
   return {
     ...t,
+    ...(t.failure !== undefined ? { failure: own(t.failure) } : {}),
+    failures: t.failures.map(own),
     events: t.events.map((e) => {
       if (e.loc === undefined) return e;
       const loc = ownLine(e.loc, file, lines);

@@ -122,3 +122,11 @@ test('a normal submission graded after the whole corpus gets the same grade as b
   expect(after.verdict).toBe('fail');
   expect(withoutMs(after)).toEqual(withoutMs(before));
 });
+
+test('an exception is placed: the timeline names the line that threw it', () => {
+  const s = graded.get('throw.ts')!.scenarios[0];
+  const f = s.trace?.failures.find((x) => x.kind === 'exception');
+  expect(f?.loc).toBe(`${path.join(HOSTILE, 'throw.ts')}:6`);
+  const source = (file: string, line: number): string | undefined => (file.endsWith('throw.ts') && line === 6 ? "  throw new Error('giving up');" : undefined);
+  expect(renderText(graded.get('throw.ts')!, { source })).toMatch(/^ {3}\d! walker threw the exception at throw\.ts:6 {2}throw new Error\('giving up'\);$/m);
+});

@@ -21,10 +21,11 @@ function copyOp(o: unknown): unknown {
   if (o === null || typeof o !== 'object') return o;
   try {
     const x = o as Record<string, unknown>;
-    const k = x.k, a = x.a, v = x.v, n = x.n, loc = x.loc;
+    const k = x.k, a = x.a, v = x.v, n = x.n, loc = x.loc, from = x.from;
     const out: Record<string, unknown> = { k, a, v };
     if (typeof n === 'string') out.n = n;
     if (typeof loc === 'string') out.loc = loc;
+    if (typeof from === 'string') out.from = from; // a helper's caller (sim/api.ts callerLines)
     return out;
   } catch {
     return null;

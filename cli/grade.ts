@@ -14,6 +14,7 @@ import { gradeFile, replayFile } from '../grader/grade';
 import { renderText } from '../grader/reporters/text';
 import { timeline } from '../trace/timeline';
 import { lockTable } from '../trace/lockTable';
+import { harmless, harmlessData } from '../trace/style';
 import { parseArgs, UsageError, userPath, userPaths } from './args';
 import { extraOutputs, OutputError, replayCommandFor, runAll, scenarioList, sourceLookup } from './gradeOutputs';
 import { decode, BadSchedule } from '../explorer/schedule';
@@ -56,8 +57,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!ex.scenarios.some((s) => s.name === scenario)) die(`no scenario ${scenario} in ${ex.id}; scenarios: ${ex.scenarios.map((s) => s.name).join(', ')}`);
     try { decode(a.options.get('replay')!); } catch (e) { if (e instanceof BadSchedule) die(`--replay: ${e.message}`); throw e; }
     const r = await replayFile(ex, file, scenario, a.options.get('replay')!, { typeCheck });
-    if (r.error !== undefined || r.trace === undefined) die(r.error ?? 'replay failed', 1);
-    const t = r.trace;
+    if (r.error !== undefined || r.trace === undefined) die(harmless(r.error ?? 'replay failed'), 1);
+    // what the submission wrote is shown, never obeyed (as in renderText)
+    const t = harmlessData(r.trace);
+    const src = sourceLookup(file), source = (f: string, line: number): string | undefined => { const l = src(f, line); return l === undefined ? undefined : harmless(l); };
     out(`${t.failure ? `BUG ${t.failure.kind}` : 'no failure'} — scenario ${scenario}: ${r.summary ?? ''}`);
     // The grade counts the steps up to the failure; a replay records the run on past it.
     const upTo = t.failure !== undefined ? Math.min(t.events.length, t.failure.step + 1) : t.events.length;
@@ -66,7 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const f of t.failures) out(`\n${f.report}\nWhy this is wrong: ${f.why}.`);
     const table = lockTable(t, 74);
     if (table) out(`\n${table}`);
-    out(`\n${timeline(t, { color, source: sourceLookup(file), fold: !a.flags.has('full'), focus: 0 })}`);
+    out(`\n${timeline(t, { color, source, fold: !a.flags.has('full'), focus: 0 })}`);
     return t.failure ? 1 : 0;
   }
 

@@ -33,7 +33,7 @@ export function sourceLookup(file: string): SourceLookup {
   let lines: string[] | undefined;
   return (f, line) => {
     if (path.resolve(f) !== path.resolve(file)) return undefined;
-    try { lines ??= fs.readFileSync(file, 'utf8').split('\n'); } catch { lines = []; }
+    try { lines ??= fs.readFileSync(file, 'utf8').split(/\r?\n/); } catch { lines = []; }
     return lines[line - 1];
   };
 }

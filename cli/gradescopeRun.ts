@@ -69,7 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
     text = renderGradescope(r, {
       source: (f, line) => {
         if (path.resolve(f) !== path.resolve(file)) return undefined;
-        lines ??= fs.readFileSync(file, 'utf8').split('\n');
+        lines ??= fs.readFileSync(file, 'utf8').split(/\r?\n/);
         return lines[line - 1];
       },
       // Reproduce it at home, on the same file in the course repository.

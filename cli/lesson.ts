@@ -17,6 +17,7 @@ import { loadProgress, progressFile } from '../course/progress';
 import { renderLesson, type RenderOptions } from '../course/render';
 import type * as Interactive from './interactive';
 import type * as LessonHtml from './lessonHtml';
+import { userPath } from './args';
 
 const env = process.env;
 const lessonsDir = path.resolve(env.ANON_VMA_LAB_LESSONS || path.join(__dirname, '..', 'lessons'));
@@ -59,7 +60,8 @@ function nextHint(entries: readonly LessonEntry[], n: number): string {
 async function main(argv: readonly string[]): Promise<number> {
   const presenting = argv.includes('--present');
   const htmlAt = argv.indexOf('--html');
-  const htmlDir = htmlAt >= 0 ? argv[htmlAt + 1] : undefined;
+  const htmlArg = htmlAt >= 0 ? argv[htmlAt + 1] : undefined;
+  const htmlDir = htmlArg === undefined || htmlArg.startsWith('--') ? htmlArg : userPath(htmlArg);
   if (htmlAt >= 0 && (htmlDir === undefined || htmlDir.startsWith('--'))) fail('--html needs a folder', 2);
   const args = argv.filter((a, i) => a !== '--present' && (htmlAt < 0 || (i !== htmlAt && i !== htmlAt + 1)));
   if (presenting) render = { ...render, present: true };

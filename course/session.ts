@@ -57,7 +57,8 @@ export interface LessonTerminal {
   clear(): void;
   write(text: string): void;
   readKey(): Promise<Key>;
-  /** Ask a multiple-choice question: the chosen index, or 'interrupt' on Ctrl-C. */
+  /** Ask a multiple-choice question: the chosen index, 'interrupt' on Ctrl-C, or 'quit' on q
+   *  or Escape. */
   choose(message: string, choices: readonly string[]): Promise<number | 'interrupt' | 'quit'>;
 }
 
@@ -110,8 +111,8 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     canRestart = true;
   }
 
-  /** Show one section; quizzes not yet answered are asked. False if interrupted. */
-  /** Show a section, asking its quizzes: 'shown', or how the reader left at a quiz. */
+  /** Show one section; quizzes not yet answered are asked: 'shown', or how the reader left at
+   *  a quiz (Ctrl-C, or q / Escape). */
   const show = async (section: Section): Promise<'shown' | 'interrupt' | 'quit'> => {
     for (const block of section.blocks) {
       if (block.kind !== 'quiz') {

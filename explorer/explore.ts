@@ -63,6 +63,6 @@ export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
   }
   stats.ms = now() - t0;
   const pcts = runs > 0 ? `, then ${runs} PCT runs` : '';
-  const reason = d.timedOut ? `the time limit: DPOR ran out of its ${d.reason} after ${d.executions} executions${pcts}` : `DPOR's budget of ${d.reason}${pcts}`;
+  const reason = d.timedOut ? `the time limit: DPOR ran out of its ${d.reason} after ${d.executions} execution${d.executions === 1 ? '' : 's'}${pcts}` : `DPOR's budget of ${d.reason}${pcts}`;
   return { kind: 'NO_BUG_WITHIN', reason, stats, timedOut: d.timedOut };
 }

@@ -204,7 +204,8 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
         try {
           result = await gradeFile(ex, s.file, o.grade);
           const rec: JournalRecord = { format: JOURNAL_FORMAT, key, sha256: hash, result };
-          writeAtomically(jfile, `${JSON.stringify(rec)}\n`);
+          // a search the clock stopped is the machine's word, not the code's: graded again next time
+          if (!result.scenarios.some((x) => x.timed_out === true)) writeAtomically(jfile, `${JSON.stringify(rec)}\n`);
           graded++;
         } catch (e) {
           // The grader's own failure, not the submission's: reported, not journaled, so a rerun

@@ -35,6 +35,15 @@ export interface ScenarioResult {
   readonly stats: { readonly executions: number; readonly steps: number; readonly ms: number };
   /** The recorded counterexample (BUG only). */
   readonly trace?: RecordedRun;
+  /** NO_BUG_WITHIN only: the search was stopped by its wall-clock limit, so it earned nothing
+   *  and its reach depends on the machine (a class run does not journal it). */
+  readonly timed_out?: true;
+}
+
+/** Did the scenario earn its points? A bug hunt earns them with a BUG, code without one; a
+ *  scenario worth nothing passes when no bug was found. */
+export function earned(s: ScenarioResult): boolean {
+  return s.max_points > 0 ? s.points === s.max_points : s.verdict === 'VERIFIED' || s.verdict === 'NO_BUG_WITHIN';
 }
 
 export interface GradeResult {

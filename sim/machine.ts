@@ -611,12 +611,13 @@ function lastChars(s: string, n: number): string {
 /** Where an error was thrown: the first frame of its stack outside the simulator, as
  *  `file:line`, or undefined. Recorded runs only: reading a realm error's stack runs the
  *  realm's formatter, which a submission may have replaced (it can only lie about its line). */
+const SIM_DIR = `${__dirname}${__dirname.includes('\\') ? '\\' : '/'}`; // this simulator's files (a class folder may have a sim/ of its own)
 function thrownAt(e: unknown): string | undefined {
   let stack: unknown;
   try { stack = typeof e === 'object' && e !== null ? (e as { stack?: unknown }).stack : undefined; } catch { return undefined; }
   if (typeof stack !== 'string') return undefined;
   for (const l of stack.split('\n').slice(1, 60)) {
-    if (/[/\\]sim[/\\]|node:internal|^\s*at Generator\.next/.test(l)) continue;
+    if (l.includes(SIM_DIR) || /node:internal|^\s*at Generator\.next/.test(l)) continue;
     const m = /\(?([^()\s]+):(\d+):\d+\)?\s*$/.exec(l);
     if (m) return lastChars(printable(`${m[1]}:${m[2]}`), 300);
   }

@@ -93,7 +93,9 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
           : f.kind === 'livelock' ? `${f.why}: the run stops here`
             : f.kind === 'exception' && f.loc !== undefined ? `${who} threw the exception at ${sourceLine({ ...t.events[0], loc: f.loc }, o) ?? f.loc}`
               : `${f.kind} at the end of the run`;
-    out.push(`${String(f.step).padStart(4)}${f === t.failure ? p.red('✗') : p.yellow('!')} ${clip(what, width - GUTTER)}`);
+    // the lead by value: a copy of the trace (escaped, or its lines mapped) has copies of both
+    const lead = t.failure !== undefined && f.kind === t.failure.kind && f.step === t.failure.step && f.tid === t.failure.tid;
+    out.push(`${String(f.step).padStart(4)}${lead ? p.red('✗') : p.yellow('!')} ${clip(what, width - GUTTER)}`);
   }
   return out.join('\n');
 }

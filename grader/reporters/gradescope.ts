@@ -3,7 +3,7 @@
 // Hidden scenarios are 'after_published': students see them once grades are released, and
 // the always-visible top-level output never describes them. An error verdict (the submission
 // did not load) is one failed test carrying the error line.
-import type { GradeResult, ScenarioResult } from '../result';
+import { earned, type GradeResult, type ScenarioResult } from '../result';
 import { renderText, scenarioLine } from './text';
 import type { SourceLookup } from '../../trace/trace';
 
@@ -32,7 +32,7 @@ export interface GradescopeOptions {
   readonly replayCommand?: (s: ScenarioResult) => string;
 }
 
-const passed = (s: ScenarioResult): boolean => s.verdict === 'VERIFIED' || s.verdict === 'NO_BUG_WITHIN';
+const passed = earned;
 
 /** The text report of one scenario: the full report of a one-scenario result, less its header. */
 export function scenarioReport(r: GradeResult, s: ScenarioResult, o: GradescopeOptions = {}): string {

@@ -3,7 +3,7 @@
 // (the counterexample's timeline included). A submission that could not be graded is one
 // <testcase name="submission"> with an <error>. Everything a student wrote is escaped:
 // markup characters, quotes, and characters XML 1.0 cannot carry at all.
-import type { GradeResult, ScenarioResult } from '../result';
+import { earned, type GradeResult, type ScenarioResult } from '../result';
 import { scenarioReport, GradescopeOptions } from './gradescope';
 
 export type JunitOptions = GradescopeOptions;
@@ -21,14 +21,14 @@ export function xmlAttr(s: string): string {
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
-const failed = (s: ScenarioResult): boolean => s.verdict === 'BUG' || s.verdict === 'ERROR';
+const failed = (s: ScenarioResult): boolean => !earned(s);
 
 function testcase(r: GradeResult, s: ScenarioResult, o: JunitOptions): string[] {
   const head = `    <testcase classname="${xmlAttr(r.exercise)}" name="${xmlAttr(s.name)}" time="${seconds(s.stats.ms)}">`;
   const out = [head];
   if (failed(s)) {
-    const kind = s.failure?.kind ?? 'error';
-    const message = s.failure?.message.split('\n').find((l) => l.trim() !== '' && !/^=+$/.test(l.trim())) ?? kind;
+    const kind = s.failure?.kind ?? (s.verdict === 'NO_BUG_WITHIN' ? 'no-bug-within' : 'error');
+    const message = s.failure?.message.split('\n').find((l) => l.trim() !== '' && !/^=+$/.test(l.trim())) ?? s.reach ?? kind;
     out.push(`      <failure message="${xmlAttr(kind)}" type="${xmlAttr(s.verdict)}">${xmlText(`${message}\n\n${scenarioReport(r, s, o)}`)}</failure>`);
   } else {
     out.push(`      <system-out>${xmlText(scenarioReport(r, s, o))}</system-out>`);

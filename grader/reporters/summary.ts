@@ -3,7 +3,7 @@
 // submissions share each). Data first (summary.json), then an 80-column text rendering.
 // Deterministic: the same results give the same bytes — entries sorted by name, ties broken
 // by fixed keys, no paths, no clocks.
-import type { GradeResult, ScenarioResult } from '../result';
+import { earned, type GradeResult } from '../result';
 import { harmlessData, paint, wrapWords } from '../../trace/style';
 
 export interface ClassEntry { readonly name: string; readonly result: GradeResult }
@@ -49,14 +49,8 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 function firstFailure(r: GradeResult): string | undefined {
   if (r.verdict === 'error') return r.error_kind ?? 'error';
-  const s = r.scenarios.find((x) => x.verdict === 'BUG' || x.verdict === 'ERROR');
-  return s === undefined ? undefined : `${s.name}: ${s.failure?.kind ?? 'error'}`;
-}
-
-/** Did the scenario earn its points? (A bug hunt earns them with a BUG; code, without one.) A
- *  scenario worth nothing passes when no bug was found. */
-function earned(s: ScenarioResult): boolean {
-  return s.max_points > 0 ? s.points === s.max_points : s.verdict === 'VERIFIED' || s.verdict === 'NO_BUG_WITHIN';
+  const s = r.scenarios.find((x) => !earned(x));
+  return s === undefined ? undefined : `${s.name}: ${s.failure?.kind ?? (s.verdict === 'NO_BUG_WITHIN' ? 'no-bug-within' : 'error')}`;
 }
 
 export function summarize(exercise: string, entries: readonly ClassEntry[]): ClassSummary {

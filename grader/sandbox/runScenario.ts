@@ -133,7 +133,7 @@ function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc:
   // purpose would hide its bugs behind the limit.
   if (v.kind === 'NO_BUG_WITHIN') {
     if (!v.timedOut) return { ...base, summary, verdict: 'NO_BUG_WITHIN', points: sc.points, reach: v.reason, stats };
-    return { ...base, summary, verdict: 'NO_BUG_WITHIN', points: 0, stats,
+    return { ...base, summary, verdict: 'NO_BUG_WITHIN', points: 0, stats, timed_out: true,
       reach: `${v.reason} (no points: the search must finish its executions within the time limit, as the reference does many times over; do less work between yield*s)` };
   }
   const schedule = decode(v.schedule);

@@ -211,12 +211,21 @@ test('bad input exits 2: an empty folder, a bad --jobs, an unknown scenario', as
   }
 }, 60_000);
 
-test("a journaled grade of a bug hunt is not reused once its target code is other code", () => {
+test("a journaled grade of a bug hunt is not reused once its target code changed", () => {
   const hunt = findExercise('04')!;
-  const key = gradingKey(hunt, {});
-  expect(gradingKey(hunt, {})).toBe(key);
-  // the same index entry, its target now Hugh's fix: another grade
-  expect(gradingKey({ ...hunt, target: { ...hunt.target!, code: 'solutions/05-page-lock-anon-vma/history/hugh-fix.ts' } }, {})).not.toBe(key);
+  // a target of our own, in the repository's ignored tmp/: the same path, its text changed
+  const rel = path.join('tmp', `target-${process.pid}.ts`), abs = path.join(__dirname, '..', '..', rel);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  const mine = { ...hunt, target: { ...hunt.target!, code: rel } };
+  try {
+    fs.writeFileSync(abs, 'export const v = 1;\n');
+    const key = gradingKey(mine, {});
+    expect(gradingKey(mine, {})).toBe(key);
+    fs.writeFileSync(abs, 'export const v = 2;\n');
+    expect(gradingKey(mine, {})).not.toBe(key);
+  } finally {
+    fs.rmSync(abs, { force: true });
+  }
 });
 
 test('entries that look like work but cannot be graded are listed with why, never dropped; a README is not a student', () => {

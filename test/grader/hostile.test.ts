@@ -128,5 +128,5 @@ test('an exception is placed: the timeline names the line that threw it', () => 
   const f = s.trace?.failures.find((x) => x.kind === 'exception');
   expect(f?.loc).toBe(`${path.join(HOSTILE, 'throw.ts')}:6`);
   const source = (file: string, line: number): string | undefined => (file.endsWith('throw.ts') && line === 6 ? "  throw new Error('giving up');" : undefined);
-  expect(renderText(graded.get('throw.ts')!, { source })).toMatch(/^ {3}\d! walker threw the exception at throw\.ts:6 {2}throw new Error\('giving up'\);$/m);
+  expect(renderText(graded.get('throw.ts')!, { source })).toMatch(/^ {3}\d✗ walker threw the exception at throw\.ts:6 {2}throw new Error\('giving up'\);$/m);
 });

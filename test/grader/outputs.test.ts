@@ -9,6 +9,7 @@ import { renderJunit } from '../../grader/reporters/junit';
 import { gradescopeResults } from '../../grader/reporters/gradescope';
 import { HOSTILE, SOLUTIONS, runGradeCli, spawnGradeCli, type CliRun } from './helpers';
 import { parseXml, find } from './xml';
+import { sourceLookup } from '../../cli/gradeOutputs';
 
 let tmp: string;
 let buggy: CliRun, broken: CliRun, json: CliRun;
@@ -169,3 +170,10 @@ test('a reader that stops early (| head) ends the command quietly: exit 0, no st
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   expect([code, err]).toEqual([0, '']);
 }, 60_000);
+
+test("a submission saved with Windows line ends shows its lines without a stray \\r (escaped, it would print as \\x0d)", () => {
+  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crlf-')), 'mine.ts');
+  fs.writeFileSync(f, 'line one\r\n  yield* rcu_read_lock();\r\nlast');
+  const src = sourceLookup(f);
+  expect([src(f, 1), src(f, 2), src(f, 3)]).toEqual(['line one', '  yield* rcu_read_lock();', 'last']);
+});

@@ -8,6 +8,8 @@ import { EXERCISES, ExerciseEntry } from '../../exercises/index';
 import { gradeFile } from '../../grader/grade';
 import type { GradeResult } from '../../grader/result';
 import { renderText, smallestFailure } from '../../grader/reporters/text';
+import { renderJunit } from '../../grader/reporters/junit';
+import { gradescopeResults } from '../../grader/reporters/gradescope';
 import { EX05, REPO, SOLUTIONS, pool } from './helpers';
 
 const results = new Map<string, GradeResult>();
@@ -86,8 +88,14 @@ describe('exercise 05: the seed thread', () => {
     ]);
     expect(bound.scenarios[0]).toMatchObject({ verdict: 'NO_BUG_WITHIN', points: 4, reach: "DPOR's budget of 3 executions" });
     expect(clock.scenarios[0]).toMatchObject({ verdict: 'NO_BUG_WITHIN', points: 0 });
-    expect(clock.scenarios[0].reach).toMatch(/^the time limit: DPOR ran out of its 0 ms after \d+ executions \(no points: /);
+    expect(clock.scenarios[0].reach).toMatch(/^the time limit: DPOR ran out of its 0 ms after \d+ executions? \(no points: /);
     expect(renderText(clock, {})).toMatch(/^FAIL 05-page-lock-anon-vma: 0\/4 points/);
+    expect(clock.scenarios[0].timed_out).toBe(true);
+    expect(bound.scenarios[0].timed_out).toBeUndefined();
+    // the platforms' files say so too: failed, not passed
+    expect([gradescopeResults(bound).tests[0].status, gradescopeResults(clock).tests[0].status]).toEqual(['passed', 'failed']);
+    expect(renderJunit(bound)).toContain('failures="0"');
+    expect(renderJunit(clock)).toMatch(/<failure message="no-bug-within" type="NO_BUG_WITHIN">the time limit: /);
   });
 
   test('what a submission wrote reaches the terminal escaped: it cannot clear the screen or paint a verdict', () => {

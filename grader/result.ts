@@ -40,11 +40,6 @@ export interface ScenarioResult {
   readonly timed_out?: true;
 }
 
-/** Did the scenario earn its points? A bug hunt earns them with a BUG, code without one; a
- *  scenario worth nothing passes when no bug was found. */
-export function earned(s: ScenarioResult): boolean {
-  return s.max_points > 0 ? s.points === s.max_points : s.verdict === 'VERIFIED' || s.verdict === 'NO_BUG_WITHIN';
-}
 
 export interface GradeResult {
   readonly exercise: string;

@@ -3,7 +3,8 @@
 // Hidden scenarios are 'after_published': students see them once grades are released, and
 // the always-visible top-level output never describes them. An error verdict (the submission
 // did not load) is one failed test carrying the error line.
-import { earned, type GradeResult, type ScenarioResult } from '../result';
+import type { GradeResult, ScenarioResult } from '../result';
+import { earned } from './earned';
 import { renderText, scenarioLine } from './text';
 import type { SourceLookup } from '../../trace/trace';
 

@@ -3,7 +3,8 @@
 // (the counterexample's timeline included). A submission that could not be graded is one
 // <testcase name="submission"> with an <error>. Everything a student wrote is escaped:
 // markup characters, quotes, and characters XML 1.0 cannot carry at all.
-import { earned, type GradeResult, type ScenarioResult } from '../result';
+import type { GradeResult, ScenarioResult } from '../result';
+import { earned } from './earned';
 import { scenarioReport, GradescopeOptions } from './gradescope';
 
 export type JunitOptions = GradescopeOptions;

@@ -3,7 +3,8 @@
 // submissions share each). Data first (summary.json), then an 80-column text rendering.
 // Deterministic: the same results give the same bytes — entries sorted by name, ties broken
 // by fixed keys, no paths, no clocks.
-import { earned, type GradeResult } from '../result';
+import type { GradeResult } from '../result';
+import { earned } from './earned';
 import { harmlessData, paint, wrapWords } from '../../trace/style';
 
 export interface ClassEntry { readonly name: string; readonly result: GradeResult }

@@ -1,0 +1,8 @@
+// When a reporter calls a scenario passed: every reporter says it the same way.
+import type { ScenarioResult } from '../result';
+
+/** Did the scenario earn its points? A bug hunt earns them with a BUG, code without one (a
+ *  search the clock stopped earns none); a scenario worth nothing passes when no bug was found. */
+export function earned(s: ScenarioResult): boolean {
+  return s.max_points > 0 ? s.points === s.max_points : s.verdict === 'VERIFIED' || s.verdict === 'NO_BUG_WITHIN';
+}

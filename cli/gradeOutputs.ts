@@ -21,11 +21,17 @@ export function shellWord(s: string): string { return /^[\w./:,+@-]+$/.test(s) ?
 export function replayCommandFor(ex: ExerciseEntry, file: string): (s: Pick<ScenarioResult, 'name'> & { failure?: { schedule: string } }) => string {
   // Relative to where the user ran the command when the file is below it; otherwise its full path
   // (a "../../tmp/x.ts" is correct but hard to read).
-  const fromHere = path.relative(userCwd(), path.resolve(file));
-  const rel = fromHere === '' || fromHere.startsWith('..') || path.isAbsolute(fromHere) ? path.resolve(file) : fromHere;
+  const rel = shownPath(file);
   return (s) => ex.kind === 'schedule'
     ? `npm run play ${Number(ex.id.slice(0, 2))} -- --moves ${shellWord(s.failure?.schedule ?? '')}`
     : `npm run grade -- ${ex.id} ${shellWord(rel)} --replay ${shellWord(s.failure?.schedule ?? '')} --scenario ${s.name}`;
+}
+
+/** A path as the user can type it where they ran the command: relative when below that folder,
+ *  else whole. */
+function shownPath(p: string): string {
+  const rel = path.relative(userCwd(), path.resolve(p));
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(p) : rel;
 }
 
 /** The submission's own lines, for the timelines in reports. */
@@ -135,7 +141,7 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   const ju = a.options.get('junit');
   if (ju !== undefined) write(ju, renderJunit(out.entries.map((e) => e.result)));
   process.stderr.write(`graded ${out.graded}, reused ${out.reused}${out.unreadable > 0 ? `, ${out.unreadable} with no file to grade` : ''}`
-    + ` · journal ${path.relative(process.cwd(), out.journal) || out.journal}\n`);
+    + ` · journal ${shownPath(out.journal)}\n`);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(out.summary, null, 2)}\n`);
   else {
     const byName = new Map(out.entries.map((e) => [e.name, e.result.submission]));

@@ -34,7 +34,7 @@ interface Start { mapcount: number; unmaps: number; av: number; inc: number }
 
 export function* migrationCaller(page: Page, subject: PageGetSubject): Kernel<void> {
   yield* k.lock_page(page);
-  const start: Start = yield* probe('check: page', [page.mapping.addr, page._mapcount.addr], (m) => {
+  const start: Start = yield* probe('check: before the call', [page.mapping.addr, page._mapcount.addr], (m) => {
     const av = m.mem.get(page.mapping.addr) & ~k.PAGE_MAPPING_ANON;
     return { mapcount: m.mem.get(page._mapcount.addr), unmaps: m.mem.unmaps.get(page.addr) ?? 0, av, inc: m.mem.slotOf(av)?.inc ?? 0 };
   });

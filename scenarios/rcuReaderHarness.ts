@@ -19,7 +19,7 @@ export interface RcuReaderSubject {
 }
 
 export function* rcuReaderHarness(page: Page, subject: RcuReaderSubject): Kernel<void> {
-  const { mc0, un0, len0, anon0, head } = yield* probe('check: page', [page.mapping.addr, page._mapcount.addr], (m) => {
+  const { mc0, un0, len0, anon0, head } = yield* probe('check: before the call', [page.mapping.addr, page._mapcount.addr], (m) => {
     const mapping = m.mem.get(page.mapping.addr);
     const anon = (mapping & 1) !== 0;
     const h = anon ? handleAt('anon_vma', mapping & ~1).head.addr : 0;

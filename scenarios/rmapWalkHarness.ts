@@ -79,7 +79,7 @@ function* rmapOne(page: Page, av: AnonVma | undefined, vma: Vma): Kernel<void> {
 }
 
 export function* rmapWalkHarness(page: Page, subject: RmapWalkSubject): Kernel<void> {
-  const exp = yield* probe('check: page', [page.mapping.addr, page._mapcount.addr], (m) => expectedAnonVma(m, page));
+  const exp = yield* probe('check: before the call', [page.mapping.addr, page._mapcount.addr], (m) => expectedAnonVma(m, page));
   const av = exp === 0 ? undefined : handleAt('anon_vma', exp);
 
   const rmap_one = (vma: Vma): Kernel<void> => rmapOne(page, av, vma);

@@ -79,7 +79,7 @@ export function* lock_anon_vma_checked(page: Page): Kernel<AnonVma | null> {
  *  page->mapping named when the call began — locked; walks its list; unlocks (2.6.35). */
 function* walker(page: Page, subject: LookupSubject): Kernel<void> {
   const mappingAddr = page.mapping.addr;
-  const inc0 = yield* probe('check: page', [mappingAddr], (m) => m.mem.slotOf(m.mem.get(mappingAddr) & ~1)?.inc ?? 0);
+  const inc0 = yield* probe('check: before the call', [mappingAddr], (m) => m.mem.slotOf(m.mem.get(mappingAddr) & ~1)?.inc ?? 0);
   const av = yield* subject.lookup(page);
   const a = addrOf(av);
   yield probeOp('check: contract', a > 0 ? [a, mappingAddr] : [mappingAddr], (m, tid) => {

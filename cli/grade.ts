@@ -14,7 +14,7 @@ import { gradeFile, replayFile } from '../grader/grade';
 import { renderText } from '../grader/reporters/text';
 import { timeline } from '../trace/timeline';
 import { lockTable } from '../trace/lockTable';
-import { harmless, harmlessData } from '../trace/style';
+import { harmless, harmlessData, harmlessLines } from '../trace/style';
 import { parseArgs, UsageError, userPath, userPaths } from './args';
 import { extraOutputs, OutputError, replayCommandFor, runAll, scenarioList, sourceLookup } from './gradeOutputs';
 import { decode, BadSchedule } from '../explorer/schedule';
@@ -60,7 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (r.error !== undefined || r.trace === undefined) die(harmless(r.error ?? 'replay failed'), 1);
     // what the submission wrote is shown, never obeyed (as in renderText)
     const t = harmlessData(r.trace);
-    const src = sourceLookup(file), source = (f: string, line: number): string | undefined => { const l = src(f, line); return l === undefined ? undefined : harmless(l); };
+    const source = harmlessLines(sourceLookup(file));
     out(`${t.failure ? `BUG ${t.failure.kind}` : 'no failure'} — scenario ${scenario}: ${r.summary ?? ''}`);
     // The grade counts the steps up to the failure; a replay records the run on past it.
     const upTo = t.failure !== undefined ? Math.min(t.events.length, t.failure.step + 1) : t.events.length;

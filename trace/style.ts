@@ -32,6 +32,11 @@ export function harmless(s: string): string {
   });
 }
 
+/** A source lookup whose lines come back harmless (a submission's comment could hold escapes). */
+export function harmlessLines<A extends unknown[]>(lookup: (...a: A) => string | undefined): (...a: A) => string | undefined {
+  return (...a) => { const l = lookup(...a); return l === undefined ? undefined : harmless(l); };
+}
+
 /** The same for every string in plain data (a grade result, a class summary). */
 export function harmlessData<T>(x: T): T {
   if (typeof x === 'string') return harmless(x) as T;

@@ -4,7 +4,7 @@
 // <testcase name="submission"> with an <error>. Everything a student wrote is escaped:
 // markup characters, quotes, and characters XML 1.0 cannot carry at all.
 import type { GradeResult, ScenarioResult } from '../result';
-import { earned } from './earned';
+import { earned, shortfall } from './earned';
 import { scenarioReport, GradescopeOptions } from './gradescope';
 
 export type JunitOptions = GradescopeOptions;
@@ -28,7 +28,7 @@ function testcase(r: GradeResult, s: ScenarioResult, o: JunitOptions): string[] 
   const head = `    <testcase classname="${xmlAttr(r.exercise)}" name="${xmlAttr(s.name)}" time="${seconds(s.stats.ms)}">`;
   const out = [head];
   if (failed(s)) {
-    const kind = s.failure?.kind ?? (s.verdict === 'NO_BUG_WITHIN' ? 'no-bug-within' : 'error');
+    const kind = shortfall(s);
     const message = s.failure?.message.split('\n').find((l) => l.trim() !== '' && !/^=+$/.test(l.trim())) ?? s.reach ?? kind;
     out.push(`      <failure message="${xmlAttr(kind)}" type="${xmlAttr(s.verdict)}">${xmlText(`${message}\n\n${scenarioReport(r, s, o)}`)}</failure>`);
   } else {

@@ -4,7 +4,7 @@
 // Deterministic: the same results give the same bytes — entries sorted by name, ties broken
 // by fixed keys, no paths, no clocks.
 import type { GradeResult } from '../result';
-import { earned } from './earned';
+import { earned, shortfall } from './earned';
 import { harmlessData, paint, wrapWords } from '../../trace/style';
 
 export interface ClassEntry { readonly name: string; readonly result: GradeResult }
@@ -51,7 +51,7 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 function firstFailure(r: GradeResult): string | undefined {
   if (r.verdict === 'error') return r.error_kind ?? 'error';
   const s = r.scenarios.find((x) => !earned(x));
-  return s === undefined ? undefined : `${s.name}: ${s.failure?.kind ?? (s.verdict === 'NO_BUG_WITHIN' ? 'no-bug-within' : 'error')}`;
+  return s === undefined ? undefined : `${s.name}: ${shortfall(s)}`;
 }
 
 export function summarize(exercise: string, entries: readonly ClassEntry[]): ClassSummary {
@@ -78,7 +78,7 @@ export function summarize(exercise: string, entries: readonly ClassEntry[]): Cla
       let x = info.get(s.name);
       if (x === undefined) { x = { max_points: s.max_points, hidden: s.hidden, passed: 0, failed: 0, kinds: {} }; info.set(s.name, x); order.push(s.name); }
       if (earned(s)) x.passed++;
-      else { x.failed++; const k = s.failure?.kind ?? (s.verdict === 'NO_BUG_WITHIN' ? 'no-bug-within' : 'error'); x.kinds[k] = (x.kinds[k] ?? 0) + 1; }
+      else { x.failed++; const k = shortfall(s); x.kinds[k] = (x.kinds[k] ?? 0) + 1; }
     }
   }
   const scenarios = order.map((name) => {

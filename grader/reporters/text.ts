@@ -6,7 +6,7 @@ import type { Failure } from '../../sim/failure';
 import type { GradeResult, ScenarioResult } from '../result';
 import { timeline } from '../../trace/timeline';
 import { lockTable } from '../../trace/lockTable';
-import { harmless, harmlessData, paint } from '../../trace/style';
+import { harmlessData, harmlessLines, paint } from '../../trace/style';
 import { changedFreedWords, type SourceLookup } from '../../trace/trace';
 
 export interface TextOptions {
@@ -52,8 +52,7 @@ export function scenarioLine(s: ScenarioResult, color = false, shownAbove = fals
 export function renderText(result: GradeResult, o: TextOptions = {}): string {
   // what the submission wrote is shown, never obeyed (control characters escaped)
   const r = harmlessData(result);
-  const src = o.source;
-  if (src !== undefined) o = { ...o, source: (f, line) => { const l = src(f, line); return l === undefined ? undefined : harmless(l); } };
+  if (o.source !== undefined) o = { ...o, source: harmlessLines(o.source) };
   const p = paint(o.color ?? false);
   const width = o.width ?? 80;
   const out: string[] = [];

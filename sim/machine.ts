@@ -608,10 +608,11 @@ function lastChars(s: string, n: number): string {
   return s.length <= n ? s : `…${s.slice(-(n - 1))}`;
 }
 
+const SIM_DIR = `${__dirname}${__dirname.includes('\\') ? '\\' : '/'}`; // this simulator's files (a class folder may have a sim/ of its own)
+
 /** Where an error was thrown: the first frame of its stack outside the simulator, as
  *  `file:line`, or undefined. Recorded runs only: reading a realm error's stack runs the
  *  realm's formatter, which a submission may have replaced (it can only lie about its line). */
-const SIM_DIR = `${__dirname}${__dirname.includes('\\') ? '\\' : '/'}`; // this simulator's files (a class folder may have a sim/ of its own)
 function thrownAt(e: unknown): string | undefined {
   let stack: unknown;
   try { stack = typeof e === 'object' && e !== null ? (e as { stack?: unknown }).stack : undefined; } catch { return undefined; }

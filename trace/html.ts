@@ -26,13 +26,20 @@ export interface HtmlOptions {
   readonly note?: string;
 }
 
+/** Bidirectional marks and overrides, shown as escapes (`\u202e`) wherever the page shows text:
+ *  a submission's message or comment could otherwise reorder what the reader sees. */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+    .replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
-/** JSON for an inline <script>: no "</script>", no line separators that break old parsers. */
+/** JSON for an inline <script>: no "</script>", no line separators that break old parsers, and
+ *  the bidirectional controls as the text of their escapes (the page shows strings as text). */
 function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+    .replace(BIDI, (c) => `\\\\u${c.charCodeAt(0).toString(16)}`);
 }
 
 interface Src { readonly loc: string; readonly line: number; readonly lines: readonly (readonly [number, string])[] }

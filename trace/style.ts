@@ -24,9 +24,11 @@ export function wrapWords(text: string, width: number, indent: number, first = 0
 
 /** `s` with every control character but newline and tab shown as an escape (`\x1b`): text a
  *  submission wrote (an exception's message, a comment on a source line, a file name) cannot
- *  move the cursor, clear the screen or paint a fake verdict in the reader's terminal. */
+ *  move the cursor, clear the screen or paint a fake verdict in the reader's terminal. The
+ *  bidirectional marks and overrides are escaped too (`\u202e`): they would reorder what the
+ *  reader sees ("Trojan Source", CVE-2021-42574). */
 export function harmless(s: string): string {
-  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => {
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
     const n = c.charCodeAt(0);
     return n > 0xff ? `\\u${n.toString(16)}` : `\\x${n.toString(16).padStart(2, '0')}`;
   });

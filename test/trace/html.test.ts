@@ -77,6 +77,16 @@ test('every piece of text is escaped, in the markup and in the page\'s JSON', ()
   expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/); // nothing to fetch
 });
 
+test('bidirectional overrides in what a submission wrote show as escapes, in the markup and in the JSON', () => {
+  const rtl = 'x \u202e01/01 :SSAP\u202c \u2066y\u2069';
+  const html = traceHtml(trace([ev(0, 'read', 'anon_vma@0x40 #1 .root', { result: rtl, loc: 'x.ts:1' })],
+    [{ kind: 'contract', report: rtl, why: rtl, tid: 0, step: 0 }], ['walker']), { title: rtl, source: () => rtl });
+  expect(html).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  expect(html).toContain('x \\u202e01/01 :SSAP\\u202c \\u2066y\\u2069'); // the markup
+  const data = JSON.parse(/<script type="application\/json" id="trace-data">([^<]*)<\/script>/.exec(html)![1]) as { steps: { result?: string }[] };
+  expect(JSON.stringify(data)).toContain('x \\\\u202e01/01'); // the JSON decodes to the escape's text
+});
+
 test("a step in the student's own helper carries where they called it, for the step's panel", () => {
   const lines: Record<number, string> = { 10: '  if (yield* atomic_dec_and_test(obj.refcount)) yield* kfree(obj);', 27: '    yield* obj_put(obj);' };
   const html = traceHtml(trace([ev(0, 'atomic_dec_and_test', 'obj@0x6000 #1 .refcount', { loc: 'sub.ts:10', from: 'sub.ts:27' }),

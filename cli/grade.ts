@@ -57,7 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!ex.scenarios.some((s) => s.name === scenario)) die(`no scenario ${scenario} in ${ex.id}; scenarios: ${ex.scenarios.map((s) => s.name).join(', ')}`);
     try { decode(a.options.get('replay')!); } catch (e) { if (e instanceof BadSchedule) die(`--replay: ${e.message}`); throw e; }
     const r = await replayFile(ex, file, scenario, a.options.get('replay')!, { typeCheck });
-    if (r.error !== undefined || r.trace === undefined) die(harmless(r.error ?? 'replay failed'), 1);
+    // a schedule that does not fit the run is bad input (2), as one that does not parse
+    if (r.error !== undefined || r.trace === undefined) die(harmless(r.error ?? 'replay failed'), r.badSchedule === true ? 2 : 1);
     // what the submission wrote is shown, never obeyed (as in renderText)
     const t = harmlessData(r.trace);
     const source = harmlessLines(sourceLookup(file));

@@ -30,7 +30,7 @@ function budget(o: GradeOptions): Job['budget'] {
 
 /** Replay one schedule of one scenario against a submission, in the sandbox. */
 export async function replayFile(ex: ExerciseEntry, file: string, scenario: string, schedule: string, o: GradeOptions = {}):
-  Promise<{ trace?: RecordedRun; summary?: string; error?: string }> {
+  Promise<{ trace?: RecordedRun; summary?: string; error?: string; badSchedule?: boolean }> {
   let loaded;
   try { loaded = loadSubmission(file, { typeCheck: o.typeCheck }); } catch (e) {
     if (e instanceof SubmissionError) return { error: e.message };
@@ -38,7 +38,7 @@ export async function replayFile(ex: ExerciseEntry, file: string, scenario: stri
   }
   const job: Job = { kind: ex.kind, exports: ex.exports, scenarios: [], js: loaded.js, map: loaded.map, file: loaded.file, budget: budget(o), replay: { scenario, schedule } };
   const r = await runReplay(job, { scenarioMs: o.scenarioMs ?? 60000, heapMb: o.heapMb ?? 256, ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}) });
-  return r.fatal !== undefined ? { error: r.fatal } : { trace: r.trace, summary: r.summary };
+  return r.fatal !== undefined ? { error: r.fatal, ...(r.badSchedule === true ? { badSchedule: true } : {}) } : { trace: r.trace, summary: r.summary };
 }
 
 export async function gradeFile(ex: ExerciseEntry, file: string, o: GradeOptions = {}): Promise<GradeResult> {

@@ -9,7 +9,9 @@ import type { Failure } from '../../sim/failure';
 import type { RecordedRun } from '../../explorer/record';
 
 /** A replay's outcome: the recorded run and the scenario's summary, or why there is none. */
-type ReplayOut = { trace?: RecordedRun; summary?: string; fatal?: string };
+type ReplayOut = { trace?: RecordedRun; summary?: string; fatal?: string;
+  /** The fatal message is about the schedule given (it does not parse, or does not fit the run). */
+  badSchedule?: boolean };
 import { acquireWorker, releaseWorker } from './pool';
 import { scenariosFor } from '../../scenarios/registry';
 
@@ -70,7 +72,7 @@ export async function runReplay(job: Job, limits: HostLimits): Promise<ReplayOut
   const r = await runWorker(job, limits, (m) => {
     if (m.type === 'start') started = true;
     else if (m.type === 'trace') out = { trace: m.trace, summary: m.summary };
-    else if (m.type === 'fatal') out = { fatal: m.message };
+    else if (m.type === 'fatal') out = m.kind === 'bad-schedule' ? { fatal: m.message, badSchedule: true } : { fatal: m.message };
   });
   if (out.trace === undefined && out.fatal === undefined) {
     // a replay that stalls (or runs out of memory) is run again step by step, to say where

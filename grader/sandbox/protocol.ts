@@ -69,6 +69,6 @@ export type FromWorker =
    *  scenario that goes quiet: a loop without a yield* never returns to the machine). */
   | { readonly type: 'beat' }
   | { readonly type: 'result'; readonly result: ScenarioResult }
-  | { readonly type: 'fatal'; readonly kind: 'invalid-submission' | 'exception' | 'nondeterminism' | 'timeout' | 'memory'; readonly message: string }
+  | { readonly type: 'fatal'; readonly kind: 'invalid-submission' | 'exception' | 'nondeterminism' | 'timeout' | 'memory' | 'bad-schedule'; readonly message: string }
   | { readonly type: 'trace'; readonly trace: RecordedRun; readonly summary: string }
   | { readonly type: 'done' };

@@ -158,14 +158,15 @@ function replayOne(job: Job, realm: RealmModule, subject: Record<string, unknown
   const scenario = scenariosFor(job.kind as never, r.scenario);
   if (scenario === undefined) { post({ type: 'fatal', kind: 'invalid-submission', message: `no scenario named ${r.scenario} for this exercise` }); return; }
   let schedule: number[];
-  try { schedule = decode(r.schedule); } catch (e) { post({ type: 'fatal', kind: 'invalid-submission', message: (e as Error).message }); return; }
+  try { schedule = decode(r.schedule); } catch (e) { post({ type: 'fatal', kind: 'bad-schedule', message: (e as Error).message }); return; }
   // (the host's watchdog stops a replay that goes quiet: a loop without a yield*)
   post({ type: 'start', name: r.scenario });
   try {
     const t = fixLines(record(r.scenario, (o) => instantiate(scenario, subject, o), schedule, realm.setCapture, r.stopAt), job.file, lines);
     post({ type: 'trace', trace: t, summary: scenario.summary });
   } catch (e) {
-    post({ type: 'fatal', kind: 'invalid-submission', message: `the schedule does not fit scenario ${r.scenario}: ${(e as Error).message}` });
+    // a schedule that names a thread that cannot run is the user's input; anything else, the code's
+    post({ type: 'fatal', kind: e instanceof ScheduleMismatch ? 'bad-schedule' : 'invalid-submission', message: `the schedule does not fit scenario ${r.scenario}: ${(e as Error).message}` });
   }
 }
 

@@ -138,6 +138,10 @@ describe('bad input to one grade: exit 2 and one line, before anything runs', ()
     const r = await runGradeCli(args);
     expect([r.code, r.stdout, r.stderr.trim()]).toEqual([2, '', line]);
   });
+  test('a schedule that parses but does not fit the run is bad input too: exit 2, once the sandbox has tried it', async () => {
+    const r = await runGradeCli(['05', rc2, '--replay', 'v1:9', '--scenario', 'seed', '--no-typecheck']);
+    expect([r.code, r.stdout, r.stderr.trim()]).toEqual([2, '', 'grade: the schedule does not fit scenario seed: step 0: thread 9 cannot run here (no such thread); runnable: 0, 1, 2, 3']);
+  });
   test('--scenario on one file grades just those scenarios', async () => {
     const r = await runGradeCli(['05', rc2, '--scenario', 'quiet', '--json', '--no-typecheck']);
     const g = JSON.parse(r.stdout) as GradeResult;

@@ -21,7 +21,7 @@ import { decode, BadSchedule } from '../explorer/schedule';
 
 const USAGE = `usage: npm run grade -- ID FILE [--scenario A,B] [--json] [--full] [--html PATH] [--gradescope PATH] [--junit PATH]
        npm run grade -- ID FILE --replay SCHEDULE --scenario NAME
-       npm run grade -- ID DIR --all [--jobs N] [--scenario A,B] [--json] [--junit PATH]
+       npm run grade -- ID DIR --all [--jobs N] [--scenario A,B] [--json] [--junit PATH] [--csv PATH]
 ID is an exercise id or number: ${EXERCISES.map((e) => e.id).join(', ')}
 --no-typecheck (any form): skip TypeScript's type check (a type error then fails only where it breaks a run)`;
 
@@ -31,7 +31,7 @@ function die(msg: string, code = 2): never { process.stderr.write(`grade: ${msg}
 async function main(argv: readonly string[]): Promise<number> {
   let a;
   try {
-    a = parseArgs(argv, { flags: ['json', 'full', 'all', 'help', 'no-typecheck'], options: ['replay', 'scenario', 'gradescope', 'junit', 'html', 'jobs'] });
+    a = parseArgs(argv, { flags: ['json', 'full', 'all', 'help', 'no-typecheck'], options: ['replay', 'scenario', 'gradescope', 'junit', 'html', 'jobs', 'csv'] });
   } catch (e) {
     if (e instanceof UsageError) die(`${e.message}\n${USAGE}`);
     throw e;
@@ -40,14 +40,14 @@ async function main(argv: readonly string[]): Promise<number> {
   if (a.positional.length !== 2) die(`expected an exercise ID and a FILE\n${USAGE}`);
   const [id, typed] = a.positional;
   const file = userPath(typed);
-  userPaths(a, ['html', 'gradescope', 'junit']);
+  userPaths(a, ['html', 'gradescope', 'junit', 'csv']);
   const ex = findExercise(id);
   if (ex === undefined) die(`unknown exercise "${id}"; exercises: ${EXERCISES.map((e) => e.id).join(', ')}`);
   if (!fs.existsSync(file)) die(`${typed}: no such file or directory`);
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const typeCheck = !a.flags.has('no-typecheck');
   if (a.flags.has('all')) return runAll(ex, file, a, { color, typeCheck });
-  if (a.options.has('jobs')) die('--jobs goes with --all (a class folder)');
+  for (const classOnly of ['jobs', 'csv']) if (a.options.has(classOnly)) die(`--${classOnly} goes with --all (a class folder)`);
   if (fs.statSync(file).isDirectory()) die(`${file} is a directory: grade one file, or a class folder with --all`);
 
   if (a.options.has('replay')) {

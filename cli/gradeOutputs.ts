@@ -7,6 +7,7 @@ import type { ExerciseEntry } from '../exercises/index';
 import type { GradeResult, ScenarioResult } from '../grader/result';
 import { renderGradescope } from '../grader/reporters/gradescope';
 import { renderJunit } from '../grader/reporters/junit';
+import { renderCsv } from '../grader/reporters/csv';
 import { renderSummary } from '../grader/reporters/summary';
 import { gradeAll, listSubmissions, BatchInputError, BatchProgress, journalDir } from '../grader/batch';
 import type { SourceLookup } from '../trace/trace';
@@ -89,7 +90,7 @@ function line(p: BatchProgress): string {
   return `[${String(p.done).padStart(width)}/${p.total}] ${p.name.padEnd(20)} ${`${r.score}/${r.max_score}`.padStart(5)} ${r.verdict.padEnd(5)} ${first.padEnd(28)} ${when}`;
 }
 
-/** `grade ID DIR --all [--jobs N] [--scenario A,B] [--json] [--junit PATH]`. */
+/** `grade ID DIR --all [--jobs N] [--scenario A,B] [--json] [--junit PATH] [--csv PATH]`. */
 export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color: boolean; typeCheck: boolean }): Promise<number> {
   for (const bad of ['gradescope', 'replay', 'html']) if (a.options.has(bad)) return err(`--${bad} grades one submission: it does not go with --all`);
   const jobsText = a.options.get('jobs') ?? '2';
@@ -140,6 +141,8 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   process.off('SIGINT', onInt);
   const ju = a.options.get('junit');
   if (ju !== undefined) write(ju, renderJunit(out.entries.map((e) => e.result)));
+  const csv = a.options.get('csv');
+  if (csv !== undefined) write(csv, renderCsv(out.entries, ex.scenarios.filter((s) => only === undefined || only.includes(s.name)).map((s) => s.name)));
   process.stderr.write(`graded ${out.graded}, reused ${out.reused}${out.unreadable > 0 ? `, ${out.unreadable} with no file to grade` : ''}`
     + ` · journal ${shownPath(out.journal)}\n`);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(out.summary, null, 2)}\n`);

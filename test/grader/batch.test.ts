@@ -61,12 +61,12 @@ beforeAll(async () => {
   await new Promise((r) => child.once('exit', r));
   killedAfter = journaled();
 
-  resumed = await runGradeCli(ARGS());
+  resumed = await runGradeCli([...ARGS(), '--csv', `${dir}-1.csv`]);
   summaryBytes = [fs.readFileSync(path.join(dir, JOURNAL, 'summary.json'), 'utf8')];
-  again = await runGradeCli([...ARGS(), '--jobs', '3']);
+  again = await runGradeCli([...ARGS(), '--jobs', '3', '--csv', `${dir}-2.csv`]);
   summaryBytes.push(fs.readFileSync(path.join(dir, JOURNAL, 'summary.json'), 'utf8'));
 }, 170_000);
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); for (const n of [1, 2]) fs.rmSync(`${dir}-${n}.csv`, { force: true }); });
 
 test('the killed run journaled some results but not all, atomically', () => {
   expect(killedAfter.size).toBeGreaterThan(0);
@@ -118,6 +118,21 @@ test('the summary is right: verdicts, distribution, kinds by scenario, the most 
   expect(top.submissions).toEqual(expect.arrayContaining(['carol', 'carol2']));
   expect(top.count).toBe(top.submissions.length);
   expect(top.schedule).toMatch(/^v1:/);
+});
+
+test('--csv writes the gradebook: a row per submission with its points per scenario and what lost the rest, the same bytes on every run', () => {
+  const csv = fs.readFileSync(`${dir}-1.csv`, 'utf8');
+  expect(fs.readFileSync(`${dir}-2.csv`, 'utf8')).toBe(csv);
+  const rows = csv.split('\r\n');
+  expect(rows.pop()).toBe(''); // every row ends with CRLF (RFC 4180)
+  expect(rows[0]).toBe('submission,score,max_score,verdict,quiet points,seed points,lost points to');
+  const by = Object.fromEntries(rows.slice(1).map((r) => [r.split(',')[0], r]));
+  expect(Object.keys(by)).toEqual(['alice', 'bob', 'carol', 'carol2', 'dave', 'erin', 'frank', 'gina', 'hank']);
+  expect(by.alice).toBe('alice,6,6,pass,2,4,');
+  expect(by.carol).toMatch(/^carol,2,6,fail,2,0,seed: (bad-unlock|hang)$/);
+  expect(by.erin).toBe('erin,0,6,fail,0,0,quiet: contract; seed: contract');
+  // an entry that was not graded has no scenario points, and its error says why (quoted: it holds commas)
+  expect(by.hank).toBe('hank,0,6,error,,,"invalid-submission: the folder hank holds 2 .ts files: expected one, or one named page_lock_anon_vma.ts"');
 });
 
 test('the text summary: distribution, kinds by scenario, the counterexample with its replay command, in 80 columns', () => {

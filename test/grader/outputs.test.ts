@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GradeResult } from '../../grader/result';
 import { renderJunit } from '../../grader/reporters/junit';
+import { csvField, renderCsv } from '../../grader/reporters/csv';
 import { gradescopeResults } from '../../grader/reporters/gradescope';
 import { HOSTILE, SOLUTIONS, runGradeCli, spawnGradeCli, type CliRun } from './helpers';
 import { parseXml, find } from './xml';
@@ -104,6 +105,22 @@ describe('--junit PATH', () => {
     const text = find(c, 'failure')[0].text;
     expect(text).toContain('Oops: x <y> & "z" \'w\' ]]> \ufffd\ufffd red \ufffd done');
     expect(JSON.parse(JSON.stringify(gradescopeResults(r))).tests[0].output).toContain('x <y> & "z"');
+  });
+});
+
+describe('--csv (a class run): what a student wrote cannot break a row or run as a formula', () => {
+  test.each([
+    ['plain', 'plain'],
+    ['a, b', '"a, b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['two\nlines', '"two\nlines"'],
+    ['=HYPERLINK("http://x")', '"\'=HYPERLINK(""http://x"")"'],
+    ['+1', "'+1"], ['-1', "'-1"], ['@SUM(A1)', "'@SUM(A1)"],
+    ['\u001b[2Jcleared\r', '\\x1b[2Jcleared\\x0d'],
+  ])('%j', (raw, field) => expect(csvField(raw)).toBe(field));
+  test('a submission named like a formula, with an error that spans lines', () => {
+    const r: GradeResult = { exercise: '05-page-lock-anon-vma', submission: '=cmd.ts', verdict: 'error', score: 0, max_score: 2, scenarios: [], error: 'line 1\nline 2', error_kind: 'exception' };
+    expect(renderCsv([{ name: '=cmd', result: r }], ['quiet'])).toBe('submission,score,max_score,verdict,quiet points,lost points to\r\n\'=cmd,0,2,error,,"exception: line 1\nline 2"\r\n');
   });
 });
 

@@ -9,6 +9,8 @@ import { renderGradescope } from '../grader/reporters/gradescope';
 import { renderJunit } from '../grader/reporters/junit';
 import { renderCsv } from '../grader/reporters/csv';
 import { renderSummary } from '../grader/reporters/summary';
+import { earned, shortfall } from '../grader/reporters/earned';
+import { harmless } from '../trace/style';
 import { gradeAll, listSubmissions, BatchInputError, BatchProgress, journalDir } from '../grader/batch';
 import type { SourceLookup } from '../trace/trace';
 import { userCwd, type Args } from './args';
@@ -79,15 +81,22 @@ export function scenarioList(ex: ExerciseEntry, text: string | undefined): { onl
   return only === undefined ? {} : { only };
 }
 
-function line(p: BatchProgress): string {
+/** One class-run progress line (stderr, when it is not a terminal): the submission's name in
+ *  `nameWidth` columns (a longer one cut, with `…`), its score, verdict and first scenario that
+ *  missed its points. The name is the student's, so it is shown escaped. */
+export function progressLine(p: BatchProgress, nameWidth: number): string {
   const r = p.result;
   const width = String(p.total).length;
-  const first = r.verdict === 'error' ? `${r.error_kind ?? 'error'}` : (() => {
-    const s = r.scenarios.find((x) => x.verdict === 'BUG' || x.verdict === 'ERROR');
-    return s === undefined ? '' : `${s.name}: ${s.failure?.kind ?? 'error'}`;
-  })();
+  const s = r.scenarios.find((x) => !earned(x));
+  const first = r.verdict === 'error' ? `${r.error_kind ?? 'error'}` : s === undefined ? '' : `${s.name}: ${shortfall(s)}`;
   const when = p.reused ? 'reused' : `${(p.ms / 1000).toFixed(1)} s`;
-  return `[${String(p.done).padStart(width)}/${p.total}] ${p.name.padEnd(20)} ${`${r.score}/${r.max_score}`.padStart(5)} ${r.verdict.padEnd(5)} ${first.padEnd(28)} ${when}`;
+  const shown = harmless(p.name), name = shown.length > nameWidth ? `${shown.slice(0, nameWidth - 1)}…` : shown;
+  return `[${String(p.done).padStart(width)}/${p.total}] ${name.padEnd(nameWidth)} ${`${r.score}/${r.max_score}`.padStart(5)} ${r.verdict.padEnd(5)} ${first.padEnd(28)} ${when}`;
+}
+
+/** The name column of a class's progress lines: its longest name, from 20 to 40 columns. */
+export function nameColumn(names: readonly string[]): number {
+  return Math.min(40, Math.max(20, ...names.map((n) => harmless(n).length)));
 }
 
 /** `grade ID DIR --all [--jobs N] [--scenario A,B] [--json] [--junit PATH] [--csv PATH]`. */
@@ -99,9 +108,11 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   const { only, error } = scenarioList(ex, a.options.get('scenario'));
   if (error !== undefined) return err(error);
 
-  let total: number;
+  let total: number, nameWidth: number;
   try {
-    total = listSubmissions(ex, dir).length;
+    const subs = listSubmissions(ex, dir);
+    total = subs.length;
+    nameWidth = nameColumn(subs.map((x) => x.name));
   } catch (e) {
     if (e instanceof BatchInputError) return err(e.message);
     throw e;
@@ -125,8 +136,8 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   process.on('SIGINT', onInt);
   const progress = (p: BatchProgress): void => {
     done = p.done;
-    if (bar !== undefined) bar.update(p.done, { last: `${p.name} ${p.result.score}/${p.result.max_score}${p.reused ? ' (reused)' : ''}` });
-    else process.stderr.write(`${line(p)}\n`);
+    if (bar !== undefined) bar.update(p.done, { last: `${harmless(p.name)} ${p.result.score}/${p.result.max_score}${p.reused ? ' (reused)' : ''}` });
+    else process.stderr.write(`${progressLine(p, nameWidth)}\n`);
   };
   let out;
   try {

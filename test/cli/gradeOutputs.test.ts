@@ -1,7 +1,8 @@
 // The replay command a report prints: a path the student can paste from where they ran the
 // grader, and quoting that survives the shell.
 import * as path from 'node:path';
-import { replayCommandFor, shellWord } from '../../cli/gradeOutputs';
+import { nameColumn, progressLine, replayCommandFor, shellWord } from '../../cli/gradeOutputs';
+import type { GradeResult } from '../../grader/result';
 import { findExercise } from '../../exercises/index';
 
 const EX05 = findExercise('05-page-lock-anon-vma')!;
@@ -24,4 +25,35 @@ test('a file outside it is named by its full path, not by ../..', () => {
 
 test('the bug-hunt exercise replays in play, by number', () => {
   expect(replayCommandFor(EX04, 'x.txt')(failing)).toBe("npm run play 4 -- --moves 'v1:0*6,1*12,2*39,0*5'");
+});
+
+describe("a class run's progress lines (stderr, not a terminal)", () => {
+  const result = (scenarios: { name: string; verdict: 'BUG' | 'VERIFIED' | 'NO_BUG_WITHIN'; points: number; max: number; kind?: 'hang' }[]): GradeResult => ({
+    exercise: EX05.id, submission: 'x.ts', verdict: 'fail', score: scenarios.reduce((a, s) => a + s.points, 0), max_score: scenarios.reduce((a, s) => a + s.max, 0),
+    scenarios: scenarios.map((s) => ({ name: s.name, summary: '', verdict: s.verdict, points: s.points, max_points: s.max, hidden: false, stats: { executions: 1, steps: 1, ms: 1 },
+      ...(s.kind === undefined ? {} : { failure: { kind: s.kind, message: '', why: '', schedule: 'v1:0', steps: 1, preemptions: 0 } }) })),
+  });
+  const at = (name: string, r: GradeResult, width: number): string => progressLine({ name, result: r, reused: true, ms: 0, done: 3, total: 12 }, width);
+
+  test('names longer than 20 columns keep the columns aligned, up to 40; longer ones are cut', () => {
+    const names = ['al', 'a-student-with-a-long-name-2026', 'x'.repeat(60)];
+    const w = nameColumn(names);
+    expect(w).toBe(40);
+    const r = result([{ name: 'quiet', verdict: 'VERIFIED', points: 2, max: 2 }]);
+    const lines = names.map((n) => at(n, r, w));
+    expect(new Set(lines.map((l) => l.indexOf('2/2'))).size).toBe(1);
+    expect(lines[2]).toContain(`${'x'.repeat(39)}… `);
+    expect(nameColumn(['al', 'bo'])).toBe(20);
+  });
+
+  test('the first scenario that missed its points: a clock-stopped search too, not a bug hunt that found its bug', () => {
+    const timedOut = result([{ name: 'quiet', verdict: 'VERIFIED', points: 2, max: 2 }, { name: 'seed', verdict: 'NO_BUG_WITHIN', points: 0, max: 4 }]);
+    expect(at('al', timedOut, 20)).toMatch(/^\[ 3\/12\] al {19}  2\/6 fail  seed: no-bug-within {10}reused$/);
+    const hunt = result([{ name: 'hunt', verdict: 'BUG', points: 3, max: 3, kind: 'hang' }]);
+    expect(at('al', hunt, 20)).toMatch(/ 3\/3 fail {31}reused$/);
+  });
+
+  test("a name is the student's: its control characters are shown escaped", () => {
+    expect(at('a\u001b[2Jb', result([]), 20)).toContain('a\\x1b[2Jb');
+  });
 });

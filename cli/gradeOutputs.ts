@@ -10,7 +10,7 @@ import { renderJunit } from '../grader/reporters/junit';
 import { renderCsv } from '../grader/reporters/csv';
 import { renderSummary } from '../grader/reporters/summary';
 import { earned, shortfall } from '../grader/reporters/earned';
-import { harmless } from '../trace/style';
+import { oneLine } from '../trace/style';
 import { gradeAll, listSubmissions, BatchInputError, BatchProgress, journalDir } from '../grader/batch';
 import type { SourceLookup } from '../trace/trace';
 import { userCwd, type Args } from './args';
@@ -90,13 +90,13 @@ export function progressLine(p: BatchProgress, nameWidth: number): string {
   const s = r.scenarios.find((x) => !earned(x));
   const first = r.verdict === 'error' ? `${r.error_kind ?? 'error'}` : s === undefined ? '' : `${s.name}: ${shortfall(s)}`;
   const when = p.reused ? 'reused' : `${(p.ms / 1000).toFixed(1)} s`;
-  const shown = harmless(p.name), name = shown.length > nameWidth ? `${shown.slice(0, nameWidth - 1)}…` : shown;
+  const shown = oneLine(p.name), name = shown.length > nameWidth ? `${shown.slice(0, nameWidth - 1)}…` : shown;
   return `[${String(p.done).padStart(width)}/${p.total}] ${name.padEnd(nameWidth)} ${`${r.score}/${r.max_score}`.padStart(5)} ${r.verdict.padEnd(5)} ${first.padEnd(28)} ${when}`;
 }
 
 /** The name column of a class's progress lines: its longest name, from 20 to 40 columns. */
 export function nameColumn(names: readonly string[]): number {
-  return Math.min(40, Math.max(20, ...names.map((n) => harmless(n).length)));
+  return Math.min(40, Math.max(20, ...names.map((n) => oneLine(n).length)));
 }
 
 /** `grade ID DIR --all [--jobs N] [--scenario A,B] [--json] [--junit PATH] [--csv PATH]`. */
@@ -136,7 +136,7 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   process.on('SIGINT', onInt);
   const progress = (p: BatchProgress): void => {
     done = p.done;
-    if (bar !== undefined) bar.update(p.done, { last: `${harmless(p.name)} ${p.result.score}/${p.result.max_score}${p.reused ? ' (reused)' : ''}` });
+    if (bar !== undefined) bar.update(p.done, { last: `${oneLine(p.name)} ${p.result.score}/${p.result.max_score}${p.reused ? ' (reused)' : ''}` });
     else process.stderr.write(`${progressLine(p, nameWidth)}\n`);
   };
   let out;

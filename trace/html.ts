@@ -32,14 +32,14 @@ const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-    .replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+    .replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** JSON for an inline <script>: no "</script>", no line separators that break old parsers, and
  *  the bidirectional controls as the text of their escapes (the page shows strings as text). */
 function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
-    .replace(BIDI, (c) => `\\\\u${c.charCodeAt(0).toString(16)}`);
+    .replace(BIDI, (c) => `\\\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 interface Src { readonly loc: string; readonly line: number; readonly lines: readonly (readonly [number, string])[] }

@@ -30,8 +30,14 @@ export function wrapWords(text: string, width: number, indent: number, first = 0
 export function harmless(s: string): string {
   return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
     const n = c.charCodeAt(0);
-    return n > 0xff ? `\\u${n.toString(16)}` : `\\x${n.toString(16).padStart(2, '0')}`;
+    return n > 0xff ? `\\u${n.toString(16).padStart(4, '0')}` : `\\x${n.toString(16).padStart(2, '0')}`;
   });
+}
+
+/** harmless(s), with newline and tab escaped too: for text that must stay on its line and in
+ *  its column (a submission's name in a progress line or a class summary). */
+export function oneLine(s: string): string {
+  return harmless(s).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
 }
 
 /** A source lookup whose lines come back harmless (a submission's comment could hold escapes). */
@@ -39,13 +45,14 @@ export function harmlessLines<A extends unknown[]>(lookup: (...a: A) => string |
   return (...a) => { const l = lookup(...a); return l === undefined ? undefined : harmless(l); };
 }
 
-/** The same for every string in plain data (a grade result, a class summary). */
-export function harmlessData<T>(x: T): T {
-  if (typeof x === 'string') return harmless(x) as T;
-  if (Array.isArray(x)) return x.map((v: unknown) => harmlessData(v)) as T;
+/** The same for every string in plain data (a grade result, a class summary), or `escape`
+ *  (oneLine) in its place. */
+export function harmlessData<T>(x: T, escape: (s: string) => string = harmless): T {
+  if (typeof x === 'string') return escape(x) as T;
+  if (Array.isArray(x)) return x.map((v: unknown) => harmlessData(v, escape)) as T;
   if (x !== null && typeof x === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = harmlessData(v);
+    for (const [k, v] of Object.entries(x)) out[k] = harmlessData(v, escape);
     return out as T;
   }
   return x;

@@ -3,8 +3,8 @@
 // scenario (a column per scenario of the suite, in the suite's order; empty where the
 // submission was not graded), and what lost the missing points, in words. Everything a
 // student wrote (the name of their file, an error message) is escaped: quotes and line breaks
-// as RFC 4180 says, control characters as in a text report, and a leading = + - @ (a formula
-// to a spreadsheet) behind a quote mark.
+// as RFC 4180 says, control characters as in a text report, and a leading = + - @ or tab (a
+// formula to a spreadsheet) behind a quote mark.
 import type { ClassEntry } from './summary';
 import type { GradeResult } from '../result';
 import { earned, shortfall } from './earned';
@@ -13,7 +13,7 @@ import { harmless } from '../../trace/style';
 /** One field: quoted when it holds a comma, a quote or a line break. */
 export function csvField(s: string): string {
   let v = harmless(s);
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  if (/^[=+\-@\t]/.test(v)) v = `'${v}`;
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 

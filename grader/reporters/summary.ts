@@ -5,7 +5,7 @@
 // by fixed keys, no paths, no clocks.
 import type { GradeResult } from '../result';
 import { earned, shortfall } from './earned';
-import { harmlessData, paint, wrapWords } from '../../trace/style';
+import { harmlessData, oneLine, paint, wrapWords } from '../../trace/style';
 
 export interface ClassEntry { readonly name: string; readonly result: GradeResult }
 
@@ -171,7 +171,8 @@ function wrapCommand(cmd: string, first: string, indent: number, width: number):
 }
 
 export function renderSummary(summary: ClassSummary, o: SummaryTextOptions = {}): string {
-  const s = harmlessData(summary); // what submissions wrote is shown, never obeyed
+  // what submissions wrote (names, one-line errors) is shown, never obeyed, and on its line
+  const s = harmlessData(summary, oneLine);
   const p = paint(o.color ?? false);
   const width = o.width ?? 80;
   const out: string[] = [];

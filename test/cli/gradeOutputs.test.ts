@@ -53,7 +53,12 @@ describe("a class run's progress lines (stderr, not a terminal)", () => {
     expect(at('al', hunt, 20)).toMatch(/ 3\/3 fail {31}reused$/);
   });
 
-  test("a name is the student's: its control characters are shown escaped", () => {
+  test("a name is the student's: its control characters are shown escaped, a newline or tab too (a fake line, a broken column)", () => {
     expect(at('a\u001b[2Jb', result([]), 20)).toContain('a\\x1b[2Jb');
+    const fake = 'eve\n[ 9/12] mallory              6/6 pass\t.ts';
+    const l = at(fake, result([]), nameColumn([fake]));
+    expect(l.split('\n')).toHaveLength(1);
+    expect(l).toContain('eve\\n[ 9/12] mallory');
+    expect(l).not.toContain('\t');
   });
 });

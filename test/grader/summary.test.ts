@@ -81,3 +81,16 @@ test('a scenario passes when it earns its points: a bug hunt\'s BUG is a success
   const slow: ScenarioResult = { name: 'seed', summary: '', verdict: 'NO_BUG_WITHIN', points: 0, max_points: 4, hidden: false, stats: { executions: 9, steps: 9, ms: 20001 }, reach: 'the time limit' };
   expect(summarize('05-page-lock-anon-vma', [{ name: 'zed', result: result([slow]) }]).scenarios[0]).toMatchObject({ passed: 0, failed: 1 });
 });
+
+test("a submission's name with a newline cannot add a line to the summary: it is shown escaped", () => {
+  const fake = 'mallory\nSeed: every submission passed';
+  const s = summarize('05-page-lock-anon-vma', [
+    { name: fake, result: result([ok('quiet'), bug('seed', 'v1:0*3,1*6')]) },
+    { name: 'x', result: { exercise: '05-page-lock-anon-vma', submission: 'x.ts', verdict: 'error', score: 0, max_score: 6, scenarios: [], error: 'bad\tinput', error_kind: 'exception' } },
+  ]);
+  const text = renderSummary(s, { width: 80 });
+  expect(text).toContain('mallory\\nSeed: every submission passed');
+  expect(text.split('\n').some((l) => l.startsWith('Seed:'))).toBe(false);
+  expect(text).toContain('bad\\tinput');
+  expect(text).not.toContain('\t');
+});

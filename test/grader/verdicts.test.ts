@@ -106,8 +106,9 @@ describe('exercise 05: the seed thread', () => {
     expect(text).toContain('x\\x1b[1m.ts');
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     // a right-to-left override would show the line reversed from there on
-    const rtl = renderText({ ...r, error: 'Error: \u202e01/01 :SSAP\u202c \u2066x\u2069 \u200f' }, {});
-    expect(rtl).toContain('Error: \\u202e01/01 :SSAP\\u202c \\u2066x\\u2069 \\u200f');
+    const rtl = renderText({ ...r, error: 'Error: \u202e01/01 :SSAP\u202c \u2066x\u2069 \u200f a\u061cb' }, {});
+    // four hex digits: \u61cb would read as another character
+    expect(rtl).toContain('Error: \\u202e01/01 :SSAP\\u202c \\u2066x\\u2069 \\u200f a\\u061cb');
     expect(rtl).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
     // the reporter's own colours still work
     expect(renderText(r, { color: true })).toContain('\u001b[31mERROR\u001b[39m');

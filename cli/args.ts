@@ -16,6 +16,8 @@ export function parseArgs(argv: readonly string[], spec: { flags: readonly strin
     if (spec.options.includes(name)) {
       const v = eq >= 0 ? x.slice(eq + 1) : argv[++i];
       if (v === undefined || (eq < 0 && v.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      // (the second would silently win: two output files meant, one written)
+      if (a.options.has(name)) throw new UsageError(`--${name} is given twice`);
       a.options.set(name, v);
       continue;
     }

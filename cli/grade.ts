@@ -16,7 +16,7 @@ import { timeline } from '../trace/timeline';
 import { lockTable } from '../trace/lockTable';
 import { harmless, harmlessData, harmlessLines } from '../trace/style';
 import { parseArgs, UsageError, userPath, userPaths } from './args';
-import { extraOutputs, OutputError, replayCommandFor, runAll, scenarioList, sourceLookup } from './gradeOutputs';
+import { extraOutputs, outputProblem, OutputError, replayCommandFor, runAll, scenarioList, sourceLookup } from './gradeOutputs';
 import { decode, BadSchedule } from '../explorer/schedule';
 
 const USAGE = `usage: npm run grade -- ID FILE [--scenario A,B] [--json] [--full] [--html PATH] [--gradescope PATH] [--junit PATH]
@@ -40,7 +40,9 @@ async function main(argv: readonly string[]): Promise<number> {
   if (a.positional.length !== 2) die(`expected an exercise ID and a FILE\n${USAGE}`);
   const [id, typed] = a.positional;
   const file = userPath(typed);
-  userPaths(a, ['html', 'gradescope', 'junit', 'csv']);
+  const outputs = ['html', 'gradescope', 'junit', 'csv'];
+  for (const n of outputs) if (a.options.get(n) === '') die(`--${n} needs a file name`);
+  userPaths(a, outputs);
   const ex = findExercise(id);
   if (ex === undefined) die(`unknown exercise "${id}"; exercises: ${EXERCISES.map((e) => e.id).join(', ')}`);
   if (!fs.existsSync(file)) die(`${typed}: no such file or directory`);
@@ -48,6 +50,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const typeCheck = !a.flags.has('no-typecheck');
   if (a.flags.has('all')) return runAll(ex, file, a, { color, typeCheck });
   for (const classOnly of ['jobs', 'csv']) if (a.options.has(classOnly)) die(`--${classOnly} goes with --all (a class folder)`);
+  // an output that cannot be written is found before the search, not after it
+  const unwritable = outputProblem(a, outputs);
+  if (unwritable !== undefined) die(unwritable);
   if (fs.statSync(file).isDirectory()) die(`${file} is a directory: grade one file, or a class folder with --all`);
 
   if (a.options.has('replay')) {

@@ -50,6 +50,25 @@ export function sourceLookup(file: string): SourceLookup {
 /** An output file the user named could not be written: their input, not the grader's fault. */
 export class OutputError extends Error {}
 
+/** Why one of the output files named by `names` could not be written, checked before any
+ *  grading (its folder is made, as write() would; a folder or a file in the way is refused),
+ *  or undefined. */
+export function outputProblem(a: Args, names: readonly string[]): string | undefined {
+  for (const n of names) {
+    const file = a.options.get(n);
+    if (file === undefined) continue;
+    try {
+      const dir = path.dirname(path.resolve(file));
+      fs.mkdirSync(dir, { recursive: true });
+      fs.accessSync(dir, fs.constants.W_OK);
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) return `cannot write ${file}: EISDIR`;
+    } catch (e) {
+      return `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
 function write(file: string, text: string): void {
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -107,6 +126,8 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   if (!/^\d+$/.test(jobsText) || jobs < 1 || jobs > 64) return err(`--jobs takes a number from 1 to 64, not "${jobsText}"`);
   const { only, error } = scenarioList(ex, a.options.get('scenario'));
   if (error !== undefined) return err(error);
+  const unwritable = outputProblem(a, ['junit', 'csv']);
+  if (unwritable !== undefined) return err(unwritable);
 
   let total: number, nameWidth: number;
   try {

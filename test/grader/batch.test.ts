@@ -211,19 +211,27 @@ test('Ctrl-C stops a class run with a line that says what is kept and how to go 
   }
 }, 60_000);
 
-test('bad input exits 2: an empty folder, a bad --jobs, an unknown scenario', async () => {
+test('bad input exits 2: an empty folder, a bad --jobs, an unknown scenario, an output that cannot be written (before any grading)', async () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-empty-'));
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-fresh-'));
+  fs.copyFileSync(path.join(SOLUTIONS, 'page_lock_anon_vma.ts'), path.join(fresh, 'zoe.ts'));
   const runs = await Promise.all([
     runGradeCli(['05', empty, '--all']),
     runGradeCli(['05', dir, '--all', '--jobs', 'many']),
     runGradeCli(['05', dir, '--all', '--scenario', 'nosuch']),
+    runGradeCli(['05', fresh, '--all', '--csv', '/dev/null/grades.csv']),
+    runGradeCli(['05', fresh, '--all', '--junit', os.tmpdir()]),
   ]);
+  // nothing was graded: no journal
+  expect(fs.existsSync(path.join(fresh, '.anon-vma-lab-results'))).toBe(false);
   fs.rmSync(empty, { recursive: true, force: true });
+  fs.rmSync(fresh, { recursive: true, force: true });
   for (const r of runs) {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^grade: /);
     expect(r.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
   }
+  expect(runs.slice(3).map((r) => r.stderr.trim())).toEqual(['grade: cannot write /dev/null/grades.csv: EEXIST', `grade: cannot write ${os.tmpdir()}: EISDIR`]);
 }, 60_000);
 
 test("a journaled grade of a bug hunt is not reused once its target code changed", () => {

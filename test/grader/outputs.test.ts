@@ -146,6 +146,9 @@ describe('bad input to one grade: exit 2 and one line, before anything runs', ()
     ['grade: no scenario bogus in 05-page-lock-anon-vma; scenarios: quiet, exit-vs-walk, remap, seed, seed-churn-1', ['05', rc2, '--scenario', 'quiet,bogus']],
     ['grade: 04-bug-hunt grades a schedule file; replay one with npm run play 4 -- --moves SCHEDULE', ['04', rc2, '--replay', 'v1:0', '--scenario', 'x']],
     ['grade: --jobs goes with --all (a class folder)', ['05', rc2, '--jobs', '2']],
+    ['grade: --csv goes with --all (a class folder)', ['05', rc2, '--csv', 'grades.csv']],
+    ['grade: --csv needs a file name', ['05', path.dirname(rc2), '--all', '--csv', '']],
+    ['grade: cannot write /dev/null/x.html: EEXIST', ['05', rc2, '--html', '/dev/null/x.html']],
     // a path the user named that cannot be written is their input, not an internal error
     ['grade: cannot write /dev/null/x.json: EEXIST', ['05', rc2, '--scenario', 'quiet', '--no-typecheck', '--gradescope', '/dev/null/x.json']],
     // an empty list would grade nothing and pass: 0/0 points

@@ -6,7 +6,8 @@
 // The only place that touches the terminal, argv and the environment (NO_COLOR) for play.
 import './pipe';
 import * as fs from 'fs';
-import { findPlay, playNumbers, BadMoves, PlayGame, type Choice, type PlayTerminal } from '../course/play';
+import { PassThrough } from 'stream';
+import { digitToPosition, findPlay, playNumbers, BadMoves, PlayGame, type Choice, type PlayTerminal } from '../course/play';
 import { traceHtml } from '../trace/html';
 import { playMoves, runPlay } from '../course/playSession';
 import { parseArgs, UsageError, userPaths } from './args';
@@ -28,17 +29,40 @@ function terminal(): PlayTerminal {
     write: (text) => stdout.write(text),
     choose: async (message: string, choices: readonly Choice[], defaultValue: string) => {
       const { select } = await import('@inquirer/prompts');
+      const input = threadDigits(stdin, choices);
       try {
         return await select(
           { message, choices: [...choices], default: defaultValue, loop: false, pageSize: choices.length, theme: { helpMode: 'never' } },
-          { input: stdin, output: stdout, clearPromptOnDone: true },
+          { input, output: stdout, clearPromptOnDone: true },
         );
       } catch (err) {
         if (err instanceof Error && err.name === 'ExitPromptError') return 'interrupt';
         throw err;
+      } finally {
+        input.detach();
       }
     },
   };
+}
+
+/** The terminal's keys as the select prompt reads them, but a digit picks the thread with that
+ *  number (digitToPosition), as the menu shows them, not the n-th line. */
+function threadDigits(stdin: NodeJS.ReadStream, choices: readonly Choice[]): PassThrough & { detach(): void } {
+  const pass = new PassThrough();
+  const onData = (b: Buffer): void => {
+    const s = b.toString('utf8');
+    if (!/^[0-9]$/.test(s)) { pass.write(b); return; }
+    const p = digitToPosition(s, choices);
+    if (p !== undefined) pass.write(p);
+  };
+  stdin.on('data', onData);
+  stdin.resume();
+  // the prompt sets the terminal's raw mode through its input
+  return Object.assign(pass, {
+    isTTY: true,
+    setRawMode: (on: boolean) => { stdin.setRawMode(on); return pass; },
+    detach: () => { stdin.off('data', onData); stdin.pause(); },
+  });
 }
 
 async function main(argv: readonly string[]): Promise<number> {

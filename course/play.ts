@@ -40,6 +40,15 @@ export function findPlay(n: string): PlayScenario | undefined {
 
 export interface Choice { readonly name: string; readonly value: string }
 
+/** The menu numbers threads by id, but the select prompt's digit keys pick the n-th choice
+ *  (from 1), and only the threads that can run are listed. What to hand the prompt for digit
+ *  `d` typed: the position of thread d's choice, or undefined (it cannot run now: the key does
+ *  nothing). */
+export function digitToPosition(d: string, choices: readonly Choice[]): string | undefined {
+  const i = choices.findIndex((c) => c.value === d);
+  return i >= 0 && i < 9 ? String(i + 1) : undefined;
+}
+
 export interface PlayTerminal {
   clear(): void;
   write(text: string): void;

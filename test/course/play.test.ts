@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO, TS_NODE } from './cliHelpers';
-import { BadMoves, findPlay, PlayGame } from '../../course/play';
+import { BadMoves, digitToPosition, findPlay, PlayGame } from '../../course/play';
 import { playMoves, runPlay } from '../../course/playSession';
 import type { Choice, PlayTerminal } from '../../course/play';
 import { PROMPT_ROWS } from '../../course/playScreen';
@@ -263,4 +263,9 @@ test('play --moves --html draws what the player did as one self-contained page',
   expect(html).toContain('walker');
   expect(html).toContain('hang');
   expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+});
+
+test("a digit names a thread by its number: the prompt is handed that thread's line (its digit keys count lines from 1)", () => {
+  const choices = [{ name: '0 walker', value: '0' }, { name: '2 fork', value: '2' }, { name: '3 fault', value: '3' }, { name: 'quit', value: 'quit' }];
+  expect(['0', '1', '2', '3', '9'].map((d) => digitToPosition(d, choices))).toEqual(['1', undefined, '2', '3', undefined]);
 });

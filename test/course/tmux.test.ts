@@ -152,3 +152,33 @@ describe('npm run lesson 3 in a terminal', () => {
     expect(saved()).toMatchObject({ section: 3, quiz: {} });
   });
 });
+
+describe('npm run play 4 in a terminal', () => {
+  test('a digit picks the thread with that number, as the menu shows them (not the n-th line); q and Enter quit', async () => {
+    const script = path.join(dir, 'play.sh');
+    fs.writeFileSync(script, [
+      `cd '${REPO}'`,
+      `env -u CI -u NO_COLOR '${TS_NODE}' -T cli/play.ts 4`,
+      'echo "[exit $?]"',
+      "if stty -a | grep -q -- '-icanon'; then echo '[tty raw]'; else echo '[tty cooked]'; fi",
+      'sleep 300',
+    ].join('\n') + '\n');
+    tmux('new-session', '-d', '-s', 'play', '-x', '100', '-y', '40', `sh '${script}'`);
+    await waitFor('play', 'Step 0: who runs next?', '2 fork');
+    keys('play', '2');
+    expect((await waitFor('play', '❯ 2 fork')).split('\n').filter((l) => l.startsWith('❯'))).toHaveLength(1);
+    keys('play', 'Enter');
+    await waitFor('play', 'Step 1: who runs next?');
+    keys('play', '0');
+    await waitFor('play', '❯ 0 walker');
+    keys('play', 'Enter');
+    await waitFor('play', 'Step 2: who runs next?');
+    keys('play', 'q');
+    await waitFor('play', '❯ quit');
+    keys('play', 'Enter');
+    const s = await waitFor('play', '[exit ', '[tty ');
+    expect(s).toContain("npm run play 4 -- --moves 'v1:2,0'");
+    expect(s).toContain('[exit 0]');
+    expect(s).toContain('[tty cooked]');
+  });
+});

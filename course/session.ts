@@ -128,6 +128,9 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
         term.write(`  You answered ${choiceLabel(chosen)} ${renderInline(quiz.choices[chosen].text, render)}\n`);
       } else {
         const labels = quiz.choices.map((ch, i) => `${choiceLabel(i)} ${renderInline(ch.text, render)}`);
+        // here a letter picks an answer (b is answer b, not back): say so
+        const first = choiceLabel(0).slice(0, -1), last = choiceLabel(labels.length - 1).slice(0, -1);
+        term.write(c.dim(`(${first}–${last} or ↑↓ picks an answer · Enter answers · q: quit)`) + '\n');
         const got = await term.choose(`Quiz ${block.number}: ${renderInline(quiz.question, render)}`, labels);
         if (got === 'interrupt' || got === 'quit') return got;
         chosen = got;

@@ -77,6 +77,9 @@ describe('an interactive session', () => {
     expect(screens[2]).toContain('✗ Not quite. no: the object may be freed');
     expect(screens[2]).toContain('The answer is b) memory of the same type');
     expect(screens[4]).toContain('You answered a) the same object');
+    // a letter picks an answer there (b is answer b, not back), and the screen says so; not on a quiz answered before
+    expect(screens[2]).toMatch(/\(a–[c-z] or ↑↓ picks an answer · Enter answers · q: quit\)/);
+    expect(screens[4]).not.toContain('picks an answer');
     expect(s.saved()?.quiz).toEqual({ '1': { choice: 0, correct: false } });
   });
 

@@ -13,6 +13,8 @@ export interface InteractiveRun {
   readonly progress: Progress;
   readonly progressFile: string;
   readonly render: RenderOptions;
+  /** Presenter mode: the section to start at (from 1). */
+  readonly from?: number;
 }
 
 export async function runInteractive(run: InteractiveRun): Promise<SessionEnd> {
@@ -26,6 +28,7 @@ export async function runInteractive(run: InteractiveRun): Promise<SessionEnd> {
       progressFile: run.progressFile,
       render: run.render,
       term,
+      ...(run.from === undefined ? {} : { from: run.from }),
     });
   } finally {
     term.restore();

@@ -14,7 +14,7 @@ import { findLesson, listLessons, type LessonEntry } from '../course/lessons';
 import { formatLessonList } from '../course/listing';
 import { LessonFormatError, parseLesson, type Lesson } from '../course/parse';
 import { loadProgress, progressFile } from '../course/progress';
-import { renderLesson, type RenderOptions } from '../course/render';
+import { renderLesson, renderLessonPresent, type RenderOptions } from '../course/render';
 import type * as Interactive from './interactive';
 import type * as LessonHtml from './lessonHtml';
 import { userPath } from './args';
@@ -27,13 +27,14 @@ const stdoutTTY = process.stdout.isTTY === true;
 const color = stdoutTTY && !env.NO_COLOR; // no-color.org: set and non-empty
 const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
 const width = Math.min(80, stdoutTTY ? process.stdout.columns || 80 : 80);
-let render: RenderOptions = { color, width };
+let render: RenderOptions = { color, width, ...(stdoutTTY && process.stdout.rows > 0 ? { rows: process.stdout.rows } : {}) };
 
 const USAGE = `usage: npm run lesson        list the lessons and your progress
        npm run lesson N      read lesson N (Enter: next · b: back · q: quit)
-       npm run lesson N -- --present
+       npm run lesson N -- --present [--section K]
                              presenter mode for a projector: roomier screens, quiz answers
-                             hidden until you press a; your own progress is left alone
+                             hidden until you press a; your own progress is left alone;
+                             from section K (default 1)
        npm run lesson N -- --html DIR
                              draw every demo of lesson N as a web page, DIR/<demo>.html
 Not on a terminal, or with CI set, lesson N is printed whole, quiz answers included.
@@ -59,6 +60,11 @@ function nextHint(entries: readonly LessonEntry[], n: number): string {
 
 async function main(argv: readonly string[]): Promise<number> {
   const presenting = argv.includes('--present');
+  const sectionAt = argv.indexOf('--section');
+  const sectionArg = sectionAt >= 0 ? argv[sectionAt + 1] : undefined;
+  if (sectionAt >= 0 && !presenting) fail('--section goes with --present (a lesson of your own resumes where you left it)', 2);
+  if (sectionAt >= 0 && (sectionArg === undefined || !/^[1-9]\d{0,2}$/.test(sectionArg))) fail('--section needs a section number (1, 2, ...)', 2);
+  argv = argv.filter((_, i) => sectionAt < 0 || (i !== sectionAt && i !== sectionAt + 1));
   const htmlAt = argv.indexOf('--html');
   const htmlArg = htmlAt >= 0 ? argv[htmlAt + 1] : undefined;
   const htmlDir = htmlArg === undefined || htmlArg.startsWith('--') ? htmlArg : userPath(htmlArg);
@@ -90,6 +96,9 @@ async function main(argv: readonly string[]): Promise<number> {
     fail(`cannot read ${displayPath(entry.file)}: ${err instanceof Error ? err.message : String(err)}`, 1);
   }
 
+  const from = sectionArg === undefined ? 1 : Number(sectionArg);
+  if (from > lesson.sections.length) fail(`lesson ${entry.number} has ${lesson.sections.length} sections: --section takes 1 to ${lesson.sections.length}`, 2);
+
   if (htmlDir !== undefined) {
     const { writeDemoPages } = require('./lessonHtml') as typeof LessonHtml;
     const { written, skipped } = writeDemoPages(lesson, htmlDir);
@@ -100,13 +109,13 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const interactive = stdoutTTY && process.stdin.isTTY === true && !ci;
   if (!interactive) {
-    process.stdout.write(renderLesson(lesson, render));
+    process.stdout.write(presenting ? renderLessonPresent(lesson, render, undefined, from) : renderLesson(lesson, render));
     return 0;
   }
 
   // Loaded only now: a pipe or CI never pays for the session, the raw-mode terminal or inquirer.
   const { runInteractive } = require('./interactive') as typeof Interactive;
-  const end = await runInteractive({ lesson, entry, progress, progressFile: file, render });
+  const end = await runInteractive({ lesson, entry, progress, progressFile: file, render, from });
   if (presenting) {
     process.stdout.write(end.kind === 'finished' ? `\nEnd of lesson ${entry.number}.\n` : `\nStopped at section ${end.section}/${end.sections}.\n`);
     return end.kind === 'interrupted' ? 130 : 0;

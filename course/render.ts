@@ -15,6 +15,9 @@ export interface RenderOptions {
   readonly width: number;
   /** Presenter mode (`npm run lesson N -- --present`): roomier layout, quiz answers withheld. */
   readonly present?: boolean;
+  /** The terminal's height, when it is one: presenter mode shows a section taller than that a
+   *  page at a time. */
+  readonly rows?: number;
 }
 
 export type DemoRunner = (name: string, opts: RenderOptions) => string;
@@ -241,7 +244,7 @@ export function renderSectionPresent(section: Section, opts: RenderOptions, reve
 }
 
 /** The whole lesson in presenter layout, answers withheld (for a pipe: slides to print). */
-export function renderLessonPresent(lesson: Lesson, opts: RenderOptions, run: DemoRunner = defaultRunDemo): string {
+export function renderLessonPresent(lesson: Lesson, opts: RenderOptions, run: DemoRunner = defaultRunDemo, from = 1): string {
   const p = palette(opts.color);
-  return lesson.sections.map((s, k) => `${p.dim(`── ${k + 1}/${lesson.sections.length} ${'─'.repeat(Math.max(0, Math.min(opts.width, 80) - 10))}`)}\n\n${renderSectionPresent(s, opts, new Set(), run, true)}`).join('\n\n');
+  return lesson.sections.slice(from - 1).map((s, i) => `${p.dim(`── ${from + i}/${lesson.sections.length} ${'─'.repeat(Math.max(0, Math.min(opts.width, 80) - 10))}`)}\n\n${renderSectionPresent(s, opts, new Set(), run, true)}`).join('\n\n');
 }

@@ -72,16 +72,23 @@ export interface SessionConfig {
   readonly render: RenderOptions;
   readonly term: LessonTerminal;
   readonly runDemo?: DemoRunner;
+  /** Presenter mode: the section to start at (from 1; default 1). */
+  readonly from?: number;
 }
 
 export type SessionEnd =
   | { readonly kind: 'finished' }
   | { readonly kind: 'quit' | 'interrupted'; readonly section: number; readonly sections: number };
 
-/** Presenter mode's footer: `a` while a quiz on the screen still hides its answer. */
-export function presentFooter(k: number, n: number, hidden: boolean): string {
-  return `${k}/${n} — Enter: next · b: back${hidden ? ' · a: show the answer' : ''} · q: quit`;
+/** Presenter mode's footer: `a` while a quiz on the screen still hides its answer; the page
+ *  of a section shown a page at a time. */
+export function presentFooter(k: number, n: number, hidden: boolean, page = 1, pages = 1): string {
+  return `${k}/${n}${pages > 1 ? ` · page ${page}/${pages}` : ''} — Enter: next · b: back${hidden ? ' · a: show the answer' : ''} · q: quit`;
 }
+
+/** Rows of a presenter screen that are not the section: the header (and two blank lines), the
+ *  rule and the footer, and the cursor's line. */
+const PRESENT_CHROME = 6;
 
 export function footer(k: number, n: number, canRestart: boolean): string {
   const enter = k < n ? 'Enter: next' : 'Enter: finish';
@@ -190,34 +197,41 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
 }
 
 /** Presenter mode: one section per screen in the roomy layout, from the first section; quizzes
- *  are shown, not asked, and `a` reveals their answers one at a time. The presenter's own
- *  progress file is left alone. */
+ *  are shown, not asked, and `a` reveals their answers one at a time. A section taller than
+ *  the terminal (render.rows) is shown a page at a time: Enter and b move by pages, then
+ *  sections (b into a section lands on its last page). The presenter's own progress file is
+ *  left alone. */
 async function present(cfg: SessionConfig): Promise<SessionEnd> {
   const { lesson, number, term, render } = cfg;
   const c = palette(render.color);
   const n = lesson.sections.length;
   const revealed = new Set<number>();
-  let k = 1;
+  let k = Math.min(Math.max(1, cfg.from ?? 1), n), page = 0;
   for (;;) {
     const section = lesson.sections[k - 1];
     const quizzes = section.blocks.flatMap((b) => (b.kind === 'quiz' ? [b.number] : []));
     const hidden = quizzes.filter((q) => !revealed.has(q));
+    const lines = renderSectionPresent(section, render, revealed, cfg.runDemo).split('\n');
+    const per = render.rows === undefined ? lines.length : Math.max(5, render.rows - PRESENT_CHROME);
+    const pages = Math.max(1, Math.ceil(lines.length / per));
+    page = Math.min(page, pages - 1);
     term.clear();
     term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n\n');
-    term.write(renderSectionPresent(section, render, revealed, cfg.runDemo) + '\n');
+    term.write(lines.slice(page * per, (page + 1) * per).join('\n') + '\n');
     term.write(c.dim('─'.repeat(Math.min(render.width, 80))) + '\n');
-    term.write(c.bold(presentFooter(k, n, hidden.length > 0)) + '\n');
+    term.write(c.bold(presentFooter(k, n, hidden.length > 0, page + 1, pages)) + '\n');
     let moved = false;
     while (!moved) {
       const key = await term.readKey();
       switch (key) {
         case 'next':
+          if (page < pages - 1) { page++; moved = true; break; }
           if (k === n) return { kind: 'finished' };
-          k++;
+          k++; page = 0;
           moved = true;
           break;
         case 'back':
-          if (k > 1) { k--; moved = true; }
+          if (page > 0) { page--; moved = true; } else if (k > 1) { k--; page = Number.MAX_SAFE_INTEGER; moved = true; }
           break;
         case 'answer':
           if (hidden.length > 0) { revealed.add(hidden[0]); moved = true; }

@@ -16,7 +16,7 @@ let home: string;
 beforeEach(() => { home = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-present-')); });
 afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-function present(keys: Key[]) {
+function present(keys: Key[], rows?: number, from?: number) {
   const screens: string[] = [''];
   let asked = 0;
   const term: LessonTerminal = {
@@ -27,7 +27,9 @@ function present(keys: Key[]) {
   };
   const end = runSession({
     lesson, number: 3, title: 'SLAB_DESTROY_BY_RCU', progress: recordSection(emptyProgress(), 3, 3, 4),
-    progressFile: progressFile(home), render: { color: false, width: 80, present: true }, term, runDemo: () => 'DEMO OUTPUT',
+    progressFile: progressFile(home), render: { color: false, width: 80, present: true, ...(rows === undefined ? {} : { rows }) }, term,
+    ...(from === undefined ? {} : { from }),
+    runDemo: () => 'DEMO OUTPUT\n' + Array.from({ length: 30 }, (_, i) => `demo line ${i + 1}`).join('\n'),
   });
   return { end, screens: () => screens.slice(1), asked: () => asked };
 }
@@ -71,6 +73,31 @@ test('a quiz is shown, not asked; its answer appears only when the presenter pre
   expect(back).toBeUndefined();
 });
 
+test('a section taller than the terminal is shown a page at a time: every line once, each screen fits, Enter and b move by pages', async () => {
+  const rows = 24;
+  const all = await (async () => { const s = present(['next', 'quit']); await s.end; return s.screens()[1]; })();
+  const s = present(['next', 'next', 'next', 'next', 'back', 'back', 'back', 'back', 'quit'], rows);
+  await s.end;
+  const screens = s.screens();
+  const pageOf = (sc: string): string => /2\/4 · page (\d+)\/(\d+) — /.exec(sc)?.slice(1).join('/') ?? '-';
+  // section 2 (a demo of 30 lines) needs pages: 1/4, then its pages, then 3/4; back lands on section 2's last page
+  const pages = Number(pageOf(screens[1]).split('/')[1]);
+  expect(pages).toBeGreaterThan(1);
+  expect(screens.slice(1, 1 + pages).map(pageOf)).toEqual(Array.from({ length: pages }, (_, i) => `${i + 1}/${pages}`));
+  for (const sc of screens) expect(sc.split('\n').length).toBeLessThanOrEqual(rows);
+  // the pages together hold the section's every line, in order
+  const body = (sc: string): string[] => sc.split('\n').slice(3, -3);
+  expect(screens.slice(1, 1 + pages).flatMap(body)).toEqual(body(all));
+  expect(screens[1 + pages]).toContain('3/4 — Enter: next');
+  expect(pageOf(screens[2 + pages])).toBe(`${pages}/${pages}`);
+});
+
+test('--section K starts the presenter at section K; b still goes back to the ones before', async () => {
+  const s = present(['back', 'quit'], undefined, 3);
+  expect(await s.end).toEqual({ kind: 'quit', section: 2, sections: 4 });
+  expect(s.screens().map((sc) => /(\d)\/4 — Enter/.exec(sc)?.[1])).toEqual(['3', '2']);
+});
+
 test('renderLesson in presenter layout withholds every answer', () => {
   const plain = renderLesson(lesson, { color: false, width: 80 }, () => 'DEMO');
   const shown = renderLesson(lesson, { color: false, width: 80, present: true }, () => 'DEMO');
@@ -88,3 +115,20 @@ test('npm run lesson 3 -- --present (not a TTY): the slides, answers withheld; e
   expect(r.stdout).toContain('Quiz 1:');
   expect(r.stdout).not.toContain('Answer:');
 }, 30_000);
+
+test('npm run lesson 3 -- --present --section 3 (not a TTY): the slides from section 3, numbered as in the lesson; a bad --section exits 2', async () => {
+  const env = { ANON_VMA_LAB_LESSONS: FIXTURE_LESSONS, ANON_VMA_LAB_HOME: home, CI: '1' };
+  const [from3, tooFar, notPresenting, noNumber] = await Promise.all([
+    runLessonCli(['3', '--present', '--section', '3'], env),
+    runLessonCli(['3', '--present', '--section', '9'], env),
+    runLessonCli(['3', '--section', '2'], env),
+    runLessonCli(['3', '--present', '--section'], env),
+  ]);
+  expect(from3.code).toBe(0);
+  expect(from3.stdout.startsWith('── 3/4 ')).toBe(true);
+  expect(from3.stdout).toContain('── 4/4 ');
+  expect(from3.stdout).not.toContain('── 2/4 ');
+  expect([tooFar.code, tooFar.stderr]).toEqual([2, 'lesson: lesson 3 has 4 sections: --section takes 1 to 4\n']);
+  expect([notPresenting.code, notPresenting.stderr]).toEqual([2, 'lesson: --section goes with --present (a lesson of your own resumes where you left it)\n']);
+  expect([noNumber.code, noNumber.stderr]).toEqual([2, 'lesson: --section needs a section number (1, 2, ...)\n']);
+}, 60_000);

@@ -86,6 +86,9 @@ export function presentFooter(k: number, n: number, hidden: boolean, page = 1, p
   return `${k}/${n}${pages > 1 ? ` · page ${page}/${pages}` : ''} — Enter: next · b: back${hidden ? ' · a: show the answer' : ''} · q: quit`;
 }
 
+/** The line that ends a page of a section taller than the terminal (student mode). */
+export const MORE = '── more — Enter: go on · b: back · q: quit ──';
+
 /** Rows of a presenter screen that are not the section: the header (and two blank lines), the
  *  rule and the footer, and the cursor's line. */
 const PRESENT_CHROME = 6;
@@ -118,12 +121,48 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     canRestart = true;
   }
 
-  /** Show one section; quizzes not yet answered are asked: 'shown', or how the reader left at
-   *  a quiz (Ctrl-C, or q / Escape). */
-  const show = async (section: Section): Promise<'shown' | 'interrupt' | 'quit'> => {
+  // A section taller than the terminal (render.rows) is shown a page at a time, as `more` does:
+  // `used` counts the lines on the screen since it was cleared, and a page ends with a line
+  // asking for Enter (b goes back a section, q quits) before the screen is cleared for the next.
+  let used = 0;
+  const fit = render.rows === undefined ? Number.POSITIVE_INFINITY : Math.max(8, render.rows - 2);
+  const head = (): void => {
+    term.clear();
+    term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n');
+    used = 2;
+  };
+  type Left = 'back' | 'quit' | 'interrupt';
+  /** Room for `need` more lines on this page, or a page break first; how the reader left, else
+   *  undefined. A page with nothing on it yet takes whatever comes. */
+  const room = async (need: number): Promise<Left | undefined> => {
+    if (used + need <= fit || used <= 2) return undefined;
+    term.write(c.dim(MORE) + '\n');
+    for (;;) {
+      const key = await term.readKey();
+      if (key === 'next') { head(); return undefined; }
+      if (key === 'back' || key === 'quit' || key === 'interrupt') return key;
+    }
+  };
+  /** Write `text` (whole lines), breaking pages where it needs to. */
+  const put = async (text: string): Promise<Left | undefined> => {
+    for (const line of text.replace(/\n$/, '').split('\n')) {
+      const left = await room(1);
+      if (left !== undefined) return left;
+      term.write(line + '\n');
+      used++;
+    }
+    return undefined;
+  };
+  /** Rows a line of text takes on the screen. */
+  const rowsOf = (s: string): number => Math.max(1, Math.ceil([...s].length / Math.max(20, render.width)));
+
+  /** Show one section; quizzes not yet answered are asked: 'shown', or how the reader left (at
+   *  a quiz: Ctrl-C, or q / Escape; at a page break: also b). */
+  const show = async (section: Section): Promise<'shown' | Left> => {
     for (const block of section.blocks) {
       if (block.kind !== 'quiz') {
-        term.write(renderBlock(block, render, cfg.runDemo).replace(/\n*$/, '\n\n'));
+        const left = await put(renderBlock(block, render, cfg.runDemo).replace(/\n*$/, '\n\n'));
+        if (left !== undefined) return left;
         continue;
       }
       const { quiz } = block;
@@ -131,29 +170,39 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
       let chosen: number;
       if (answered !== undefined && quiz.choices[answered.choice] !== undefined) {
         chosen = answered.choice;
-        term.write(renderQuestion(quiz, block.number, render) + '\n');
-        term.write(`  You answered ${choiceLabel(chosen)} ${renderInline(quiz.choices[chosen].text, render)}\n`);
+        const left = await put(`${renderQuestion(quiz, block.number, render)}\n  You answered ${choiceLabel(chosen)} ${renderInline(quiz.choices[chosen].text, render)}\n`);
+        if (left !== undefined) return left;
       } else {
         const labels = quiz.choices.map((ch, i) => `${choiceLabel(i)} ${renderInline(ch.text, render)}`);
+        const message = `Quiz ${block.number}: ${renderInline(quiz.question, render)}`;
+        // the prompt: its hint, question and choices, all on one page
+        const left = await room(1 + rowsOf(`? ${message}`) + labels.reduce((a, l) => a + rowsOf(`  ${l}`), 0) + 1);
+        if (left !== undefined) return left;
         // here a letter picks an answer (b is answer b, not back): say so
         const first = choiceLabel(0).slice(0, -1), last = choiceLabel(labels.length - 1).slice(0, -1);
         term.write(c.dim(`(${first}–${last} or ↑↓ picks an answer · Enter answers · q: quit)`) + '\n');
-        const got = await term.choose(`Quiz ${block.number}: ${renderInline(quiz.question, render)}`, labels);
+        const got = await term.choose(message, labels);
         if (got === 'interrupt' || got === 'quit') return got;
         chosen = got;
+        // answered, the prompt leaves one line: the question and the answer
+        used += 1 + rowsOf(`› ${message} ${labels[chosen]}`);
         save(recordQuiz(progress, number, block.number, { choice: chosen, correct: quiz.choices[chosen].correct }));
       }
-      term.write(renderQuizResult(quiz, chosen, render) + '\n');
+      const left = await put(renderQuizResult(quiz, chosen, render) + '\n');
+      if (left !== undefined) return left;
     }
     return 'shown';
   };
 
   for (;;) {
     save(recordSection(progress, number, k, n));
-    term.clear();
-    term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n');
+    head();
     const shown = await show(lesson.sections[k - 1]);
+    if (shown === 'back') { k = Math.max(1, k - 1); notice = undefined; canRestart = false; continue; }
     if (shown !== 'shown') return { kind: shown === 'quit' ? 'quit' : 'interrupted', section: k, sections: n };
+    const left = await room((notice !== undefined ? 1 : 0) + 2);
+    if (left === 'back') { k = Math.max(1, k - 1); notice = undefined; canRestart = false; continue; }
+    if (left !== undefined) return { kind: left === 'quit' ? 'quit' : 'interrupted', section: k, sections: n };
     if (notice !== undefined) term.write(c.yellow(notice) + '\n');
     term.write(c.dim('─'.repeat(Math.min(render.width, 80))) + '\n');
     term.write(c.bold(footer(k, n, canRestart)) + '\n');

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseLesson } from '../../course/parse';
 import { emptyProgress, loadProgress, progressFile, recordSection, type Progress } from '../../course/progress';
-import { decodeKey, runSession, splitKeys, type Key, type LessonTerminal } from '../../course/session';
+import { decodeKey, MORE, runSession, splitKeys, type Key, type LessonTerminal } from '../../course/session';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lessons', '03-slab-typesafe-by-rcu.md');
 const lesson = parseLesson(fs.readFileSync(FIXTURE, 'utf8'), 'fixture.md');
@@ -30,7 +30,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-function run(keys: Key[], answers: (number | 'interrupt' | 'quit')[], progress: Progress = emptyProgress()) {
+function run(keys: Key[], answers: (number | 'interrupt' | 'quit')[], progress: Progress = emptyProgress(), rows?: number) {
   const t = fakeTerminal(keys, answers);
   const end = runSession({
     lesson,
@@ -38,9 +38,9 @@ function run(keys: Key[], answers: (number | 'interrupt' | 'quit')[], progress: 
     title: 'SLAB_DESTROY_BY_RCU: the object may be someone else now',
     progress,
     progressFile: progressFile(home),
-    render: { color: false, width: 80 },
+    render: { color: false, width: 80, ...(rows === undefined ? {} : { rows }) },
     term: t.term,
-    runDemo: () => 'DEMO OUTPUT',
+    runDemo: () => (rows === undefined ? 'DEMO OUTPUT' : ['DEMO OUTPUT', ...Array.from({ length: 30 }, (_, i) => `demo line ${i + 1}`)].join('\n')),
   });
   return { end, ...t, saved: () => loadProgress(progressFile(home)).progress.lessons['3'] };
 }
@@ -111,5 +111,31 @@ describe('an interactive session', () => {
     const s = run(['next', 'next'], ['quit']);
     expect(await s.end).toEqual({ kind: 'quit', section: 3, sections: 4 });
     expect(s.saved()).toMatchObject({ section: 3, quiz: {} });
+  });
+});
+
+describe('a section taller than the terminal, a page at a time', () => {
+  const ROWS = 16;
+  test('each page fits and ends asking for Enter; every line comes once, in order; the footer ends the last page', async () => {
+    const s = run(['next', 'next', 'next', 'next', 'quit'], [1], emptyProgress(), ROWS);
+    expect(await s.end).toEqual({ kind: 'quit', section: 2, sections: 4 });
+    const screens = s.screens();
+    const s2 = screens.filter((sc) => sc.includes('demo line') || sc.includes('section 2/4'));
+    expect(s2.length).toBeGreaterThan(2);
+    for (const sc of screens) expect(sc.replace(/\n$/, '').split('\n').length).toBeLessThanOrEqual(ROWS - 1);
+    for (const sc of s2.slice(0, -1)) expect(sc.replace(/\n$/, '').split('\n').pop()).toBe(MORE);
+    expect(s2[s2.length - 1]).toContain('section 2/4 — Enter: next · b: back · q: quit');
+    const demo = s2.flatMap((sc) => sc.split('\n').filter((l) => l.includes('demo line')));
+    expect(demo).toEqual(Array.from({ length: 30 }, (_, i) => expect.stringContaining(`demo line ${i + 1}`)));
+  });
+
+  test('at a page break, b goes back a section and q quits with the section saved', async () => {
+    const back = run(['next', 'back', 'quit'], [1], emptyProgress(), ROWS);
+    expect(await back.end).toEqual({ kind: 'quit', section: 1, sections: 4 });
+    expect(back.screens().at(-1)).toContain('section 1/4 — Enter: next');
+    const quit = run(['next', 'quit'], [1], emptyProgress(), ROWS);
+    expect(await quit.end).toEqual({ kind: 'quit', section: 2, sections: 4 });
+    expect(quit.screens().at(-1)?.trimEnd().endsWith(MORE)).toBe(true);
+    expect(quit.saved()).toMatchObject({ section: 2 });
   });
 });

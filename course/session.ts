@@ -117,52 +117,86 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     notice = 'You have finished this lesson before; reading it again from the start.';
   } else if (before !== undefined && before.section > 1) {
     k = Math.min(before.section, n);
-    notice = `Welcome back: resuming where you left off, at section ${k}/${n}. Press r to start over.`;
+    notice = `Welcome back: resuming where you left off, at section ${k}/${n}.`;
     canRestart = true;
   }
 
   // A section taller than the terminal (render.rows) is shown a page at a time, as `more` does:
   // `used` counts the lines on the screen since it was cleared, and a page ends with a line
-  // asking for Enter (b goes back a section, q quits) before the screen is cleared for the next.
-  let used = 0;
+  // asking for Enter (b: the page before, q: quit) before the screen is cleared for the next.
+  // Going back re-shows the section from its start, unseen, up to the page asked for (`skip`;
+  // Infinity: its last page): the lines of the page being passed are kept in `held`, and shown
+  // once that page is reached.
+  let used = 0, page = 0, skip = 0;
+  let held: string[] | null = null;
   const fit = render.rows === undefined ? Number.POSITIVE_INFINITY : Math.max(8, render.rows - 2);
   const head = (): void => {
     term.clear();
     term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n');
     used = 2;
   };
+  /** The page being passed, reached: shown. */
+  const reach = (): void => {
+    if (held === null) return;
+    head();
+    for (const l of held) term.write(l + '\n');
+    used += held.length;
+    held = null;
+  };
   type Left = 'back' | 'quit' | 'interrupt';
-  /** Room for `need` more lines on this page, or a page break first; how the reader left, else
-   *  undefined. A page with nothing on it yet takes whatever comes. */
-  const room = async (need: number): Promise<Left | undefined> => {
-    if (used + need <= fit || used <= 2) return undefined;
+  /** Room for `need` more lines on this page (the section's end may use the line a page break
+   *  would), or a page break first; how the reader left, else undefined. A page with nothing
+   *  on it yet takes whatever comes. */
+  const room = async (need: number, end = false): Promise<Left | undefined> => {
+    if (used + need <= fit + (end ? 1 : 0) || used <= 2) return undefined;
+    if (held !== null) {
+      // passing pages unseen, on the way back
+      page++;
+      held = [];
+      used = 2;
+      if (page >= skip) reach();
+      return undefined;
+    }
     term.write(c.dim(MORE) + '\n');
     for (;;) {
       const key = await term.readKey();
-      if (key === 'next') { head(); return undefined; }
+      if (key === 'next') { page++; head(); return undefined; }
       if (key === 'back' || key === 'quit' || key === 'interrupt') return key;
     }
   };
+  /** One line on the page (a blank one at a page's top is left out). */
+  const line = (l: string): void => {
+    if (used === 2 && l.trim() === '') return;
+    if (held !== null) held.push(l); else term.write(l + '\n');
+    used++;
+  };
   /** Write `text` (whole lines), breaking pages where it needs to. */
   const put = async (text: string): Promise<Left | undefined> => {
-    for (const line of text.replace(/\n$/, '').split('\n')) {
+    for (const l of text.replace(/\n$/, '').split('\n')) {
       const left = await room(1);
       if (left !== undefined) return left;
-      term.write(line + '\n');
-      used++;
+      line(l);
     }
     return undefined;
   };
   /** Rows a line of text takes on the screen. */
   const rowsOf = (s: string): number => Math.max(1, Math.ceil([...s].length / Math.max(20, render.width)));
 
-  /** Show one section; quizzes not yet answered are asked: 'shown', or how the reader left (at
-   *  a quiz: Ctrl-C, or q / Escape; at a page break: also b). */
-  const show = async (section: Section): Promise<'shown' | Left> => {
+  /** Show one section from page `from` (Infinity: its last), `notice` at the top of its first
+   *  page; quizzes not yet answered are asked. 'shown', or how the reader left: a page break's
+   *  or a quiz's q or Ctrl-C, or b at a page break (with the page it was on). */
+  const show = async (section: Section, from: number, note?: string): Promise<'shown' | Exclude<Left, 'back'> | { back: number }> => {
+    page = 0; skip = from;
+    if (from > 0) { held = []; used = 2; } else { held = null; head(); }
+    const left = async (x: Promise<Left | undefined>): Promise<Exclude<Left, 'back'> | { back: number } | undefined> => {
+      const l = await x;
+      return l === 'back' ? { back: page } : l;
+    };
+    if (note !== undefined) line(c.yellow(note)), line('');
     for (const block of section.blocks) {
       if (block.kind !== 'quiz') {
-        const left = await put(renderBlock(block, render, cfg.runDemo).replace(/\n*$/, '\n\n'));
-        if (left !== undefined) return left;
+        const l = await left(put(renderBlock(block, render, cfg.runDemo).replace(/\n*$/, '\n\n')));
+        if (l !== undefined) return l;
         continue;
       }
       const { quiz } = block;
@@ -170,14 +204,15 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
       let chosen: number;
       if (answered !== undefined && quiz.choices[answered.choice] !== undefined) {
         chosen = answered.choice;
-        const left = await put(`${renderQuestion(quiz, block.number, render)}\n  You answered ${choiceLabel(chosen)} ${renderInline(quiz.choices[chosen].text, render)}\n`);
-        if (left !== undefined) return left;
+        const l = await left(put(`${renderQuestion(quiz, block.number, render)}\n  You answered ${choiceLabel(chosen)} ${renderInline(quiz.choices[chosen].text, render)}\n`));
+        if (l !== undefined) return l;
       } else {
         const labels = quiz.choices.map((ch, i) => `${choiceLabel(i)} ${renderInline(ch.text, render)}`);
         const message = `Quiz ${block.number}: ${renderInline(quiz.question, render)}`;
         // the prompt: its hint, question and choices, all on one page
-        const left = await room(1 + rowsOf(`? ${message}`) + labels.reduce((a, l) => a + rowsOf(`  ${l}`), 0) + 1);
-        if (left !== undefined) return left;
+        const l = await left(room(1 + rowsOf(`? ${message}`) + labels.reduce((a, x) => a + rowsOf(`  ${x}`), 0) + 1));
+        if (l !== undefined) return l;
+        reach(); // a question not answered yet is asked where it is, even on the way back
         // here a letter picks an answer (b is answer b, not back): say so
         const first = choiceLabel(0).slice(0, -1), last = choiceLabel(labels.length - 1).slice(0, -1);
         term.write(c.dim(`(${first}–${last} or ↑↓ picks an answer · Enter answers · q: quit)`) + '\n');
@@ -188,22 +223,29 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
         used += 1 + rowsOf(`› ${message} ${labels[chosen]}`);
         save(recordQuiz(progress, number, block.number, { choice: chosen, correct: quiz.choices[chosen].correct }));
       }
-      const left = await put(renderQuizResult(quiz, chosen, render) + '\n');
-      if (left !== undefined) return left;
+      const l = await left(put(renderQuizResult(quiz, chosen, render) + '\n'));
+      if (l !== undefined) return l;
     }
     return 'shown';
   };
 
+  let from = 0;
   for (;;) {
     save(recordSection(progress, number, k, n));
-    head();
-    const shown = await show(lesson.sections[k - 1]);
-    if (shown === 'back') { k = Math.max(1, k - 1); notice = undefined; canRestart = false; continue; }
+    const shown = await show(lesson.sections[k - 1], from, notice);
+    from = 0;
+    /** b on page p: the page before, or the last page of the section before (none: stay). */
+    const back = (p: number): void => {
+      if (p > 0) from = p - 1;
+      else if (k > 1) { k--; from = Number.POSITIVE_INFINITY; }
+      notice = undefined; canRestart = false;
+    };
+    if (typeof shown === 'object') { back(shown.back); continue; }
     if (shown !== 'shown') return { kind: shown === 'quit' ? 'quit' : 'interrupted', section: k, sections: n };
-    const left = await room((notice !== undefined ? 1 : 0) + 2);
-    if (left === 'back') { k = Math.max(1, k - 1); notice = undefined; canRestart = false; continue; }
-    if (left !== undefined) return { kind: left === 'quit' ? 'quit' : 'interrupted', section: k, sections: n };
-    if (notice !== undefined) term.write(c.yellow(notice) + '\n');
+    const end = await room(2, true);
+    if (end === 'back') { back(page); continue; }
+    if (end !== undefined) return { kind: end === 'quit' ? 'quit' : 'interrupted', section: k, sections: n };
+    reach();
     term.write(c.dim('─'.repeat(Math.min(render.width, 80))) + '\n');
     term.write(c.bold(footer(k, n, canRestart)) + '\n');
 
@@ -220,8 +262,8 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
           moved = true;
           break;
         case 'back':
-          if (k > 1) {
-            k--;
+          if (page > 0 || k > 1) {
+            back(page);
             moved = true;
           }
           break;

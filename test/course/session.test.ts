@@ -129,13 +129,33 @@ describe('a section taller than the terminal, a page at a time', () => {
     expect(demo).toEqual(Array.from({ length: 30 }, (_, i) => expect.stringContaining(`demo line ${i + 1}`)));
   });
 
-  test('at a page break, b goes back a section and q quits with the section saved', async () => {
-    const back = run(['next', 'back', 'quit'], [1], emptyProgress(), ROWS);
-    expect(await back.end).toEqual({ kind: 'quit', section: 1, sections: 4 });
-    expect(back.screens().at(-1)).toContain('section 1/4 — Enter: next');
+  test("b goes back a page (from a section's first page, to the last page of the one before); q at a page break quits with the section saved", async () => {
+    // section 2's pages: Enter past its first, b back to it, b again to section 1 (one page), Enter to section 2 again
+    const back = run(['next', 'next', 'back', 'back', 'next', 'quit'], [1], emptyProgress(), ROWS);
+    expect(await back.end).toEqual({ kind: 'quit', section: 2, sections: 4 });
+    const screens = back.screens();
+    const first = screens[1];
+    expect(first).toContain('## The cache that frees late');
+    expect(screens[2]).not.toContain('## The cache that frees late');
+    expect(screens[3]).toBe(first);
+    expect(screens[4]).toContain('section 1/4 — Enter: next');
+    expect(screens[5]).toBe(first);
     const quit = run(['next', 'quit'], [1], emptyProgress(), ROWS);
     expect(await quit.end).toEqual({ kind: 'quit', section: 2, sections: 4 });
     expect(quit.screens().at(-1)?.trimEnd().endsWith(MORE)).toBe(true);
     expect(quit.saved()).toMatchObject({ section: 2 });
+  });
+
+  test("b at a section's footer goes back to its page before; into a section from after it, b lands on its last page", async () => {
+    // to section 3, then back: section 2's last page (with its footer), then the page before it
+    const s = run(['next', 'next', 'next', 'next', 'next', 'back', 'back', 'quit'], [1], emptyProgress(), ROWS);
+    await s.end;
+    const screens = s.screens();
+    const at3 = screens.findIndex((sc) => sc.includes('section 3/4') || sc.includes('Quiz 1'));
+    expect(at3).toBeGreaterThan(0);
+    const lastOf2 = screens[at3 - 1];
+    expect(lastOf2).toContain('section 2/4 — Enter: next');
+    expect(screens[at3 + 1]).toBe(lastOf2);
+    expect(screens[at3 + 2]).toBe(screens[at3 - 2]);
   });
 });

@@ -122,7 +122,7 @@ describe('npm run lesson 3 in a terminal', () => {
   test('the next run resumes there, says so, offers to start over; Ctrl-C restores the terminal', async () => {
     startLesson('second');
     let s = await waitFor('second', `${FOOTER(3)} · r: start over`);
-    expect(s).toContain('resuming where you left off, at section 3/4. Press r to start over.');
+    expect(s).toContain('Welcome back: resuming where you left off, at section 3/4.');
     expect(s).toContain('You answered b) memory of the same type'); // the quiz is not asked again
 
     keys('second', 'r');

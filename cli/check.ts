@@ -51,7 +51,7 @@ function showHints(ex: ExerciseEntry, reveal: boolean): void {
 
 async function checkOnce(ex: ExerciseEntry, stub: string): Promise<number> {
   const r = await gradeFile(ex, stub, { skipHidden: true });
-  out(renderText(r, { color, source: sourceLookup(stub), replayCommand: replayCommandFor(ex, stub) }));
+  out(renderText(r, { color, wrap: process.stdout.isTTY === true, source: sourceLookup(stub), replayCommand: replayCommandFor(ex, stub) }));
   const file = stateFile(home);
   const states = loadStates(file);
   const st = getState(states, ex.id);

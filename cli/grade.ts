@@ -85,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
   await extraOutputs(ex, result, a);
   if (a.flags.has('json')) out(JSON.stringify(result, null, 2));
   else {
-    out(renderText(result, { color, source: sourceLookup(file), full: a.flags.has('full'), replayCommand: replayCommandFor(ex, file) }));
+    out(renderText(result, { color, wrap: process.stdout.isTTY === true, source: sourceLookup(file), full: a.flags.has('full'), replayCommand: replayCommandFor(ex, file) }));
   }
   return result.verdict === 'pass' ? 0 : 1;
 }

@@ -15,8 +15,21 @@ export function wrapWords(text: string, width: number, indent: number, first = 0
   const out: string[] = [];
   let line = ' '.repeat(first);
   for (const w of text.split(/\s+/).filter((x) => x !== '')) {
-    if (line.trim() !== '' && line.length + 1 + w.length > width) { out.push(line); line = ' '.repeat(indent); }
+    if (line.trim() !== '' && visible(line) + 1 + visible(w) > width) { out.push(line); line = ' '.repeat(indent); }
     line += line.trim() === '' ? w : ` ${w}`;
+  }
+  out.push(line);
+  return out;
+}
+
+/** A shell command in lines of at most `width`, continued with backslashes (still pastes). */
+export function wrapCommand(cmd: string, first: string, indent: number, width: number): string[] {
+  const words = cmd.match(/(?:[^\s']+|'[^']*')+/g) ?? [cmd];
+  const out: string[] = [];
+  let line = first;
+  for (const w of words) {
+    if (line.trim() !== first.trim() && line.length + 1 + w.length + 2 > width) { out.push(`${line} \\`); line = ' '.repeat(indent); }
+    line += `${line.endsWith(' ') ? '' : ' '}${w}`;
   }
   out.push(line);
   return out;

@@ -5,7 +5,7 @@
 // by fixed keys, no paths, no clocks.
 import type { GradeResult } from '../result';
 import { earned, shortfall } from './earned';
-import { harmlessData, oneLine, paint, wrapWords } from '../../trace/style';
+import { harmlessData, oneLine, paint, wrapCommand, wrapWords } from '../../trace/style';
 
 export interface ClassEntry { readonly name: string; readonly result: GradeResult }
 
@@ -152,19 +152,6 @@ function wrap(words: readonly string[], first: string, indent: number, width: nu
     const piece = `${w}${i < words.length - 1 ? ',' : ''}`;
     if (line.trim() !== '' && line.length + 1 + piece.length > width && line.length > indent) { out.push(line); line = ' '.repeat(indent); }
     line += `${line.endsWith(' ') || line === '' ? '' : ' '}${piece}`;
-  }
-  out.push(line);
-  return out;
-}
-
-/** A shell command in lines of at most `width`, continued with backslashes (still pastes). */
-function wrapCommand(cmd: string, first: string, indent: number, width: number): string[] {
-  const words = cmd.match(/(?:[^\s']+|'[^']*')+/g) ?? [cmd];
-  const out: string[] = [];
-  let line = first;
-  for (const w of words) {
-    if (line.trim() !== first.trim() && line.length + 1 + w.length + 2 > width) { out.push(`${line} \\`); line = ' '.repeat(indent); }
-    line += `${line.endsWith(' ') ? '' : ' '}${w}`;
   }
   out.push(line);
   return out;

@@ -6,7 +6,7 @@ import type { Failure } from '../../sim/failure';
 import type { GradeResult, ScenarioResult } from '../result';
 import { timeline } from '../../trace/timeline';
 import { lockTable } from '../../trace/lockTable';
-import { harmlessData, harmlessLines, paint } from '../../trace/style';
+import { harmlessData, harmlessLines, paint, visible, wrapCommand, wrapWords } from '../../trace/style';
 import { changedFreedWords, type SourceLookup } from '../../trace/trace';
 
 export interface TextOptions {
@@ -17,6 +17,10 @@ export interface TextOptions {
   readonly replayCommand?: (s: ScenarioResult) => string;
   /** Show every step instead of folding long runs of kernel threads. */
   readonly full?: boolean;
+  /** Wrap the prose lines at `width` (a terminal); otherwise each stays one line, as a file or
+   *  a platform that wraps for itself wants it. The kernel's message, the tables and the
+   *  timeline are laid out to the width either way. */
+  readonly wrap?: boolean;
 }
 
 function plural(n: number, w: string): string { return `${n} ${w}${n === 1 ? '' : 's'}`; }
@@ -55,38 +59,53 @@ export function renderText(result: GradeResult, o: TextOptions = {}): string {
   if (o.source !== undefined) o = { ...o, source: harmlessLines(o.source) };
   const p = paint(o.color ?? false);
   const width = o.width ?? 80;
-  const out: string[] = [];
+  const lines: string[] = [];
+  /** The report's lines; with `wrap`, a prose line is wrapped, later lines indented by `indent`. */
+  const out = {
+    push: (...xs: string[]): void => { lines.push(...xs); },
+    /** (a line that fits is kept as it is: a report's columns stay aligned) */
+    prose: (s: string, indent = 0): void => {
+      if (o.wrap !== true) { lines.push(s); return; }
+      for (const l of s.split('\n')) {
+        const lead = l.length - l.trimStart().length;
+        lines.push(...(visible(l) <= width ? [l] : wrapWords(l, width, Math.max(indent, lead + 2), lead)));
+      }
+    },
+    command: (lead: string, cmd: string): void => {
+      if (o.wrap === true) lines.push(...wrapWords(lead, width, 0), ...wrapCommand(cmd, '  ', 4, width)); else lines.push(`${lead} ${cmd}`);
+    },
+  };
   const head = r.verdict === 'pass' ? p.green('PASS') : r.verdict === 'fail' ? p.red('FAIL') : p.red('ERROR');
-  out.push(`${head} ${r.exercise}: ${r.score}/${r.max_score} points — ${r.submission}`);
+  out.prose(`${head} ${r.exercise}: ${r.score}/${r.max_score} points — ${r.submission}`, 2);
   if (r.verdict === 'error') {
-    out.push(`${r.error_kind ?? 'error'}: ${r.error ?? ''}`);
-    return out.join('\n');
+    out.prose(`${r.error_kind ?? 'error'}: ${r.error ?? ''}`, 2);
+    return lines.join('\n');
   }
   const first = smallestFailure(r);
   if (first !== undefined && first.failure !== undefined) {
     const f = first.failure;
     out.push('');
-    out.push(p.bold(`Scenario "${first.name}": ${first.summary}`));
+    out.prose(p.bold(`Scenario "${first.name}": ${first.summary}`));
     if (first.verdict === 'BUG') {
       const reach = f.own ? `Your schedule makes it fail with ${plural(f.preemptions, 'preemption')} (${plural(f.steps, 'step')} to the failure).`
         : f.preemptions === 0 ? 'It fails without any preemption.'
         : f.minimal ? `The bug needs ${plural(f.preemptions, 'preemption')}, and no schedule with fewer fails (${plural(f.steps, 'step')} to the failure).`
           : `This schedule makes it fail with ${plural(f.preemptions, 'preemption')} (${plural(f.steps, 'step')} to the failure); whether fewer would do was not settled.`;
-      out.push(reach);
+      out.prose(reach);
       out.push('');
-      out.push(f.message);
+      out.prose(f.message);
       out.push('');
       // (a schedule exercise's goal is to break the kernel: there the failure is not the student's fault)
-      out.push(`${p.bold(f.own ? 'What went wrong:' : 'Why this is wrong:')} ${f.why}.`);
-      if (f.note !== undefined) out.push(`${p.bold('In this scenario:')} ${f.note}.`);
+      out.prose(`${p.bold(f.own ? 'What went wrong:' : 'Why this is wrong:')} ${f.why}.`);
+      if (f.note !== undefined) out.prose(`${p.bold('In this scenario:')} ${f.note}.`);
       const tr = first.trace;
       const cause = tr?.failures.find((x) => x.kind === 'contract' && x.step < (tr.failure?.step ?? Infinity));
       if (cause !== undefined) {
         const whose = /^BUG: contract of (.+) violated/.exec(cause.report)?.[1];
-        out.push(`${p.bold('Where it began:')} at step ${cause.step}, ${whose !== undefined ? `the check of ${whose}'s contract failed: ` : ''}${cause.why}.`);
+        out.prose(`${p.bold('Where it began:')} at step ${cause.step}, ${whose !== undefined ? `the check of ${whose}'s contract failed: ` : ''}${cause.why}.`);
       } else {
         const revived = tr?.events.find((e) => e.changedFreed !== undefined && e.i < (tr.failure?.step ?? Infinity));
-        if (revived !== undefined) out.push(`${p.bold('Where it began:')} at step ${revived.i}, ${changedFreedWords(tr!, revived)}.`);
+        if (revived !== undefined) out.prose(`${p.bold('Where it began:')} at step ${revived.i}, ${changedFreedWords(tr!, revived)}.`);
       }
       // What else broke, before or after the failure shown, is a ! in the trace: say what.
       const shown = (x: Failure): boolean => x === cause || (x.kind === tr?.failure?.kind && x.step === tr?.failure?.step);
@@ -96,7 +115,7 @@ export function renderText(result: GradeResult, o: TextOptions = {}): string {
       for (const [head, xs] of [['Before it, in the same run:', before], ['Then, in the same run:', later]] as const) {
         if (xs.length === 0) continue;
         out.push(p.bold(head));
-        for (const x of xs) out.push(`  step ${x.step} (${x.kind}): ${x.why}.`);
+        for (const x of xs) out.prose(`  step ${x.step} (${x.kind}): ${x.why}.`, 4);
       }
       if (tr !== undefined) {
         const table = lockTable(tr, width - 6); // the table adds a "  [NN]" step column
@@ -106,21 +125,22 @@ export function renderText(result: GradeResult, o: TextOptions = {}): string {
         out.push(p.bold('failure; ┆ steps folded away; "check: …" steps are the grader\'s checks):'));
         out.push(timeline(tr, { width, color: o.color, source: o.source, fold: !o.full, focus: 0 }));
       }
-      if (o.replayCommand) { out.push(''); out.push(`Replay this run (on the file as it is now): ${o.replayCommand(first)}`); }
+      if (o.replayCommand) { out.push(''); out.command('Replay this run (on the file as it is now):', o.replayCommand(first)); }
     } else {
-      out.push(f.message);
+      out.prose(f.message);
       // a stall or a memory overrun placed on the search's schedule (sandbox/host.ts)
-      if (f.schedule !== '' && o.replayCommand) { out.push(''); out.push(`Replay that schedule (on the file as it is now; the replay stops at the same step): ${o.replayCommand(first)}`); }
+      if (f.schedule !== '' && o.replayCommand) { out.push(''); out.command('Replay that schedule (on the file as it is now; the replay stops at the same step):', o.replayCommand(first)); }
     }
   }
   // a scenario that ran a given schedule without breaking anything still shows what it did
   for (const s of r.scenarios) {
     if (s === first || s.trace === undefined || s.verdict === 'BUG') continue;
-    out.push('', p.bold(`Scenario "${s.name}": what the schedule did (nothing broke):`));
+    out.push('');
+    out.prose(p.bold(`Scenario "${s.name}": what the schedule did (nothing broke):`));
     out.push(timeline(s.trace, { width, color: o.color, source: o.source, fold: !o.full, focus: 0 }));
   }
   out.push('');
-  for (const s of r.scenarios) out.push(scenarioLine(s, o.color, s === first));
-  if (r.skipped_hidden) out.push(p.dim(`(${plural(r.skipped_hidden, 'hidden scenario')} not run here: the course staff's grader runs ${r.skipped_hidden === 1 ? 'it' : 'them'})`));
-  return out.join('\n');
+  for (const s of r.scenarios) out.prose(scenarioLine(s, o.color, s === first), 4);
+  if (r.skipped_hidden) out.prose(p.dim(`(${plural(r.skipped_hidden, 'hidden scenario')} not run here: the course staff's grader runs ${r.skipped_hidden === 1 ? 'it' : 'them'})`), 1);
+  return lines.join('\n');
 }

@@ -114,6 +114,22 @@ describe('exercise 05: the seed thread', () => {
     expect(renderText(r, { color: true })).toContain('\u001b[31mERROR\u001b[39m');
   });
 
+  test('on a terminal (wrap) every line of a report fits 80 columns, with the same words, and the replay command still pastes', () => {
+    for (const file of ['solutions/05-page-lock-anon-vma/history/2.6.35.ts', 'solutions/05-page-lock-anon-vma/history/2.6.36-rc2.ts']) {
+      const r = of(EX05, file);
+      const replayCommand = (): string => `npm run grade -- 05-page-lock-anon-vma ${file} --replay 'v1:0*6,1*12,2*39,0*5' --scenario seed`;
+      const flat = renderText(r, { replayCommand }), wrapped = renderText(r, { replayCommand, wrap: true });
+      const long = flat.split('\n').filter((l) => [...l].length > 80);
+      expect(long.length).toBeGreaterThan(0); // there is something to wrap
+      for (const l of wrapped.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
+      const words = (t: string): string[] => t.replace(/ \\\n/g, ' ').split(/\s+/).filter((w) => w !== '');
+      expect(words(wrapped)).toEqual(words(flat));
+      // continued with backslashes, the command reads back whole
+      const cmd = /Replay this run \(on the file as it is now\):\n((?:.* \\\n)*.*)/.exec(wrapped)?.[1];
+      expect(cmd?.replace(/ \\\n\s*/g, ' ').trim()).toBe(replayCommand());
+    }
+  });
+
   test('2.6.35 fails with the root-lock contract', () => {
     const r = of(EX05, 'solutions/05-page-lock-anon-vma/history/2.6.35.ts');
     expect(r.verdict).toBe('fail');

@@ -193,7 +193,7 @@ export class PlayGame {
     const locks = [...m.locks.holders.entries()].filter(([, h]) => h.length > 0).sort((a, b) => a[0] - b[0]).map(([a, h]) => {
       const who = h.map((tid) => {
         const at = m.locks.holding(tid, a)?.at;
-        return `${m.threadName(tid)}${at !== undefined ? ` since ${at}` : ''}${m.threads[tid]?.done ? ', returned' : ''}`;
+        return `${m.threadName(tid)}${at !== undefined ? ` since step ${at}` : ''}${m.threads[tid]?.done ? ', returned' : ''}`;
       });
       return `${lockName(a)}: ${who.join(', ')}`;
     });

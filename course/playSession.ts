@@ -56,6 +56,9 @@ function verdictLine(end: string, failure: Failure | undefined, points: number, 
   return `${what} Exercise ${id} gives this schedule ${points}/${max}.`;
 }
 
+/** How to answer the prompt, on its line. */
+export const KEYS = '(number or ↑↓, Enter · u: undo · q: quit)';
+
 /** `--moves`: play a schedule without asking, and return what the last screen shows (plus, if
  *  the run is over, how it ended). Throws BadMoves for a schedule that does not fit. */
 export function playMoves(play: PlayScenario, moves: string, o: ScreenOptions): string {
@@ -78,7 +81,8 @@ export async function runPlay(play: PlayScenario, term: PlayTerminal, o: ScreenO
     term.write(`${screen(game, o)}\n`);
     if (game.over) { term.write(`${endText(game, o)}\n`); finish(); return 0; }
     const { choices, default: dflt } = game.choices(o);
-    const answer = await term.choose(`Step ${game.step}: who runs next?`, choices, dflt);
+    // (the prompt's own help line is off: the keys are said here, on the line asked)
+    const answer = await term.choose(`Step ${game.step}: who runs next? ${KEYS}`, choices, dflt);
     if (answer === 'interrupt' || answer === 'quit') {
       term.write(`\n${quitText(game)}\n`);
       finish();

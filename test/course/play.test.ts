@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO, TS_NODE } from './cliHelpers';
 import { BadMoves, digitToPosition, findPlay, PlayGame } from '../../course/play';
-import { playMoves, runPlay } from '../../course/playSession';
+import { KEYS, playMoves, runPlay } from '../../course/playSession';
 import type { Choice, PlayTerminal } from '../../course/play';
 import { PROMPT_ROWS } from '../../course/playScreen';
 import { decode } from '../../explorer/schedule';
@@ -49,7 +49,7 @@ done     │  ✓ returned
 waiting  │  ⏸ spin_lock anon_vma@0x40 #3 .lock — held by walker (returned)
 ────────────────────────────────────────────────────────────────────────────────
 anon_vma  0x40 #3 live, root 0x40   0x80 #1 live, root 0x80
-locks     &anon_vma@0x40->lock: walker since 37, returned
+locks     &anon_vma@0x40->lock: walker since step 37, returned
 RCU       nobody inside rcu_read_lock()
 !         41 bad-unlock: walker released a lock that nobody holds: it unlocked …
 !         43 lock-held-at-return: walker returned still holding a lock that nob…
@@ -86,7 +86,7 @@ describe('npm run play 4 -- --moves (no terminal needed)', () => {
     const out = playMoves(PLAY4, 'v1:0*6,1*4', { width: 80, height: 24, color: false });
     expect(out).toContain('waiting  │  ⏸ spin_lock anon_vma@0x40 #1 .lock — held by exit');
     expect(out).toContain('ready    │  ▶ unlink_anon_vmas › list_del anon_vma@0x40 #1 .head');
-    expect(out).toMatch(/^locks {5}&anon_vma@0x40->lock: exit since 9$/m);
+    expect(out).toMatch(/^locks {5}&anon_vma@0x40->lock: exit since step 9$/m);
     expect(out).toMatch(/^RCU {7}inside rcu_read_lock\(\): walker since step 2$/m);
     expect(out).toContain('Not over yet: exit, fork, fault can run. Replay string: v1:0*6,1*4');
     // the screen and a prompt of 4 threads, undo and quit fit 24 rows
@@ -130,10 +130,10 @@ describe('the game loop (a fake terminal)', () => {
     const f = fake(['1', 'undo', '0', 'quit']);
     expect(await runPlay(PLAY4, f.term, { width: 80, height: 24, color: false })).toBe(0);
     expect(f.asked).toEqual([
-      { message: 'Step 0: who runs next?', values: ['0', '1', '2', '3', 'quit'], dflt: '0' },
-      { message: 'Step 1: who runs next?', values: ['0', '1', '2', '3', 'undo', 'quit'], dflt: '1' },
-      { message: 'Step 0: who runs next?', values: ['0', '1', '2', '3', 'quit'], dflt: '0' },
-      { message: 'Step 1: who runs next?', values: ['0', '1', '2', '3', 'undo', 'quit'], dflt: '0' },
+      { message: `Step 0: who runs next? ${KEYS}`, values: ['0', '1', '2', '3', 'quit'], dflt: '0' },
+      { message: `Step 1: who runs next? ${KEYS}`, values: ['0', '1', '2', '3', 'undo', 'quit'], dflt: '1' },
+      { message: `Step 0: who runs next? ${KEYS}`, values: ['0', '1', '2', '3', 'quit'], dflt: '0' },
+      { message: `Step 1: who runs next? ${KEYS}`, values: ['0', '1', '2', '3', 'undo', 'quit'], dflt: '0' },
     ]);
     expect(f.shown()).toContain('Stopped at step 1. Replay string so far: v1:0');
   });
@@ -141,7 +141,7 @@ describe('the game loop (a fake terminal)', () => {
   test('a waiting thread is not offered; Ctrl-C exits 130 with the moves so far', async () => {
     const f = fake([...decode('v1:0*6,1*4').map(String), 'interrupt']);
     expect(await runPlay(PLAY4, f.term, { width: 80, height: 24, color: false })).toBe(130);
-    expect(f.asked[10]).toEqual({ message: 'Step 10: who runs next?', values: ['1', '2', '3', 'undo', 'quit'], dflt: '1' });
+    expect(f.asked[10]).toEqual({ message: `Step 10: who runs next? ${KEYS}`, values: ['1', '2', '3', 'undo', 'quit'], dflt: '1' });
     expect(f.shown()).toContain('Replay string so far: v1:0*6,1*4');
   });
 

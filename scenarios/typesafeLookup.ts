@@ -1,5 +1,5 @@
 // Exercise 03's scenarios: a lookup on a SLAB_TYPESAFE_BY_RCU cache (lesson 3). The
-// adversary removes the published object and reallocates its slot as another object; DPOR
+// adversary removes the published object and reallocates its memory as another object; DPOR
 // places each of its steps between every two steps of the lookup.
 import type { Machine } from '../sim/machine';
 import type { Scenario } from './scenario';
@@ -32,7 +32,7 @@ export function remove(): S {
   });
 }
 export function reuse(): S {
-  return scenario('reuse', `the adversary frees the object and reallocates its slot as an object with key ${OTHER}`, KEY, function* (t) {
+  return scenario('reuse', `the adversary frees the object and reallocates its memory as an object with key ${OTHER}`, KEY, function* (t) {
     yield* tableRemove(t);
     yield* tableInsert(t, OTHER);
   });

@@ -192,7 +192,7 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
       const l = await x;
       return l === 'back' ? { back: page } : l;
     };
-    if (note !== undefined) line(c.yellow(note)), line('');
+    if (note !== undefined) { line(c.yellow(note)); line(''); }
     for (const block of section.blocks) {
       if (block.kind !== 'quiz') {
         const l = await left(put(renderBlock(block, render, cfg.runDemo).replace(/\n*$/, '\n\n')));

@@ -195,7 +195,12 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     if (note !== undefined) { line(c.yellow(note)); line(''); }
     for (const block of section.blocks) {
       if (block.kind !== 'quiz') {
-        const l = await left(put(renderBlock(block, render, cfg.runDemo).replace(/\n*$/, '\n\n')));
+        // a demo runs for a second or more: on a terminal, say so meanwhile (the line is erased)
+        const busy = block.kind === 'demo' && render.rows !== undefined && held === null;
+        if (busy) term.write(c.dim(`▶ running the demo ${block.name}…`));
+        const text = renderBlock(block, render, cfg.runDemo);
+        if (busy) term.write('\r\u001b[2K');
+        const l = await left(put(text.replace(/\n*$/, '\n\n')));
         if (l !== undefined) return l;
         continue;
       }

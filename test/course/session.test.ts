@@ -125,6 +125,12 @@ describe('a section taller than the terminal, a page at a time', () => {
     for (const sc of screens) expect(sc.replace(/\n$/, '').split('\n').length).toBeLessThanOrEqual(ROWS - 1);
     for (const sc of s2.slice(0, -1)) expect(sc.replace(/\n$/, '').split('\n').pop()).toBe(MORE);
     expect(s2[s2.length - 1]).toContain('section 2/4 — Enter: next · b: back · q: quit');
+    // while the demo ran, a line said so, then was erased (only on a terminal: not without rows)
+    expect(s2[0]).toContain('▶ running the demo fixture-demo-that-does-not-exist…\r\u001b[2K▶ demo fixture-demo-that-does-not-exist');
+    const plain = run(['next', 'quit'], [1]);
+    await plain.end;
+    expect(plain.screens().join('')).toContain('DEMO OUTPUT');
+    expect(plain.screens().join('')).not.toContain('running the demo');
     const demo = s2.flatMap((sc) => sc.split('\n').filter((l) => l.includes('demo line')));
     expect(demo).toEqual(Array.from({ length: 30 }, (_, i) => expect.stringContaining(`demo line ${i + 1}`)));
   });

@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
+import stringWidth from 'string-width';
 import type { ExerciseEntry } from '../exercises/index';
 import type { GradeResult, ScenarioResult } from '../grader/result';
 import { renderGradescope } from '../grader/reporters/gradescope';
@@ -109,13 +110,20 @@ export function progressLine(p: BatchProgress, nameWidth: number): string {
   const s = r.scenarios.find((x) => !earned(x));
   const first = r.verdict === 'error' ? `${r.error_kind ?? 'error'}` : s === undefined ? '' : `${s.name}: ${shortfall(s)}`;
   const when = p.reused ? 'reused' : `${(p.ms / 1000).toFixed(1)} s`;
-  const shown = oneLine(p.name), name = shown.length > nameWidth ? `${shown.slice(0, nameWidth - 1)}…` : shown;
-  return `[${String(p.done).padStart(width)}/${p.total}] ${name.padEnd(nameWidth)} ${`${r.score}/${r.max_score}`.padStart(5)} ${r.verdict.padEnd(5)} ${first.padEnd(28)} ${when}`;
+  return `[${String(p.done).padStart(width)}/${p.total}] ${fitColumns(oneLine(p.name), nameWidth)} ${`${r.score}/${r.max_score}`.padStart(5)} ${r.verdict.padEnd(5)} ${first.padEnd(28)} ${when}`;
 }
 
 /** The name column of a class's progress lines: its longest name, from 20 to 40 columns. */
 export function nameColumn(names: readonly string[]): number {
-  return Math.min(40, Math.max(20, ...names.map((n) => oneLine(n).length)));
+  return Math.min(40, Math.max(20, ...names.map((n) => stringWidth(oneLine(n)))));
+}
+
+/** `s` in exactly `w` terminal columns (a wide character takes two): padded, or cut with …. */
+function fitColumns(s: string, w: number): string {
+  if (stringWidth(s) <= w) return s + ' '.repeat(w - stringWidth(s));
+  let out = '';
+  for (const ch of s) { if (stringWidth(out + ch) > w - 1) break; out += ch; }
+  return `${out}…${' '.repeat(Math.max(0, w - 1 - stringWidth(out)))}`;
 }
 
 /** `grade ID DIR --all [--jobs N] [--scenario A,B] [--json] [--junit PATH] [--csv PATH]`. */

@@ -44,6 +44,14 @@ describe("a class run's progress lines (stderr, not a terminal)", () => {
     expect(new Set(lines.map((l) => l.indexOf('2/2'))).size).toBe(1);
     expect(lines[2]).toContain(`${'x'.repeat(39)}… `);
     expect(nameColumn(['al', 'bo'])).toBe(20);
+    // a double-width name (two columns a character) keeps the columns too, cut or not
+    const wide = ['学生の名前', '学'.repeat(30)];
+    const w2 = nameColumn(wide);
+    expect(w2).toBe(40);
+    const rows = wide.map((n) => at(n, r, w2));
+    expect(rows[1]).toContain('…');
+    const col = (l: string): number => { const i = l.indexOf('2/2'); return [...l.slice(0, i)].reduce((a, ch) => a + (/[\u3000-\u9fff]/.test(ch) ? 2 : 1), 0); };
+    expect(new Set([...rows, lines[0]].map(col)).size).toBe(1);
   });
 
   test('the first scenario that missed its points: a clock-stopped search too, not a bug hunt that found its bug', () => {

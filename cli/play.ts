@@ -7,7 +7,7 @@
 import './pipe';
 import * as fs from 'fs';
 import { PassThrough } from 'stream';
-import { digitToPosition, findPlay, playNumbers, BadMoves, PlayGame, type Choice, type PlayTerminal } from '../course/play';
+import { digitsToPositions, findPlay, playNumbers, BadMoves, PlayGame, type Choice, type PlayTerminal } from '../course/play';
 import { traceHtml } from '../trace/html';
 import { playMoves, runPlay } from '../course/playSession';
 import { parseArgs, UsageError, userPaths } from './args';
@@ -50,10 +50,8 @@ function terminal(): PlayTerminal {
 function threadDigits(stdin: NodeJS.ReadStream, choices: readonly Choice[]): PassThrough & { detach(): void } {
   const pass = new PassThrough();
   const onData = (b: Buffer): void => {
-    const s = b.toString('utf8');
-    if (!/^[0-9]$/.test(s)) { pass.write(b); return; }
-    const p = digitToPosition(s, choices);
-    if (p !== undefined) pass.write(p);
+    const s = digitsToPositions(b.toString('utf8'), choices);
+    if (s !== '') pass.write(s);
   };
   stdin.on('data', onData);
   stdin.resume();

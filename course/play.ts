@@ -5,6 +5,7 @@
 // string the bug-hunt exercise grades — with the grader's own rules (grader/scheduleGrade.ts).
 // This module holds the game and what its screen shows (playScreen.ts draws it; playSession.ts
 // runs it). Scenario 4 is the seed on 2.6.36-rc2, the target of exercise 04.
+import { splitKeys } from './session';
 import { findExercise, type ExerciseEntry, type ScheduleTarget } from '../exercises/index';
 import { __setCaptureLocations } from '../sim/api';
 import type { StepEvent } from '../sim/events';
@@ -47,6 +48,13 @@ export interface Choice { readonly name: string; readonly value: string }
 export function digitToPosition(d: string, choices: readonly Choice[]): string | undefined {
   const i = choices.findIndex((c) => c.value === d);
   return i >= 0 && i < 9 ? String(i + 1) : undefined;
+}
+
+/** Keys as the terminal sent them (several at once when pasted or typed fast: `2\r`), with
+ *  every digit key made a position (digitToPosition; a digit no thread answers to is dropped),
+ *  and everything else, escape sequences included, as it came. */
+export function digitsToPositions(data: string, choices: readonly Choice[]): string {
+  return splitKeys(data).map((k) => (/^[0-9]$/.test(k) ? digitToPosition(k, choices) ?? '' : k)).join('');
 }
 
 export interface PlayTerminal {

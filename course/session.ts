@@ -2,6 +2,7 @@
 // progress saved at every move so the next run resumes. The terminal is injected (the CLI
 // supplies raw-mode keys and @inquirer/prompts; tests supply a fake), so this never touches
 // process.stdin/stdout itself.
+import stringWidth from 'string-width';
 import type { Lesson, Section } from './parse';
 import {
   lessonProgress,
@@ -86,6 +87,12 @@ export function presentFooter(k: number, n: number, hidden: boolean, page = 1, p
   return `${k}/${n}${pages > 1 ? ` · page ${page}/${pages}` : ''} — Enter: next · b: back${hidden ? ' · a: show the answer' : ''} · q: quit`;
 }
 
+/** Rows a line takes on a terminal `width` columns wide (or wider: never fewer), wide
+ *  characters and colour codes counted as they show. */
+export function rowsOf(s: string, width: number): number {
+  return Math.max(1, Math.ceil(stringWidth(s) / Math.max(20, width)));
+}
+
 /** The line that ends a page of a section taller than the terminal (student mode). */
 export const MORE = '── more — Enter: go on · b: back · q: quit ──';
 
@@ -139,8 +146,7 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
   const reach = (): void => {
     if (held === null) return;
     head();
-    for (const l of held) term.write(l + '\n');
-    used += held.length;
+    for (const l of held) { term.write(l + '\n'); used += rows(l); }
     held = null;
   };
   type Left = 'back' | 'quit' | 'interrupt';
@@ -168,19 +174,18 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
   const line = (l: string): void => {
     if (used === 2 && l.trim() === '') return;
     if (held !== null) held.push(l); else term.write(l + '\n');
-    used++;
+    used += rows(l);
   };
   /** Write `text` (whole lines), breaking pages where it needs to. */
   const put = async (text: string): Promise<Left | undefined> => {
     for (const l of text.replace(/\n$/, '').split('\n')) {
-      const left = await room(1);
+      const left = await room(rows(l));
       if (left !== undefined) return left;
       line(l);
     }
     return undefined;
   };
-  /** Rows a line of text takes on the screen. */
-  const rowsOf = (s: string): number => Math.max(1, Math.ceil([...s].length / Math.max(20, render.width)));
+  const rows = (s: string): number => rowsOf(s, render.width);
 
   /** Show one section from page `from` (Infinity: its last), `notice` at the top of its first
    *  page; quizzes not yet answered are asked. 'shown', or how the reader left: a page break's
@@ -215,7 +220,7 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
         const labels = quiz.choices.map((ch, i) => `${choiceLabel(i)} ${renderInline(ch.text, render)}`);
         const message = `Quiz ${block.number}: ${renderInline(quiz.question, render)}`;
         // the prompt: its hint, question and choices, all on one page
-        const l = await left(room(1 + rowsOf(`? ${message}`) + labels.reduce((a, x) => a + rowsOf(`  ${x}`), 0) + 1));
+        const l = await left(room(1 + rows(`? ${message}`) + labels.reduce((a, x) => a + rows(`  ${x}`), 0) + 1));
         if (l !== undefined) return l;
         reach(); // a question not answered yet is asked where it is, even on the way back
         // here a letter picks an answer (b is answer b, not back): say so
@@ -225,7 +230,7 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
         if (got === 'interrupt' || got === 'quit') return got;
         chosen = got;
         // answered, the prompt leaves one line: the question and the answer
-        used += 1 + rowsOf(`› ${message} ${labels[chosen]}`);
+        used += 1 + rows(`› ${message} ${labels[chosen]}`);
         save(recordQuiz(progress, number, block.number, { choice: chosen, correct: quiz.choices[chosen].correct }));
       }
       const l = await left(put(renderQuizResult(quiz, chosen, render) + '\n'));
@@ -302,18 +307,32 @@ async function present(cfg: SessionConfig): Promise<SessionEnd> {
   const c = palette(render.color);
   const n = lesson.sections.length;
   const revealed = new Set<number>();
-  let k = Math.min(Math.max(1, cfg.from ?? 1), n), page = 0;
+  let k = Math.min(Math.max(1, cfg.from ?? 1), n), page = 0, reveal = false;
   for (;;) {
     const section = lesson.sections[k - 1];
     const quizzes = section.blocks.flatMap((b) => (b.kind === 'quiz' ? [b.number] : []));
     const hidden = quizzes.filter((q) => !revealed.has(q));
-    const lines = renderSectionPresent(section, render, revealed, cfg.runDemo).split('\n');
-    const per = render.rows === undefined ? lines.length : Math.max(5, render.rows - PRESENT_CHROME);
-    const pages = Math.max(1, Math.ceil(lines.length / per));
+    const lines = renderSectionPresent(section, render, revealed, cfg.runDemo).replace(/\n+$/, '').split('\n');
+    // pages of at most `per` rows (a line wider than the terminal takes more than one)
+    const per = render.rows === undefined ? Number.POSITIVE_INFINITY : Math.max(5, render.rows - PRESENT_CHROME);
+    const starts = [0];
+    for (let i = 0, r = 0; i < lines.length; i++) {
+      const h = rowsOf(lines[i], render.width);
+      if (r + h > per && r > 0) { starts.push(i); r = 0; }
+      r += h;
+    }
+    const pages = starts.length;
+    if (reveal) {
+      // the answer just shown (the section's last one shown: they are shown in order) is on screen
+      let at = -1;
+      lines.forEach((l, i) => { if (/^\s*Answer:/.test(l.replace(/\u001b\[\d+m/g, ''))) at = i; });
+      if (at >= 0) page = starts.filter((s) => s <= at).length - 1;
+      reveal = false;
+    }
     page = Math.min(page, pages - 1);
     term.clear();
     term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n\n');
-    term.write(lines.slice(page * per, (page + 1) * per).join('\n') + '\n');
+    term.write(lines.slice(starts[page], page + 1 < pages ? starts[page + 1] : lines.length).join('\n') + '\n');
     term.write(c.dim('─'.repeat(Math.min(render.width, 80))) + '\n');
     term.write(c.bold(presentFooter(k, n, hidden.length > 0, page + 1, pages)) + '\n');
     let moved = false;
@@ -330,7 +349,7 @@ async function present(cfg: SessionConfig): Promise<SessionEnd> {
           if (page > 0) { page--; moved = true; } else if (k > 1) { k--; page = Number.MAX_SAFE_INTEGER; moved = true; }
           break;
         case 'answer':
-          if (hidden.length > 0) { revealed.add(hidden[0]); moved = true; }
+          if (hidden.length > 0) { revealed.add(hidden[0]); reveal = true; moved = true; }
           break;
         case 'quit':
         case 'interrupt':

@@ -24,7 +24,8 @@ export function wrapWords(text: string, width: number, indent: number, first = 0
 
 /** A shell command in lines of at most `width`, continued with backslashes (still pastes). */
 export function wrapCommand(cmd: string, first: string, indent: number, width: number): string[] {
-  const words = cmd.match(/(?:[^\s']+|'[^']*')+/g) ?? [cmd];
+  // a word: quoted parts, backslash escapes and plain characters, up to an unquoted space
+  const words = cmd.match(/(?:[^\s'\\]+|\\.|'[^']*')+/g) ?? [cmd];
   const out: string[] = [];
   let line = first;
   for (const w of words) {

@@ -2,6 +2,7 @@
 // grader, and quoting that survives the shell.
 import * as path from 'node:path';
 import { nameColumn, progressLine, replayCommandFor, shellWord } from '../../cli/gradeOutputs';
+import { wrapCommand } from '../../trace/style';
 import type { GradeResult } from '../../grader/result';
 import { findExercise } from '../../exercises/index';
 
@@ -69,4 +70,17 @@ describe("a class run's progress lines (stderr, not a terminal)", () => {
     expect(l).toContain('eve\\n[ 9/12] mallory');
     expect(l).not.toContain('\t');
   });
+});
+
+test('a replay command wrapped with backslashes reads back whole, even with a quote and spaces in the file name', () => {
+  const cmd = replayCommandFor(EX05, path.join(process.cwd(), "my dir", "it's mine.ts"))(failing);
+  expect(cmd).toContain(shellWord("my dir/it's mine.ts"));
+  for (const width of [30, 50, 80]) {
+    const lines = wrapCommand(cmd, '  ', 4, width);
+    expect(lines.length).toBeGreaterThan(width < 80 ? 2 : 1);
+    // what a shell reads: each backslash-newline joins the lines
+    expect(lines.map((l) => l.replace(/ \\$/, '').trim()).join(' ')).toBe(cmd);
+    // no line ends inside quotes: each line's unescaped quotes pair up
+    for (const l of lines) expect((l.replace(/'\\''/g, '').match(/'/g) ?? []).length % 2).toBe(0);
+  }
 });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO, TS_NODE } from './cliHelpers';
-import { BadMoves, digitToPosition, findPlay, PlayGame } from '../../course/play';
+import { BadMoves, digitToPosition, digitsToPositions, findPlay, PlayGame } from '../../course/play';
 import { KEYS, playMoves, runPlay } from '../../course/playSession';
 import type { Choice, PlayTerminal } from '../../course/play';
 import { PROMPT_ROWS } from '../../course/playScreen';
@@ -268,4 +268,11 @@ test('play --moves --html draws what the player did as one self-contained page',
 test("a digit names a thread by its number: the prompt is handed that thread's line (its digit keys count lines from 1)", () => {
   const choices = [{ name: '0 walker', value: '0' }, { name: '2 fork', value: '2' }, { name: '3 fault', value: '3' }, { name: 'quit', value: 'quit' }];
   expect(['0', '1', '2', '3', '9'].map((d) => digitToPosition(d, choices))).toEqual(['1', undefined, '2', '3', undefined]);
+});
+
+test('keys that come together (pasted, or typed fast) have their digits mapped one by one; escape sequences pass as they are', () => {
+  const choices = [{ name: '0 walker', value: '0' }, { name: '2 fork', value: '2' }, { name: 'quit', value: 'quit' }];
+  expect(digitsToPositions('2\r', choices)).toBe('2\r');
+  expect(digitsToPositions('0\r', choices)).toBe('1\r');
+  expect(digitsToPositions('12\u001b[1;5A\u001b[B', choices)).toBe('2\u001b[1;5A\u001b[B');
 });

@@ -29,7 +29,7 @@ function present(keys: Key[], rows?: number, from?: number) {
     lesson, number: 3, title: 'SLAB_DESTROY_BY_RCU', progress: recordSection(emptyProgress(), 3, 3, 4),
     progressFile: progressFile(home), render: { color: false, width: 80, present: true, ...(rows === undefined ? {} : { rows }) }, term,
     ...(from === undefined ? {} : { from }),
-    runDemo: () => 'DEMO OUTPUT\n' + Array.from({ length: 30 }, (_, i) => `demo line ${i + 1}`).join('\n'),
+    runDemo: () => 'DEMO OUTPUT\n' + Array.from({ length: 30 }, (_, i) => `demo line ${i + 1}`).join('\n') + `\n${'W'.repeat(170)}`,
   });
   return { end, screens: () => screens.slice(1), asked: () => asked };
 }
@@ -84,7 +84,9 @@ test('a section taller than the terminal is shown a page at a time: every line o
   const pages = Number(pageOf(screens[1]).split('/')[1]);
   expect(pages).toBeGreaterThan(1);
   expect(screens.slice(1, 1 + pages).map(pageOf)).toEqual(Array.from({ length: pages }, (_, i) => `${i + 1}/${pages}`));
-  for (const sc of screens) expect(sc.split('\n').length).toBeLessThanOrEqual(rows);
+  // rows as the terminal shows them: a line of 170 columns takes three at 80
+  const shown = (sc: string): number => sc.replace(/\n$/, '').split('\n').reduce((a, l) => a + Math.max(1, Math.ceil(l.length / 80)), 0);
+  for (const sc of screens) expect(shown(sc) + 1).toBeLessThanOrEqual(rows);
   // the pages together hold the section's every line, in order
   const body = (sc: string): string[] => sc.split('\n').slice(3, -3);
   expect(screens.slice(1, 1 + pages).flatMap(body)).toEqual(body(all));
@@ -96,6 +98,16 @@ test('--section K starts the presenter at section K; b still goes back to the on
   const s = present(['back', 'quit'], undefined, 3);
   expect(await s.end).toEqual({ kind: 'quit', section: 2, sections: 4 });
   expect(s.screens().map((sc) => /(\d)\/4 — Enter/.exec(sc)?.[1])).toEqual(['3', '2']);
+});
+
+test('a shows the answer on the page that holds it, wherever the presenter stood in the section', async () => {
+  for (const rows of [12, 14, 16, 40]) {
+    const s = present(['answer', 'quit'], rows, 3);
+    await s.end;
+    const [before, after] = s.screens();
+    expect(before).toContain('a: show the answer');
+    expect(after).toContain('Answer: b) memory of the same type');
+  }
 });
 
 test('renderLesson in presenter layout withholds every answer', () => {

@@ -5,7 +5,7 @@
 // string the bug-hunt exercise grades — with the grader's own rules (grader/scheduleGrade.ts).
 // This module holds the game and what its screen shows (playScreen.ts draws it; playSession.ts
 // runs it). Scenario 4 is the seed on 2.6.36-rc2, the target of exercise 04.
-import { splitKeys } from './session';
+import { splitKeys } from './keys';
 import { findExercise, type ExerciseEntry, type ScheduleTarget } from '../exercises/index';
 import { __setCaptureLocations } from '../sim/api';
 import type { StepEvent } from '../sim/events';

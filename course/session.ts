@@ -21,6 +21,7 @@ import {
   renderQuestion,
   renderQuizResult,
   renderSectionPresent,
+  stripAnsi,
   type DemoRunner,
   type RenderOptions,
 } from './render';
@@ -170,12 +171,49 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     if (held !== null) held.push(l); else term.write(l + '\n');
     used += rows(l);
   };
-  /** Write `text` (whole lines), breaking pages where it needs to. */
+  /** Write `text` (whole lines), breaking pages where it needs to: a run of lines between blank
+   *  ones (a paragraph, a table, a piece of code) that fits on a page is not split, but starts
+   *  a new page when this one has no room left for it. A table taller than a page breaks
+   *  between its rows, and goes on under its header again. */
   const put = async (text: string): Promise<Left | undefined> => {
-    for (const l of text.replace(/\n$/, '').split('\n')) {
-      const left = await room(rows(l));
+    const ls = text.replace(/\n$/, '').split('\n');
+    const border = (x: string): string => stripAnsi(x).trimStart().charAt(0);
+    /** The table being written: its lines up to the header's rule. */
+    let thead: string[] | null = null, bodyAt = 0;
+    for (let i = 0; i < ls.length; i++) {
+      const x = ls[i];
+      if (x.trim() === '') thead = null;
+      else if (i === 0 || ls[i - 1].trim() === '') {
+        let need = 0, j = i;
+        for (; j < ls.length && ls[j].trim() !== ''; j++) need += rows(ls[j]);
+        if (need <= fit - 2) {
+          const left = await room(need);
+          if (left !== undefined) return left;
+        } else if (border(x) === '┌') {
+          const rule = ls.slice(i, j).findIndex((y) => border(y) === '├');
+          if (rule > 0 && rule < fit - 4) {
+            // the header and the first row start a page together
+            thead = ls.slice(i, i + rule + 1);
+            bodyAt = i + rule + 1;
+            let first = 0;
+            for (let k = i; k < j && (k <= i + rule || (border(ls[k]) !== '├' && border(ls[k]) !== '└')); k++) first += rows(ls[k]);
+            const left = await room(Math.min(first, fit - 2));
+            if (left !== undefined) return left;
+          }
+        }
+      } else if (thead !== null && i > bodyAt && border(x) === '├') {
+        // a rule and the row under it go on one page; on the next, the header stands for the rule
+        let need = rows(x), j = i + 1;
+        for (; j < ls.length && border(ls[j]) !== '├' && border(ls[j]) !== '└'; j++) need += rows(ls[j]);
+        if (j < ls.length && border(ls[j]) === '└') need += rows(ls[j]); // the last row keeps the table's end
+        const was = page;
+        const left = await room(Math.min(need, fit - 2));
+        if (left !== undefined) return left;
+        if (page !== was) { for (const h of thead) line(h); continue; }
+      }
+      const left = await room(rows(x));
       if (left !== undefined) return left;
-      line(l);
+      line(x);
     }
     return undefined;
   };

@@ -165,3 +165,60 @@ describe('a section taller than the terminal, a page at a time', () => {
     expect(screens[at3 + 2]).toBe(screens[at3 - 2]);
   });
 });
+
+describe('page breaks keep a table, a paragraph or a piece of code whole when it fits on a page', () => {
+  const real = ['04-the-root-lock-and-the-hang.md', '05-hughs-fix-and-the-argument.md'].map((f) =>
+    parseLesson(fs.readFileSync(path.join(__dirname, '..', '..', 'lessons', f), 'utf8'), f));
+  const edge = (x: string): string => x.trimStart().charAt(0);
+  /** Every screen of lesson `l` read to its end at `rows` rows (no rows: one screen a section). */
+  async function read(l: (typeof real)[number], i: number, rows?: number): Promise<string[]> {
+    const t = fakeTerminal(Array.from({ length: 200 }, () => 'next'), Array.from({ length: 20 }, () => 0));
+    const end = await runSession({ lesson: l, number: 4 + i, title: 'a lesson', progress: emptyProgress(), progressFile: progressFile(home),
+      render: { color: false, width: 80, ...(rows === undefined ? {} : { rows }) }, term: t.term, runDemo: () => 'DEMO OUTPUT' });
+    expect(end).toEqual({ kind: 'finished' });
+    fs.rmSync(progressFile(home), { force: true });
+    return t.screens();
+  }
+  /** The tables on screens: runs of lines from ┌ to └ (or to the end of a screen). */
+  const tables = (screens: readonly string[]): string[][] => screens.flatMap((sc) => {
+    const out: string[][] = [];
+    let cur: string[] | null = null;
+    for (const x of sc.split('\n')) {
+      if (edge(x) === '┌') cur = [];
+      if (cur !== null && '┌│├└'.includes(edge(x)) && x.trim() !== '') cur.push(x);
+      else if (cur !== null) { out.push(cur); cur = null; }
+      if (cur !== null && edge(x) === '└') { out.push(cur); cur = null; }
+    }
+    if (cur !== null) out.push(cur);
+    return out;
+  });
+  test.each([14, 17, 20, 23, 26])('at %i rows: a table that fits a page is whole on one; a taller one goes on under its header', async (rows) => {
+    let whole = 0, split = 0;
+    for (const [i, l] of real.entries()) {
+      const screens = await read(l, i, rows);
+      for (const sc of screens) {
+        expect(sc.replace(/\n$/, '').split('\n').length).toBeLessThanOrEqual(rows - 1);
+        // a screen's first table line is a table's top: a table goes on under its header
+        const first = sc.split('\n').find((x) => '┌│├└'.includes(edge(x)) && x.trim() !== '');
+        if (first !== undefined) expect(edge(first)).toBe('┌');
+      }
+      const shown = tables(screens);
+      for (const t of tables(await read(l, i))) {
+        if (t.length <= rows - 4) {
+          expect(shown).toContainEqual(t);
+          whole++;
+        } else {
+          // its pieces: each starts with the header, and between them they hold every row once
+          const head = t.slice(0, t.findIndex((x) => edge(x) === '├') + 1);
+          const pieces = shown.filter((p) => p.slice(0, head.length).join('\n') === head.join('\n'));
+          expect(pieces.length).toBeGreaterThan(1);
+          const body = pieces.flatMap((p, k) => p.slice(k === 0 ? 0 : head.length)).filter((x) => edge(x) === '│');
+          expect(body).toEqual(t.filter((x) => edge(x) === '│'));
+          split++;
+        }
+      }
+    }
+    expect(whole).toBeGreaterThanOrEqual(2);
+    if (rows <= 17) expect(split).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -2,7 +2,6 @@
 // progress saved at every move so the next run resumes. The terminal is injected (the CLI
 // supplies raw-mode keys and @inquirer/prompts; tests supply a fake), so this never touches
 // process.stdin/stdout itself.
-import stringWidth from 'string-width';
 import type { Lesson, Section } from './parse';
 import {
   lessonProgress,
@@ -25,10 +24,12 @@ import {
   type DemoRunner,
   type RenderOptions,
 } from './render';
+import { paginate, rowsOf } from './pages';
 
 export type Key = 'next' | 'back' | 'quit' | 'interrupt' | 'restart' | 'answer' | 'other';
 
 export { splitKeys } from './keys';
+export { rowsOf } from './pages';
 
 export function decodeKey(key: string): Key {
   switch (key) {
@@ -80,12 +81,6 @@ export type SessionEnd =
  *  of a section shown a page at a time. */
 export function presentFooter(k: number, n: number, hidden: boolean, page = 1, pages = 1): string {
   return `${k}/${n}${pages > 1 ? ` · page ${page}/${pages}` : ''} — Enter: next · b: back${hidden ? ' · a: show the answer' : ''} · q: quit`;
-}
-
-/** Rows a line takes on a terminal `width` columns wide (or wider: never fewer), wide
- *  characters and colour codes counted as they show. */
-export function rowsOf(s: string, width: number): number {
-  return Math.max(1, Math.ceil(stringWidth(s) / Math.max(20, width)));
 }
 
 /** The line that ends a page of a section taller than the terminal (student mode). */
@@ -171,49 +166,15 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     if (held !== null) held.push(l); else term.write(l + '\n');
     used += rows(l);
   };
-  /** Write `text` (whole lines), breaking pages where it needs to: a run of lines between blank
-   *  ones (a paragraph, a table, a piece of code) that fits on a page is not split, but starts
-   *  a new page when this one has no room left for it. A table taller than a page breaks
-   *  between its rows, and goes on under its header again. */
+  /** Write `text` (whole lines), breaking pages where paginate says. */
   const put = async (text: string): Promise<Left | undefined> => {
-    const ls = text.replace(/\n$/, '').split('\n');
-    const border = (x: string): string => stripAnsi(x).trimStart().charAt(0);
-    /** The table being written: its lines up to the header's rule. */
-    let thead: string[] | null = null, bodyAt = 0;
-    for (let i = 0; i < ls.length; i++) {
-      const x = ls[i];
-      if (x.trim() === '') thead = null;
-      else if (i === 0 || ls[i - 1].trim() === '') {
-        let need = 0, j = i;
-        for (; j < ls.length && ls[j].trim() !== ''; j++) need += rows(ls[j]);
-        if (need <= fit - 2) {
-          const left = await room(need);
-          if (left !== undefined) return left;
-        } else if (border(x) === '┌') {
-          const rule = ls.slice(i, j).findIndex((y) => border(y) === '├');
-          if (rule > 0 && rule < fit - 4) {
-            // the header and the first row start a page together
-            thead = ls.slice(i, i + rule + 1);
-            bodyAt = i + rule + 1;
-            let first = 0;
-            for (let k = i; k < j && (k <= i + rule || (border(ls[k]) !== '├' && border(ls[k]) !== '└')); k++) first += rows(ls[k]);
-            const left = await room(Math.min(first, fit - 2));
-            if (left !== undefined) return left;
-          }
-        }
-      } else if (thead !== null && i > bodyAt && border(x) === '├') {
-        // a rule and the row under it go on one page; on the next, the header stands for the rule
-        let need = rows(x), j = i + 1;
-        for (; j < ls.length && border(ls[j]) !== '├' && border(ls[j]) !== '└'; j++) need += rows(ls[j]);
-        if (j < ls.length && border(ls[j]) === '└') need += rows(ls[j]); // the last row keeps the table's end
-        const was = page;
-        const left = await room(Math.min(need, fit - 2));
+    const pages = paginate(text.replace(/\n$/, '').split('\n'), fit - 2, render.width, used - 2);
+    for (const [k, lines] of pages.entries()) {
+      if (k > 0) {
+        const left = await room(Number.POSITIVE_INFINITY);
         if (left !== undefined) return left;
-        if (page !== was) { for (const h of thead) line(h); continue; }
       }
-      const left = await room(rows(x));
-      if (left !== undefined) return left;
-      line(x);
+      for (const l of lines) line(l);
     }
     return undefined;
   };
@@ -347,24 +308,17 @@ async function present(cfg: SessionConfig): Promise<SessionEnd> {
     const lines = renderSectionPresent(section, render, revealed, cfg.runDemo).replace(/\n+$/, '').split('\n');
     // pages of at most `per` rows (a line wider than the terminal takes more than one)
     const per = render.rows === undefined ? Number.POSITIVE_INFINITY : Math.max(5, render.rows - PRESENT_CHROME);
-    const starts = [0];
-    for (let i = 0, r = 0; i < lines.length; i++) {
-      const h = rowsOf(lines[i], render.width);
-      if (r + h > per && r > 0) { starts.push(i); r = 0; }
-      r += h;
-    }
-    const pages = starts.length;
+    const paged = paginate(lines, per, render.width);
+    const pages = paged.length;
     if (reveal) {
       // the answer just shown (the section's last one shown: they are shown in order) is on screen
-      let at = -1;
-      lines.forEach((l, i) => { if (/^\s*Answer:/.test(l.replace(/\u001b\[\d+m/g, ''))) at = i; });
-      if (at >= 0) page = starts.filter((s) => s <= at).length - 1;
+      paged.forEach((p, i) => { if (p.some((l) => /^\s*Answer:/.test(stripAnsi(l)))) page = i; });
       reveal = false;
     }
     page = Math.min(page, pages - 1);
     term.clear();
     term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n\n');
-    term.write(lines.slice(starts[page], page + 1 < pages ? starts[page + 1] : lines.length).join('\n') + '\n');
+    term.write(paged[page].join('\n') + '\n');
     term.write(c.dim('─'.repeat(Math.min(render.width, 80))) + '\n');
     term.write(c.bold(presentFooter(k, n, hidden.length > 0, page + 1, pages)) + '\n');
     let moved = false;

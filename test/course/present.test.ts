@@ -144,3 +144,27 @@ test('npm run lesson 3 -- --present --section 3 (not a TTY): the slides from sec
   expect([notPresenting.code, notPresenting.stderr]).toEqual([2, 'lesson: --section goes with --present (a lesson of your own resumes where you left it)\n']);
   expect([noNumber.code, noNumber.stderr]).toEqual([2, 'lesson: --section needs a section number (1, 2, ...)\n']);
 }, 60_000);
+
+test('presenter pages: a table taller than a page goes on under its header, each page opening with it', async () => {
+  const five = parseLesson(fs.readFileSync(path.join(__dirname, '..', '..', 'lessons', '05-hughs-fix-and-the-argument.md'), 'utf8'), 'five.md');
+  const screens: string[] = [''];
+  const keys: Key[] = Array.from({ length: 100 }, () => 'next');
+  const end = await runSession({
+    lesson: five, number: 5, title: "Hugh's fix", progress: emptyProgress(), progressFile: progressFile(home),
+    render: { color: false, width: 80, present: true, rows: 20 }, runDemo: () => 'DEMO OUTPUT',
+    term: { clear: () => void screens.push(''), write: (t) => void (screens[screens.length - 1] += t), readKey: async () => keys.shift() ?? 'quit', choose: async () => 0 },
+  });
+  expect(end).toEqual({ kind: 'finished' });
+  const edge = (x: string): string => x.trimStart().charAt(0);
+  let heads = 0;
+  for (const sc of screens.slice(1)) {
+    const ls = sc.split('\n');
+    expect(ls.length - 1).toBeLessThanOrEqual(20);
+    const first = ls.findIndex((x) => '┌│├└'.includes(edge(x)) && x.trim() !== '');
+    if (first < 0) continue;
+    expect(edge(ls[first])).toBe('┌');
+    if (ls[first + 1].includes('who') && ls[first + 1].includes('what')) heads++;
+  }
+  // the argument's table is taller than a page: its header opens each of its pages
+  expect(heads).toBeGreaterThan(1);
+});

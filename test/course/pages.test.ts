@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import { paginate, rowsOf } from '../../course/pages';
+
+/** A block of text: a paragraph (lines of words) or a table (top, header, rule, rows of one or
+ *  two lines split by rules, bottom), as marked-terminal draws them. */
+type Chunk = { kind: 'para'; lines: string[] } | { kind: 'table'; rows: number[] };
+const chunk: fc.Arbitrary<Chunk> = fc.oneof(
+  fc.integer({ min: 1, max: 12 }).map((n) => ({ kind: 'para' as const, lines: Array.from({ length: n }, (_, i) => `text line ${i}`) })),
+  fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 14 }).map((rows) => ({ kind: 'table' as const, rows })),
+);
+let tableNo = 0;
+function draw(c: Chunk): string[] {
+  if (c.kind === 'para') return c.lines;
+  const t = tableNo++;
+  const out = ['┌──┬──┐', `│ t${t} head │`, '├──┼──┤'];
+  c.rows.forEach((h, r) => {
+    if (r > 0) out.push('├──┼──┤');
+    for (let k = 0; k < h; k++) out.push(`│ t${t} row ${r}.${k} │`);
+  });
+  out.push('└──┴──┘');
+  return out;
+}
+
+describe('paginate', () => {
+  test('pages fit; a block that fits a page is on one; a taller table goes on under its header; nothing lost, nothing added', () => {
+    fc.assert(fc.property(fc.array(chunk, { minLength: 1, maxLength: 8 }), fc.integer({ min: 6, max: 30 }), fc.integer({ min: 0, max: 30 }),
+      (chunks, per, used0) => {
+        const used = Math.min(used0, per);
+        const blocks = chunks.map(draw);
+        const lines = blocks.flatMap((b, i) => (i === 0 ? b : ['', ...b]));
+        const pages = paginate(lines, per, 80, used);
+        pages.forEach((p, i) => expect(p.length).toBeLessThanOrEqual(per - (i === 0 ? used : 0)));
+        pages.slice(1).forEach((p) => expect(p.length).toBeGreaterThan(0));
+        // every block that fits on a page is on one page, whole
+        for (const b of blocks) if (b.length <= per) expect(pages.some((p) => p.join('\n').includes(b.join('\n')))).toBe(true);
+        // a page that opens inside a table opens with the table's top and header
+        for (const p of pages.slice(1)) {
+          if (p[0].startsWith('│') || p[0].startsWith('├') || p[0].startsWith('└')) throw new Error(`a page opens inside a table: ${p[0]}`);
+          if (p[0].startsWith('┌')) expect(p[2]).toBe('├──┼──┤');
+        }
+        // the text, less the top and header repeated on later pages (and blank lines at a page's top)
+        const heads = new Set<string>();
+        const kept: string[] = [];
+        for (const [i, p] of pages.entries()) {
+          const from = i > 0 && p[0] === '┌──┬──┐' && heads.has(p[1]) ? 2 : 0; // its rule stands for the one the page broke at
+          for (const x of p.slice(from)) { kept.push(x); if (x.endsWith(' head │')) heads.add(x); }
+        }
+        const text = (xs: string[]): string[] => xs.filter((x) => x !== '');
+        expect(text(kept)).toEqual(text(lines));
+        expect(kept.length).toBeLessThanOrEqual(lines.length);
+      }), { seed: 7, numRuns: 200 });
+  });
+
+  test('a line wider than the terminal takes the rows it wraps to', () => {
+    expect(rowsOf('x'.repeat(81), 80)).toBe(2);
+    expect(rowsOf('界'.repeat(41), 80)).toBe(2);
+    const pages = paginate(['a'.repeat(200), 'b', 'c'], 4, 80);
+    expect(pages).toEqual([['a'.repeat(200), 'b'], ['c']]);
+  });
+});

@@ -183,7 +183,10 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   if (ju !== undefined) write(ju, renderJunit(out.entries.map((e) => e.result)));
   const csv = a.options.get('csv');
   if (csv !== undefined) write(csv, renderCsv(out.entries, ex.scenarios.filter((s) => only === undefined || only.includes(s.name)).map((s) => s.name)));
+  // These add up to the submissions. The summary below counts outcomes instead: a submission
+  // that does not compile was graded here, and is one that "could not be graded" there.
   process.stderr.write(`graded ${out.graded}, reused ${out.reused}${out.unreadable > 0 ? `, ${out.unreadable} with no file to grade` : ''}`
+    + `${out.failed > 0 ? `, ${out.failed} the grader failed on (not journaled: run again to retry)` : ''}`
     + ` · journal ${shownPath(out.journal)}\n`);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(out.summary, null, 2)}\n`);
   else {

@@ -122,6 +122,8 @@ export interface BatchOutcome {
   readonly reused: number;
   /** Entries with no single file to grade, or a file that could not be read. */
   readonly unreadable: number;
+  /** Entries the grader itself failed on (not journaled: a rerun tries them again). */
+  readonly failed: number;
   readonly journal: string;
 }
 
@@ -180,7 +182,7 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
   for (const f of fs.readdirSync(journal)) if (f.endsWith('.tmp')) fs.rmSync(path.join(journal, f), { force: true });
   const key = gradingKey(ex, o.grade);
   const results = new Map<string, GradeResult>();
-  let graded = 0, reused = 0, unreadable = 0, done = 0;
+  let graded = 0, reused = 0, unreadable = 0, failed = 0, done = 0;
   const queue = [...subs];
 
   const one = async (s: Submission): Promise<void> => {
@@ -212,6 +214,7 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
           // tries again.
           result = { ...problemResult(ex, { ...s, problem: `internal error while grading: ${e instanceof Error ? e.message : String(e)}` }, dir, o.grade),
             submission: s.file, error_kind: 'exception' };
+          failed++;
         }
       }
     }
@@ -226,5 +229,5 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
   const entries = subs.map((s) => ({ name: s.name, result: results.get(s.name)! }));
   const summary = summarize(ex.id, entries);
   writeAtomically(path.join(journal, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  return { entries, summary, graded, reused, unreadable, journal };
+  return { entries, summary, graded, reused, unreadable, failed, journal };
 }

@@ -15,16 +15,37 @@ function edge(x: string): string {
   return stripAnsi(x).trimStart().charAt(0);
 }
 
+/** A list item's first line ("* text", "1. text", indented). */
+function itemStart(x: string): boolean {
+  return /^\s*(?:[*-]|\d+\.) \S/.test(stripAnsi(x));
+}
+
+/** A block that belongs with the one after it: a heading, a quiz's question (its choices
+ *  follow), or a short lead-in that ends with a colon. */
+function leadsIn(block: readonly string[]): boolean {
+  const first = stripAnsi(block[0]).trim(), last = stripAnsi(block[block.length - 1]).trimEnd();
+  return block.length <= 3 && (first.startsWith('#') || /^Quiz \d+:/.test(first) || last.endsWith(':'));
+}
+
+/** The fewest lines of a block taller than a page that start on a page's end: fewer, and the
+ *  block starts on the next page. */
+const ORPHAN = 4;
+
 /** Split `lines` into pages of at most `per` rows, the first of which has `used` rows taken
- *  already (it may come out empty: then everything starts on the next). A run of lines
- *  between blank ones (a paragraph, a table, a piece of code) that fits on a page is not
- *  split: it starts a new page when this one has no room left for it. A table taller than a
- *  page breaks between its rows, and goes on under its header again. A blank line does not
- *  start a page. A page with nothing on it takes whatever comes, even a line taller than it. */
+ *  already (it may come out empty: then everything starts on the next). A block (lines between
+ *  blank ones: a paragraph, a table, a piece of code, a list) that fits on a page is not split:
+ *  it starts a new page when this one has no room left for it; a heading, a quiz's question or
+ *  a lead-in ending with a colon starts one with the block after it. A block taller than a page
+ *  starts with at least ORPHAN lines on a page, and breaks between a list's items or a table's
+ *  rows where it can (a table goes on under its header again). A blank line does not start a
+ *  page. A page with nothing on it takes whatever comes, even a line taller than it. */
 export function paginate(lines: readonly string[], per: number, width: number, used = 0): string[][] {
   const pages: string[][] = [[]];
   let r = used;
   const rows = (x: string): number => rowsOf(x, width);
+  const sum = (from: number, to: number): number => { let n = 0; for (let k = from; k < to; k++) n += rows(lines[k]); return n; };
+  /** The end of the block that starts at i (its lines are [i, end)). */
+  const blockEnd = (i: number): number => { let j = i; while (j < lines.length && lines[j].trim() !== '') j++; return j; };
   /** Room for `need` rows on this page, or a new page. */
   const room = (need: number): void => {
     if (r + need <= per || r === 0) return;
@@ -38,33 +59,53 @@ export function paginate(lines: readonly string[], per: number, width: number, u
   };
   /** The table being written: its lines up to the header's rule; its first row's index. */
   let thead: string[] | null = null, bodyAt = 0;
+  /** The end of the block being written, when it is taller than a page. */
+  let tall = -1;
   for (let i = 0; i < lines.length; i++) {
     const x = lines[i];
-    if (x.trim() === '') thead = null;
+    if (x.trim() === '') { thead = null; tall = -1; }
     else if (i === 0 || lines[i - 1].trim() === '') {
-      let need = 0, j = i;
-      for (; j < lines.length && lines[j].trim() !== ''; j++) need += rows(lines[j]);
-      if (need <= per) room(need);
-      else if (edge(x) === '┌') {
-        const rule = lines.slice(i, j).findIndex((y) => edge(y) === '├');
-        if (rule > 0 && rule < per - 2) {
-          // the header and the first row start a page together
-          thead = lines.slice(i, i + rule + 1);
-          bodyAt = i + rule + 1;
-          let first = 0;
-          for (let k = i; k < j && (k < bodyAt || (edge(lines[k]) !== '├' && edge(lines[k]) !== '└')); k++) first += rows(lines[k]);
-          room(Math.min(first, per));
+      const j = blockEnd(i), need = sum(i, j);
+      if (need <= per) {
+        // a lead-in takes the block after it along (all of it if that fits, else its start)
+        let withNext = need;
+        if (leadsIn(lines.slice(i, j))) {
+          let k = j;
+          while (k < lines.length && lines[k].trim() === '') k++;
+          if (k < lines.length) {
+            const next = sum(k, blockEnd(k));
+            withNext = need + sum(j, k) + (next <= per ? next : Math.min(ORPHAN, next));
+          }
         }
+        room(withNext <= per ? withNext : need);
+      } else {
+        tall = j;
+        if (edge(x) === '┌') {
+          const rule = lines.slice(i, j).findIndex((y) => edge(y) === '├');
+          if (rule > 0 && rule < per - 2) {
+            // the header and the first row start a page together
+            thead = lines.slice(i, i + rule + 1);
+            bodyAt = i + rule + 1;
+            let k = bodyAt;
+            while (k < j && edge(lines[k]) !== '├' && edge(lines[k]) !== '└') k++;
+            room(Math.min(sum(i, k), per));
+          }
+        } else room(Math.min(ORPHAN, need));
       }
     } else if (thead !== null && i > bodyAt && edge(x) === '├') {
       // a rule and the row under it go on one page (the last row with the table's end); on
       // the next page, the header stands for the rule
-      let need = rows(x), j = i + 1;
-      for (; j < lines.length && edge(lines[j]) !== '├' && edge(lines[j]) !== '└'; j++) need += rows(lines[j]);
-      if (j < lines.length && edge(lines[j]) === '└') need += rows(lines[j]);
+      let j = i + 1;
+      while (j < lines.length && edge(lines[j]) !== '├' && edge(lines[j]) !== '└') j++;
+      const need = sum(i, j) + (j < lines.length && edge(lines[j]) === '└' ? rows(lines[j]) : 0);
       const was = pages.length;
       room(Math.min(need, per));
       if (pages.length !== was) { for (const h of thead) put(h); continue; }
+    } else if (tall > i && thead === null && itemStart(x)) {
+      // a list item of a tall block stays whole where it fits
+      let j = i + 1;
+      while (j < tall && !itemStart(lines[j])) j++;
+      room(Math.min(sum(i, j), per));
     }
     room(rows(x));
     put(x);

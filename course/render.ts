@@ -26,7 +26,7 @@ export type DemoRunner = (name: string, opts: RenderOptions) => string;
 function demos(): typeof Demos {
   return require('./demos') as typeof Demos;
 }
-const defaultRunDemo: DemoRunner = (name, opts) => demos().runDemo(name, opts);
+export const defaultRunDemo: DemoRunner = (name, opts) => demos().runDemo(name, opts);
 
 /**
  * marked-terminal reflows paragraphs but not list items: wrap each run of the item's own text

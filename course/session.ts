@@ -14,6 +14,7 @@ import {
 } from './progress';
 import {
   choiceLabel,
+  defaultRunDemo,
   palette,
   renderBlock,
   renderInline,
@@ -105,7 +106,8 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     saveProgress(cfg.progressFile, p);
   };
 
-  if (render.present === true) return present(cfg);
+  if (render.present === true) return present({ ...cfg, runDemo: onceEach(cfg) });
+  const runDemo = onceEach(cfg);
   const before = lessonProgress(progress, number);
   let k = 1;
   let notice: string | undefined;
@@ -193,11 +195,7 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     if (note !== undefined) { line(c.yellow(note)); line(''); }
     for (const block of section.blocks) {
       if (block.kind !== 'quiz') {
-        // a demo runs for a second or more: on a terminal, say so meanwhile (the line is erased)
-        const busy = block.kind === 'demo' && render.rows !== undefined && held === null;
-        if (busy) term.write(c.dim(`▶ running the demo ${block.name}…`));
-        const text = renderBlock(block, render, cfg.runDemo);
-        if (busy) term.write('\r\u001b[2K');
+        const text = renderBlock(block, render, runDemo);
         const l = await left(put(text.replace(/\n*$/, '\n\n')));
         if (l !== undefined) return l;
         continue;
@@ -288,6 +286,26 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     notice = undefined;
     canRestart = false;
   }
+}
+
+/** The session's demo runner: each demo runs once (they are deterministic), so a section shown
+ *  again (b, a presenter's page turn) does not wait for it. A demo runs for a second or more:
+ *  on a terminal a line says so meanwhile, erased after. */
+function onceEach(cfg: SessionConfig): DemoRunner {
+  const run = cfg.runDemo ?? defaultRunDemo;
+  const c = palette(cfg.render.color);
+  const done = new Map<string, string>();
+  return (name, opts) => {
+    const key = JSON.stringify([name, opts.color, opts.width, opts.present === true]);
+    let out = done.get(key);
+    if (out === undefined) {
+      const busy = cfg.render.rows !== undefined;
+      if (busy) cfg.term.write(c.dim(`▶ running the demo ${name}…`));
+      try { out = run(name, opts); } finally { if (busy) cfg.term.write('\r\u001b[2K'); }
+      done.set(key, out);
+    }
+    return out;
+  };
 }
 
 /** Presenter mode: one section per screen in the roomy layout, from the first section; quizzes

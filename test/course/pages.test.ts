@@ -51,6 +51,28 @@ describe('paginate', () => {
       }), { seed: 7, numRuns: 200 });
   });
 
+  const para = (name: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${name} ${i}`);
+  test('a heading, a quiz question or a lead-in ending with a colon starts a page with the block after it', () => {
+    for (const lead of [['## A heading'], ['Quiz 3: Which lock?'], ['Three things to notice:']]) {
+      const lines = [...para('intro', 5), '', ...lead, '', ...para('body', 3)];
+      // room for the lead-in on page 1, not for the body with it
+      expect(paginate(lines, 8, 80)).toEqual([[...para('intro', 5), ''], [...lead, '', ...para('body', 3)]]);
+      // room for both
+      expect(paginate(lines, 11, 80)).toHaveLength(1);
+    }
+    // a long paragraph ending with a colon is no lead-in
+    const long = [...para('intro', 3), '', ...para('long', 3), 'the end:', '', ...para('body', 3)];
+    expect(paginate(long, 9, 80)[0]).toContain('the end:');
+  });
+
+  test('a block taller than a page starts with at least four lines on a page, and a list breaks between its items', () => {
+    const tall = para('code', 12);
+    expect(paginate([...para('intro', 6), '', ...tall], 9, 80)[0]).toEqual([...para('intro', 6), '']);
+    expect(paginate([...para('intro', 4), '', ...tall], 9, 80)[0]).toEqual([...para('intro', 4), '', ...para('code', 4)]);
+    const list = ['    * one', '      more', '      more', '    * two', '      more', '      more', '    * three', '      more', '      more', '    * four'];
+    expect(paginate(list, 5, 80)).toEqual([list.slice(0, 3), list.slice(3, 6), list.slice(6, 10)]);
+  });
+
   test('a line wider than the terminal takes the rows it wraps to', () => {
     expect(rowsOf('x'.repeat(81), 80)).toBe(2);
     expect(rowsOf('界'.repeat(41), 80)).toBe(2);

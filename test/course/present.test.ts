@@ -18,7 +18,7 @@ afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
 function present(keys: Key[], rows?: number, from?: number) {
   const screens: string[] = [''];
-  let asked = 0;
+  let asked = 0, demos = 0;
   const term: LessonTerminal = {
     clear: () => void screens.push(''),
     write: (t) => void (screens[screens.length - 1] += t),
@@ -29,9 +29,9 @@ function present(keys: Key[], rows?: number, from?: number) {
     lesson, number: 3, title: 'SLAB_DESTROY_BY_RCU', progress: recordSection(emptyProgress(), 3, 3, 4),
     progressFile: progressFile(home), render: { color: false, width: 80, present: true, ...(rows === undefined ? {} : { rows }) }, term,
     ...(from === undefined ? {} : { from }),
-    runDemo: () => 'DEMO OUTPUT\n' + Array.from({ length: 30 }, (_, i) => `demo line ${i + 1}`).join('\n') + `\n${'W'.repeat(170)}`,
+    runDemo: () => (demos++, 'DEMO OUTPUT\n') + Array.from({ length: 30 }, (_, i) => `demo line ${i + 1}`).join('\n') + `\n${'W'.repeat(170)}`,
   });
-  return { end, screens: () => screens.slice(1), asked: () => asked };
+  return { end, screens: () => screens.slice(1), asked: () => asked, demos: () => demos };
 }
 
 test('a is the answer key', () => {
@@ -167,4 +167,11 @@ test('presenter pages: a table taller than a page goes on under its header, each
   }
   // the argument's table is taller than a page: its header opens each of its pages
   expect(heads).toBeGreaterThan(1);
+});
+
+test("a page turn does not run the section's demo again; on a terminal a line says while it runs the first time", async () => {
+  const s = present(['next', 'next', 'next', 'back', 'back', 'quit'], 16);
+  await s.end;
+  expect(s.demos()).toBe(1);
+  expect(s.screens().join('').match(/▶ running the demo [^\r]*…\r\u001b\[2K/g)).toHaveLength(1);
 });

@@ -37,7 +37,8 @@ const ORPHAN = 4;
  *  it starts a new page when this one has no room left for it; a heading, a quiz's question or
  *  a lead-in ending with a colon starts one with the block after it. A block taller than a page
  *  starts with at least ORPHAN lines on a page, and breaks between a list's items or a table's
- *  rows where it can (a table goes on under its header again). A blank line does not start a
+ *  rows where it can; a table goes on under its header again, a demo's timeline under its
+ *  threads and step line. A blank line does not start a
  *  page. A page with nothing on it takes whatever comes, even a line taller than it. */
 export function paginate(lines: readonly string[], per: number, width: number, used = 0): string[][] {
   const pages: string[][] = [[]];
@@ -59,11 +60,12 @@ export function paginate(lines: readonly string[], per: number, width: number, u
   };
   /** The table being written: its lines up to the header's rule; its first row's index. */
   let thead: string[] | null = null, bodyAt = 0;
-  /** The end of the block being written, when it is taller than a page. */
-  let tall = -1;
+  /** The end of the block being written, when it is taller than a page; a demo's timeline's
+   *  head (its threads and the step line), repeated on the pages it goes on to. */
+  let tall = -1, thead2: string[] | null = null;
   for (let i = 0; i < lines.length; i++) {
     const x = lines[i];
-    if (x.trim() === '') { thead = null; tall = -1; }
+    if (x.trim() === '') { thead = null; tall = -1; thead2 = null; }
     else if (i === 0 || lines[i - 1].trim() === '') {
       const j = blockEnd(i), need = sum(i, j);
       if (need <= per) {
@@ -90,7 +92,10 @@ export function paginate(lines: readonly string[], per: number, width: number, u
             while (k < j && edge(lines[k]) !== '├' && edge(lines[k]) !== '└') k++;
             room(Math.min(sum(i, k), per));
           }
-        } else room(Math.min(ORPHAN, need));
+        } else {
+          if (i + 1 < j && /^threads: /.test(stripAnsi(x)) && /^step\b/.test(stripAnsi(lines[i + 1]))) thead2 = lines.slice(i, i + 2);
+          room(Math.min(ORPHAN, need));
+        }
       }
     } else if (thead !== null && i > bodyAt && edge(x) === '├') {
       // a rule and the row under it go on one page (the last row with the table's end); on
@@ -107,7 +112,9 @@ export function paginate(lines: readonly string[], per: number, width: number, u
       while (j < tall && !itemStart(lines[j])) j++;
       room(Math.min(sum(i, j), per));
     }
+    const was = pages.length;
     room(rows(x));
+    if (thead2 !== null && pages.length !== was) for (const h of thead2) put(h);
     put(x);
   }
   return pages;

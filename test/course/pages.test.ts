@@ -73,6 +73,13 @@ describe('paginate', () => {
     expect(paginate(list, 5, 80)).toEqual([list.slice(0, 3), list.slice(3, 6), list.slice(6, 10)]);
   });
 
+  test("a demo's timeline taller than a page goes on under its threads and step line", () => {
+    const head = ['threads: 0=walker  1=exit', 'step  0  1  '];
+    const steps = Array.from({ length: 10 }, (_, i) => `  ${i}  ● step ${i}`);
+    const pages = paginate(['intro', '', ...head, ...steps], 6, 80);
+    expect(pages).toEqual([['intro', '', ...head, ...steps.slice(0, 2)], [...head, ...steps.slice(2, 6)], [...head, ...steps.slice(6, 10)]]);
+  });
+
   test('a line wider than the terminal takes the rows it wraps to', () => {
     expect(rowsOf('x'.repeat(81), 80)).toBe(2);
     expect(rowsOf('界'.repeat(41), 80)).toBe(2);

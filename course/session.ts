@@ -203,10 +203,11 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
       const { quiz } = block;
       const answered = lessonProgress(progress, number)?.quiz[String(block.number)];
       let chosen: number;
+      /** A quiz answered before: its question and answer, shown with the result. */
+      let recap = '';
       if (answered !== undefined && quiz.choices[answered.choice] !== undefined) {
         chosen = answered.choice;
-        const l = await left(put(`${renderQuestion(quiz, block.number, render)}\n  You answered ${choiceLabel(chosen)} ${renderInline(quiz.choices[chosen].text, render)}\n`));
-        if (l !== undefined) return l;
+        recap = `${renderQuestion(quiz, block.number, render)}\n  You answered ${choiceLabel(chosen)} ${renderInline(quiz.choices[chosen].text, render)}\n`;
       } else {
         const labels = quiz.choices.map((ch, i) => `${choiceLabel(i)} ${renderInline(ch.text, render)}`);
         const message = `Quiz ${block.number}: ${renderInline(quiz.question, render)}`;
@@ -224,7 +225,7 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
         used += 1 + rows(`› ${message} ${labels[chosen]}`);
         save(recordQuiz(progress, number, block.number, { choice: chosen, correct: quiz.choices[chosen].correct }));
       }
-      const l = await left(put(renderQuizResult(quiz, chosen, render) + '\n'));
+      const l = await left(put(recap + renderQuizResult(quiz, chosen, render) + '\n'));
       if (l !== undefined) return l;
     }
     return 'shown';

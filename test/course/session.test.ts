@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseLesson } from '../../course/parse';
-import { emptyProgress, loadProgress, progressFile, recordSection, type Progress } from '../../course/progress';
+import { emptyProgress, loadProgress, progressFile, recordQuiz, recordSection, type Progress } from '../../course/progress';
 import { decodeKey, MORE, runSession, splitKeys, type Key, type LessonTerminal } from '../../course/session';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lessons', '03-slab-typesafe-by-rcu.md');
@@ -224,4 +224,20 @@ describe('page breaks keep a table, a paragraph or a piece of code whole when it
     expect(whole).toBeGreaterThanOrEqual(2);
     if (rows <= 17) expect(split).toBeGreaterThanOrEqual(1);
   });
+});
+
+test('a quiz answered before is shown with its result on one page, whatever the height', async () => {
+  let checked = 0;
+  for (let rows = 12; rows <= 30; rows++) {
+    const p = recordQuiz(recordSection(emptyProgress(), 3, 2, 4), 3, 1, { choice: 0, correct: false });
+    const s = run(Array.from({ length: 30 }, () => 'next' as Key), [], p, rows);
+    await s.end;
+    for (const sc of s.screens()) {
+      if (!sc.includes('You answered a)')) continue;
+      expect(sc).toContain('The answer is b)');
+      checked++;
+    }
+    fs.rmSync(progressFile(home), { force: true });
+  }
+  expect(checked).toBeGreaterThanOrEqual(19);
 });

@@ -39,8 +39,9 @@ const ORPHAN = 4;
  *  starts with at least ORPHAN lines on a page, and breaks between a list's items or a table's
  *  rows where it can; a table goes on under its header again, a demo's timeline under its
  *  threads and step line. A blank line does not start a
- *  page. A page with nothing on it takes whatever comes, even a line taller than it. */
-export function paginate(lines: readonly string[], per: number, width: number, used = 0): string[][] {
+ *  page. A page with nothing on it takes whatever comes, even a line taller than it. The last
+ *  block, if it fits a page, leaves `tail` rows free below it (what comes after: a footer). */
+export function paginate(lines: readonly string[], per: number, width: number, used = 0, tail = 0): string[][] {
   const pages: string[][] = [[]];
   let r = used;
   const rows = (x: string): number => rowsOf(x, width);
@@ -63,11 +64,13 @@ export function paginate(lines: readonly string[], per: number, width: number, u
   /** The end of the block being written, when it is taller than a page; a demo's timeline's
    *  head (its threads and the step line), repeated on the pages it goes on to. */
   let tall = -1, thead2: string[] | null = null;
+  let lastText = lines.length - 1;
+  while (lastText >= 0 && lines[lastText].trim() === '') lastText--;
   for (let i = 0; i < lines.length; i++) {
     const x = lines[i];
     if (x.trim() === '') { thead = null; tall = -1; thead2 = null; }
     else if (i === 0 || lines[i - 1].trim() === '') {
-      const j = blockEnd(i), need = sum(i, j);
+      const j = blockEnd(i), need = sum(i, j) + (j > lastText && sum(i, j) + tail <= per ? tail : 0);
       if (need <= per) {
         // a lead-in takes the block after it along (all of it if that fits, else its start)
         let withNext = need;

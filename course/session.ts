@@ -168,9 +168,10 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     if (held !== null) held.push(l); else term.write(l + '\n');
     used += rows(l);
   };
-  /** Write `text` (whole lines), breaking pages where paginate says. */
-  const put = async (text: string): Promise<Left | undefined> => {
-    const pages = paginate(text.replace(/\n$/, '').split('\n'), fit - 2, render.width, used - 2);
+  /** Write `text` (whole lines), breaking pages where paginate says; `last`: the section's end
+   *  follows, whose rule and footer stay on the page with it. */
+  const put = async (text: string, last = false): Promise<Left | undefined> => {
+    const pages = paginate(text.replace(/\n$/, '').split('\n'), fit - 2, render.width, used - 2, last ? 2 : 0);
     for (const [k, lines] of pages.entries()) {
       if (k > 0) {
         const left = await room(Number.POSITIVE_INFINITY);
@@ -193,10 +194,11 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
       return l === 'back' ? { back: page } : l;
     };
     if (note !== undefined) { line(c.yellow(note)); line(''); }
-    for (const block of section.blocks) {
+    for (const [b, block] of section.blocks.entries()) {
+      const last = b === section.blocks.length - 1;
       if (block.kind !== 'quiz') {
         const text = renderBlock(block, render, runDemo);
-        const l = await left(put(text.replace(/\n*$/, '\n\n')));
+        const l = await left(put(text.replace(/\n*$/, '\n\n'), last));
         if (l !== undefined) return l;
         continue;
       }
@@ -225,7 +227,7 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
         used += 1 + rows(`› ${message} ${labels[chosen]}`);
         save(recordQuiz(progress, number, block.number, { choice: chosen, correct: quiz.choices[chosen].correct }));
       }
-      const l = await left(put(recap + renderQuizResult(quiz, chosen, render) + '\n'));
+      const l = await left(put(recap + renderQuizResult(quiz, chosen, render) + '\n', last));
       if (l !== undefined) return l;
     }
     return 'shown';

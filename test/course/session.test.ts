@@ -195,6 +195,22 @@ describe('page breaks keep a table, a paragraph or a piece of code whole when it
     if (cur !== null) out.push(cur);
     return out;
   });
+  test('the section\'s footer never stands alone on a page', async () => {
+    let footers = 0;
+    for (let rows = 14; rows <= 30; rows += 4) {
+      for (const [i, l] of real.entries()) {
+        for (const sc of await read(l, i, rows)) {
+          if (!/section \d+\/\d+ — Enter/.test(sc)) continue;
+          footers++;
+          // header, blank, then something besides the rule and the footer
+          const body = sc.split('\n').slice(2).filter((x) => x.trim() !== '' && !x.startsWith('─') && !/^section \d+\/\d+ — /.test(x));
+          expect(body.length).toBeGreaterThan(0);
+        }
+      }
+    }
+    expect(footers).toBeGreaterThan(50);
+  });
+
   test.each([14, 17, 20, 23, 26])('at %i rows: a table that fits a page is whole on one; a taller one goes on under its header', async (rows) => {
     let whole = 0, split = 0;
     for (const [i, l] of real.entries()) {

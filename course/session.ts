@@ -128,7 +128,7 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
   // once that page is reached.
   let used = 0, page = 0, skip = 0;
   let held: string[] | null = null;
-  const fit = render.rows === undefined ? Number.POSITIVE_INFINITY : Math.max(8, render.rows - 2);
+  const fit = render.rows === undefined ? Number.POSITIVE_INFINITY : Math.max(4, render.rows - 2);
   const head = (): void => {
     term.clear();
     term.write(c.dim(`anon-vma-lab · lesson ${number}: ${cfg.title}`) + '\n\n');
@@ -328,7 +328,7 @@ async function present(cfg: SessionConfig): Promise<SessionEnd> {
     const hidden = quizzes.filter((q) => !revealed.has(q));
     const lines = renderSectionPresent(section, render, revealed, cfg.runDemo).replace(/\n+$/, '').split('\n');
     // pages of at most `per` rows (a line wider than the terminal takes more than one)
-    const per = render.rows === undefined ? Number.POSITIVE_INFINITY : Math.max(5, render.rows - PRESENT_CHROME);
+    const per = render.rows === undefined ? Number.POSITIVE_INFINITY : Math.max(3, render.rows - PRESENT_CHROME);
     const paged = paginate(lines, per, render.width);
     const pages = paged.length;
     if (reveal) {

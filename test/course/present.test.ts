@@ -175,3 +175,10 @@ test("a page turn does not run the section's demo again; on a terminal a line sa
   expect(s.demos()).toBe(1);
   expect(s.screens().join('').match(/▶ running the demo [^\r]*…\r\u001b\[2K/g)).toHaveLength(1);
 });
+
+test('presenter mode on a 9-row terminal: small pages, none that scrolls off', async () => {
+  const s = present(Array.from({ length: 80 }, () => 'next' as Key), 9);
+  expect(await s.end).toEqual({ kind: 'finished' });
+  expect(s.screens().length).toBeGreaterThan(10);
+  for (const sc of s.screens()) expect(sc.replace(/\n$/, '').split('\n').length).toBeLessThanOrEqual(9);
+});

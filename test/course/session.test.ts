@@ -195,6 +195,20 @@ describe('page breaks keep a table, a paragraph or a piece of code whole when it
     if (cur !== null) out.push(cur);
     return out;
   });
+  test('a terminal of 8 or 9 rows gets small pages, not ones that scroll off', async () => {
+    for (const rows of [8, 9]) {
+      for (const [i, l] of real.entries()) {
+        const screens = await read(l, i, rows);
+        expect(screens.length).toBeGreaterThan(40);
+        for (const sc of screens) {
+          const n = sc.replace(/\n$/, '').split('\n').length;
+          // (a page that opens with a quiz's prompt, or the section's end, may take a row more)
+          if (!/picks an answer|section \d+\/\d+ — Enter/.test(sc)) expect(n).toBeLessThanOrEqual(rows - 1);
+        }
+      }
+    }
+  });
+
   test('the section\'s footer never stands alone on a page', async () => {
     let footers = 0;
     for (let rows = 14; rows <= 30; rows += 4) {

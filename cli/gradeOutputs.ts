@@ -187,7 +187,7 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   // that does not compile was graded here, and is one that "could not be graded" there.
   process.stderr.write(`graded ${out.graded}, reused ${out.reused}${out.unreadable > 0 ? `, ${out.unreadable} with no file to grade` : ''}`
     + `${out.failed > 0 ? `, ${out.failed} the grader failed on (not journaled: run again to retry)` : ''}`
-    + ` · journal ${shownPath(out.journal)}\n`);
+    + ` · journal ${shownPath(out.journal)}${out.unjournaled !== undefined ? ` (some results could not be written there: ${oneLine(out.unjournaled)}; the next run grades them again)` : ''}\n`);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(out.summary, null, 2)}\n`);
   else {
     const byName = new Map(out.entries.map((e) => [e.name, e.result.submission]));

@@ -59,46 +59,55 @@ export function paginate(lines: readonly string[], per: number, width: number, u
     pages[pages.length - 1].push(x);
     r += rows(x);
   };
+  let lastText = lines.length - 1;
+  while (lastText >= 0 && lines[lastText].trim() === '') lastText--;
+  /** A table's header: its lines [i, rule] (the rule under the header), or -1. */
+  const headRule = (i: number, j: number): number => {
+    if (edge(lines[i]) !== '┌') return -1;
+    const k = lines.slice(i, j).findIndex((y) => edge(y) === '├');
+    return k > 0 && k < per - 2 ? i + k : -1;
+  };
+  /** A demo's timeline: its threads and step lines at i and i + 1. */
+  const timeline = (i: number, j: number): boolean => i + 1 < j && /^threads: /.test(stripAnsi(lines[i])) && /^step\b/.test(stripAnsi(lines[i + 1]));
+  /** The rows the block at i asks for on the page it starts on: all of it if it fits (with
+   *  the tail if it is the last); else a table's header and first row, or ORPHAN lines (a
+   *  timeline's head among them). */
+  const ask = (i: number): number => {
+    const j = blockEnd(i), all = sum(i, j), last = j > lastText ? tail : 0;
+    if (all + last <= per) return all + last;
+    if (all <= per) return all;
+    const rule = headRule(i, j);
+    if (rule < 0) return Math.min(ORPHAN, all);
+    let k = rule + 1;
+    while (k < j && edge(lines[k]) !== '├' && edge(lines[k]) !== '└') k++;
+    return Math.min(sum(i, k), per);
+  };
   /** The table being written: its lines up to the header's rule; its first row's index. */
   let thead: string[] | null = null, bodyAt = 0;
   /** The end of the block being written, when it is taller than a page; a demo's timeline's
    *  head (its threads and the step line), repeated on the pages it goes on to. */
   let tall = -1, thead2: string[] | null = null;
-  let lastText = lines.length - 1;
-  while (lastText >= 0 && lines[lastText].trim() === '') lastText--;
   for (let i = 0; i < lines.length; i++) {
     const x = lines[i];
-    if (x.trim() === '') { thead = null; tall = -1; thead2 = null; }
-    else if (i === 0 || lines[i - 1].trim() === '') {
-      const j = blockEnd(i), need = sum(i, j) + (j > lastText && sum(i, j) + tail <= per ? tail : 0);
-      if (need <= per) {
-        // a lead-in takes the block after it along (all of it if that fits, else its start)
-        let withNext = need;
-        if (leadsIn(lines.slice(i, j))) {
-          let k = j;
-          while (k < lines.length && lines[k].trim() === '') k++;
-          if (k < lines.length) {
-            const next = sum(k, blockEnd(k));
-            withNext = need + sum(j, k) + (next <= per ? next : Math.min(ORPHAN, next));
-          }
-        }
+    if (x.trim() === '') {
+      // a blank line goes where there is room for it, and never starts a page
+      thead = null; tall = -1; thead2 = null;
+      if (r + rows(x) <= per) put(x);
+      continue;
+    }
+    if (i === 0 || lines[i - 1].trim() === '') {
+      const j = blockEnd(i), need = ask(i);
+      if (sum(i, j) <= per) {
+        // a lead-in takes the block after it along, as much as that block asks for
+        let k = j;
+        while (k < lines.length && lines[k].trim() === '') k++;
+        const withNext = leadsIn(lines.slice(i, j)) && k < lines.length ? sum(i, k) + ask(k) : need;
         room(withNext <= per ? withNext : need);
       } else {
         tall = j;
-        if (edge(x) === '┌') {
-          const rule = lines.slice(i, j).findIndex((y) => edge(y) === '├');
-          if (rule > 0 && rule < per - 2) {
-            // the header and the first row start a page together
-            thead = lines.slice(i, i + rule + 1);
-            bodyAt = i + rule + 1;
-            let k = bodyAt;
-            while (k < j && edge(lines[k]) !== '├' && edge(lines[k]) !== '└') k++;
-            room(Math.min(sum(i, k), per));
-          }
-        } else {
-          if (i + 1 < j && /^threads: /.test(stripAnsi(x)) && /^step\b/.test(stripAnsi(lines[i + 1]))) thead2 = lines.slice(i, i + 2);
-          room(Math.min(ORPHAN, need));
-        }
+        const rule = headRule(i, j);
+        if (rule >= 0) { thead = lines.slice(i, rule + 1); bodyAt = rule + 1; } else if (timeline(i, j)) thead2 = lines.slice(i, i + 2);
+        room(need);
       }
     } else if (thead !== null && i > bodyAt && edge(x) === '├') {
       // a rule and the row under it go on one page (the last row with the table's end); on
@@ -117,7 +126,8 @@ export function paginate(lines: readonly string[], per: number, width: number, u
     }
     const was = pages.length;
     room(rows(x));
-    if (thead2 !== null && pages.length !== was) for (const h of thead2) put(h);
+    // a timeline goes on under its head, where the head and the line fit a page
+    if (thead2 !== null && pages.length !== was && thead2.reduce((a, h) => a + rows(h), 0) + rows(x) <= per) for (const h of thead2) put(h);
     put(x);
   }
   return pages;

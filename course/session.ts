@@ -297,17 +297,20 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
 function onceEach(cfg: SessionConfig): DemoRunner {
   const run = cfg.runDemo ?? defaultRunDemo;
   const c = palette(cfg.render.color);
-  const done = new Map<string, string>();
+  // what a demo printed, or how it failed (a failure is shown as one line: no need to wait
+  // for it twice either)
+  const done = new Map<string, { out: string } | { err: unknown }>();
   return (name, opts) => {
-    const key = JSON.stringify([name, opts.color, opts.width, opts.present === true]);
-    let out = done.get(key);
-    if (out === undefined) {
+    const key = JSON.stringify([name, opts.color, opts.width]);
+    let got = done.get(key);
+    if (got === undefined) {
       const busy = cfg.render.rows !== undefined;
       if (busy) cfg.term.write(c.dim(`▶ running the demo ${name}…`));
-      try { out = run(name, opts); } finally { if (busy) cfg.term.write('\r\u001b[2K'); }
-      done.set(key, out);
+      try { got = { out: run(name, opts) }; } catch (err) { got = { err }; } finally { if (busy) cfg.term.write('\r\u001b[2K'); }
+      done.set(key, got);
     }
-    return out;
+    if ('err' in got) throw got.err;
+    return got.out;
   };
 }
 

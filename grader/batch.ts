@@ -125,6 +125,8 @@ export interface BatchOutcome {
   /** Entries the grader itself failed on (not journaled: a rerun tries them again). */
   readonly failed: number;
   readonly journal: string;
+  /** Why a result could not be journaled (the first such), if one could not. */
+  readonly unjournaled?: string;
 }
 
 /** Where the results of a run with these options are journaled: DIR's journal folder, or for
@@ -183,6 +185,7 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
   const key = gradingKey(ex, o.grade);
   const results = new Map<string, GradeResult>();
   let graded = 0, reused = 0, unreadable = 0, failed = 0, done = 0;
+  let unjournaled: string | undefined;
   const queue = [...subs];
 
   const one = async (s: Submission): Promise<void> => {
@@ -203,11 +206,10 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
         wasReused = true;
         reused++;
       } else {
+        let ok = false;
         try {
           result = await gradeFile(ex, s.file, o.grade);
-          const rec: JournalRecord = { format: JOURNAL_FORMAT, key, sha256: hash, result };
-          // a search the clock stopped is the machine's word, not the code's: graded again next time
-          if (!result.scenarios.some((x) => x.timed_out === true)) writeAtomically(jfile, `${JSON.stringify(rec)}\n`);
+          ok = true;
           graded++;
         } catch (e) {
           // The grader's own failure, not the submission's: reported, not journaled, so a rerun
@@ -215,6 +217,12 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
           result = { ...problemResult(ex, { ...s, problem: `internal error while grading: ${e instanceof Error ? e.message : String(e)}` }, dir, o.grade),
             submission: s.file, error_kind: 'exception' };
           failed++;
+        }
+        // a search the clock stopped is the machine's word, not the code's: graded again next time
+        if (ok && !result.scenarios.some((x) => x.timed_out === true)) {
+          const rec: JournalRecord = { format: JOURNAL_FORMAT, key, sha256: hash, result };
+          // a journal that cannot be written costs the next run a regrade, not this result
+          try { writeAtomically(jfile, `${JSON.stringify(rec)}\n`); } catch (e) { unjournaled ??= e instanceof Error ? e.message : String(e); }
         }
       }
     }
@@ -229,5 +237,5 @@ export async function gradeAll(ex: ExerciseEntry, dir: string, o: BatchOptions, 
   const entries = subs.map((s) => ({ name: s.name, result: results.get(s.name)! }));
   const summary = summarize(ex.id, entries);
   writeAtomically(path.join(journal, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  return { entries, summary, graded, reused, unreadable, failed, journal };
+  return { entries, summary, graded, reused, unreadable, failed, journal, ...(unjournaled === undefined ? {} : { unjournaled }) };
 }

@@ -1,5 +1,5 @@
 // A race whose reversal starts with a thread asleep at the backtrack point adds nothing to the
-// backtrack set (dpor.ts, asleepCovers): before that test, slab reuse with two threads ran three
+// backtrack set (dpor.ts, addBacktrack): before that test, slab reuse with two threads ran three
 // executions that ended with every awake thread asleep, and the same 18 classes.
 import { dpor } from '../../explorer/dpor';
 import { HappensBefore } from '../../explorer/hb';

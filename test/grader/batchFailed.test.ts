@@ -29,3 +29,22 @@ test('an internal error is counted as failed, reported, and not journaled', asyn
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a result the journal cannot take is kept, counted as graded, and the run says why it was not journaled', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-unjournaled-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'ann.ts'), '// ann\n');
+    const ex = findExercise('05')!;
+    // a folder where ann's journal file would go: the write fails
+    fs.mkdirSync(path.join(dir, '.anon-vma-lab-results', 'ann.json', 'x'), { recursive: true });
+    const spy = jest.spyOn(grade, 'gradeFile').mockImplementation(async (e, file) =>
+      ({ exercise: e.id, submission: file, max_score: 10, verdict: 'pass', score: 10, scenarios: [] }));
+    const out = await gradeAll(ex, dir, { jobs: 1, grade: {} });
+    spy.mockRestore();
+    expect({ graded: out.graded, failed: out.failed }).toEqual({ graded: 1, failed: 0 });
+    expect(out.entries[0].result).toMatchObject({ verdict: 'pass', score: 10 });
+    expect(out.unjournaled).toEqual(expect.any(String));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

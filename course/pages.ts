@@ -38,9 +38,9 @@ const ORPHAN = 4;
  *  a lead-in ending with a colon starts one with the block after it. A block taller than a page
  *  starts with at least ORPHAN lines on a page, and breaks between a list's items or a table's
  *  rows where it can; a table goes on under its header again, a demo's timeline under its
- *  threads and step line. A blank line does not start a
- *  page. A page with nothing on it takes whatever comes, even a line taller than it. The last
- *  block, if it fits a page, leaves `tail` rows free below it (what comes after: a footer). */
+ *  threads and step line. A blank line does not start a page. A page with nothing on it takes
+ *  whatever comes, even a line taller than it. The last block, if it fits a page, leaves `tail`
+ *  rows free below it (what comes after: a footer). */
 export function paginate(lines: readonly string[], per: number, width: number, used = 0, tail = 0): string[][] {
   const pages: string[][] = [[]];
   let r = used;

@@ -7,8 +7,44 @@ export interface RealTerminal extends LessonTerminal {
   restore(): void;
 }
 
-export function createTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): RealTerminal {
+/** Keys typed within this many ms of a read that follows a busy spell (settle) were typed
+ *  during it: no one answers a screen that fast. */
+export const STALE_MS = 30;
+
+/** The keys of a raw-mode stream, one at a time. After `settle()` (the program was busy, and
+ *  the screen was not what the reader saw), keys that were waiting when the next read began
+ *  are dropped: Enter pressed while a demo ran must not skip the pages it draws. `now` is the
+ *  clock (tests give their own). */
+export function keyReader(stdin: Pick<NodeJS.ReadStream, 'setRawMode' | 'setEncoding' | 'once' | 'off' | 'pause' | 'resume'>, now: () => number = Date.now) {
   const queue: string[] = [];
+  let stale = false;
+  const next = (): Promise<string> =>
+    new Promise((resolve) => {
+      if (stale) { queue.length = 0; }
+      const fromQueue = queue.shift();
+      if (fromQueue !== undefined) return resolve(fromQueue);
+      stdin.setRawMode(true);
+      stdin.setEncoding('utf8');
+      const from = now(), drop = stale;
+      stale = false;
+      const onData = (data: string | Buffer): void => {
+        let got = splitKeys(String(data));
+        // (but q and Ctrl-C, pressed to leave while it was busy, still count)
+        if (drop && now() - from < STALE_MS) got = got.filter((k) => { const d = decodeKey(k); return d === 'quit' || d === 'interrupt'; });
+        if (got.length === 0) { stdin.once('data', onData); return; }
+        stdin.pause();
+        queue.push(...got);
+        resolve(queue.shift() ?? '');
+      };
+      stdin.once('data', onData);
+      stdin.resume();
+    });
+  return { queue, next, settle: (): void => { stale = true; } };
+}
+
+export function createTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): RealTerminal {
+  const keys = keyReader(stdin);
+  const queue = keys.queue;
   let restored = false;
 
   const restore = (): void => {
@@ -28,22 +64,11 @@ export function createTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStr
   process.on('SIGTERM', onSignal(143));
   process.on('SIGHUP', onSignal(129));
 
-  const nextKey = (): Promise<string> =>
-    new Promise((resolve) => {
-      const fromQueue = queue.shift();
-      if (fromQueue !== undefined) return resolve(fromQueue);
-      stdin.setRawMode(true);
-      stdin.setEncoding('utf8');
-      stdin.once('data', (data: string | Buffer) => {
-        stdin.pause();
-        queue.push(...splitKeys(String(data)));
-        resolve(queue.shift() ?? '');
-      });
-      stdin.resume();
-    });
+  const nextKey = keys.next;
 
   return {
     restore,
+    settle: keys.settle,
     clear: () => stdout.write('\u001b[2J\u001b[H'),
     write: (text) => stdout.write(text),
     readKey: async (): Promise<Key> => decodeKey(await nextKey()),

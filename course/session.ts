@@ -58,6 +58,9 @@ export interface LessonTerminal {
   /** Ask a multiple-choice question: the chosen index, 'interrupt' on Ctrl-C, or 'quit' on q
    *  or Escape. */
   choose(message: string, choices: readonly string[]): Promise<number | 'interrupt' | 'quit'>;
+  /** The program was busy (a demo ran): keys typed meanwhile are not for the screen it draws
+   *  next (optional: a terminal that cannot tell leaves it out). */
+  settle?(): void;
 }
 
 export interface SessionConfig {
@@ -306,7 +309,7 @@ function onceEach(cfg: SessionConfig): DemoRunner {
     if (got === undefined) {
       const busy = cfg.render.rows !== undefined;
       if (busy) cfg.term.write(c.dim(`▶ running the demo ${name}…`));
-      try { got = { out: run(name, opts) }; } catch (err) { got = { err }; } finally { if (busy) cfg.term.write('\r\u001b[2K'); }
+      try { got = { out: run(name, opts) }; } catch (err) { got = { err }; } finally { if (busy) { cfg.term.write('\r\u001b[2K'); cfg.term.settle?.(); } }
       done.set(key, got);
     }
     if ('err' in got) throw got.err;

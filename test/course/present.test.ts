@@ -18,12 +18,13 @@ afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
 function present(keys: Key[], rows?: number, from?: number) {
   const screens: string[] = [''];
-  let asked = 0, demos = 0;
+  let asked = 0, demos = 0, settled = 0;
   const term: LessonTerminal = {
     clear: () => void screens.push(''),
     write: (t) => void (screens[screens.length - 1] += t),
     readKey: async () => keys.shift() ?? 'quit',
     choose: async () => { asked++; return 0; },
+    settle: () => { settled++; },
   };
   const end = runSession({
     lesson, number: 3, title: 'SLAB_DESTROY_BY_RCU', progress: recordSection(emptyProgress(), 3, 3, 4),
@@ -31,7 +32,7 @@ function present(keys: Key[], rows?: number, from?: number) {
     ...(from === undefined ? {} : { from }),
     runDemo: () => (demos++, 'DEMO OUTPUT\n') + Array.from({ length: 30 }, (_, i) => `demo line ${i + 1}`).join('\n') + `\n${'W'.repeat(170)}`,
   });
-  return { end, screens: () => screens.slice(1), asked: () => asked, demos: () => demos };
+  return { end, screens: () => screens.slice(1), asked: () => asked, demos: () => demos, settled: () => settled };
 }
 
 test('a is the answer key', () => {
@@ -173,6 +174,8 @@ test("a page turn does not run the section's demo again; on a terminal a line sa
   const s = present(['next', 'next', 'next', 'back', 'back', 'quit'], 16);
   await s.end;
   expect(s.demos()).toBe(1);
+  // and keys typed while it ran are not taken for the next screen's (cli/terminal.ts)
+  expect(s.settled()).toBe(1);
   expect(s.screens().join('').match(/▶ running the demo [^\r]*…\r\u001b\[2K/g)).toHaveLength(1);
 });
 

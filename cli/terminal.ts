@@ -15,12 +15,12 @@ export const STALE_MS = 30;
  *  the screen was not what the reader saw), keys that were waiting when the next read began
  *  are dropped: Enter pressed while a demo ran must not skip the pages it draws. `now` is the
  *  clock (tests give their own). */
-export function keyReader(stdin: Pick<NodeJS.ReadStream, 'setRawMode' | 'setEncoding' | 'once' | 'off' | 'pause' | 'resume'>, now: () => number = Date.now) {
+export function keyReader(stdin: Pick<NodeJS.ReadStream, 'setRawMode' | 'setEncoding' | 'once' | 'pause' | 'resume'>, now: () => number = Date.now) {
   const queue: string[] = [];
   let stale = false;
   const next = (): Promise<string> =>
     new Promise((resolve) => {
-      if (stale) { queue.length = 0; }
+      if (stale) queue.length = 0;
       const fromQueue = queue.shift();
       if (fromQueue !== undefined) return resolve(fromQueue);
       stdin.setRawMode(true);
@@ -44,7 +44,7 @@ export function keyReader(stdin: Pick<NodeJS.ReadStream, 'setRawMode' | 'setEnco
 
 export function createTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): RealTerminal {
   const keys = keyReader(stdin);
-  const queue = keys.queue;
+  const { queue, next: nextKey } = keys;
   let restored = false;
 
   const restore = (): void => {
@@ -63,8 +63,6 @@ export function createTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStr
   process.on('SIGINT', onSignal(130));
   process.on('SIGTERM', onSignal(143));
   process.on('SIGHUP', onSignal(129));
-
-  const nextKey = keys.next;
 
   return {
     restore,

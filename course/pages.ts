@@ -67,6 +67,11 @@ export function paginate(lines: readonly string[], per: number, width: number, u
     const k = lines.slice(i, j).findIndex((y) => edge(y) === '├');
     return k > 0 && k < per - 2 ? i + k : -1;
   };
+  /** The end of the table row whose lines start at k (the next rule or the bottom), before end. */
+  const rowEnd = (k: number, end: number): number => {
+    while (k < end && edge(lines[k]) !== '├' && edge(lines[k]) !== '└') k++;
+    return k;
+  };
   /** A demo's timeline: its threads and step lines at i and i + 1. */
   const timeline = (i: number, j: number): boolean => i + 1 < j && /^threads: /.test(stripAnsi(lines[i])) && /^step\b/.test(stripAnsi(lines[i + 1]));
   /** The rows the block at i asks for on the page it starts on: all of it if it fits (with
@@ -78,20 +83,18 @@ export function paginate(lines: readonly string[], per: number, width: number, u
     if (all <= per) return all;
     const rule = headRule(i, j);
     if (rule < 0) return Math.min(ORPHAN, all);
-    let k = rule + 1;
-    while (k < j && edge(lines[k]) !== '├' && edge(lines[k]) !== '└') k++;
-    return Math.min(sum(i, k), per);
+    return Math.min(sum(i, rowEnd(rule + 1, j)), per);
   };
   /** The table being written: its lines up to the header's rule; its first row's index. */
   let thead: string[] | null = null, bodyAt = 0;
   /** The end of the block being written, when it is taller than a page; a demo's timeline's
    *  head (its threads and the step line), repeated on the pages it goes on to. */
-  let tall = -1, thead2: string[] | null = null;
+  let tall = -1, tlhead: string[] | null = null;
   for (let i = 0; i < lines.length; i++) {
     const x = lines[i];
     if (x.trim() === '') {
       // a blank line goes where there is room for it, and never starts a page
-      thead = null; tall = -1; thead2 = null;
+      thead = null; tall = -1; tlhead = null;
       if (r + rows(x) <= per) put(x);
       continue;
     }
@@ -106,14 +109,13 @@ export function paginate(lines: readonly string[], per: number, width: number, u
       } else {
         tall = j;
         const rule = headRule(i, j);
-        if (rule >= 0) { thead = lines.slice(i, rule + 1); bodyAt = rule + 1; } else if (timeline(i, j)) thead2 = lines.slice(i, i + 2);
+        if (rule >= 0) { thead = lines.slice(i, rule + 1); bodyAt = rule + 1; } else if (timeline(i, j)) tlhead = lines.slice(i, i + 2);
         room(need);
       }
     } else if (thead !== null && i > bodyAt && edge(x) === '├') {
       // a rule and the row under it go on one page (the last row with the table's end); on
       // the next page, the header stands for the rule
-      let j = i + 1;
-      while (j < lines.length && edge(lines[j]) !== '├' && edge(lines[j]) !== '└') j++;
+      const j = rowEnd(i + 1, lines.length);
       const need = sum(i, j) + (j < lines.length && edge(lines[j]) === '└' ? rows(lines[j]) : 0);
       const was = pages.length;
       room(Math.min(need, per));
@@ -127,7 +129,7 @@ export function paginate(lines: readonly string[], per: number, width: number, u
     const was = pages.length;
     room(rows(x));
     // a timeline goes on under its head, where the head and the line fit a page
-    if (thead2 !== null && pages.length !== was && thead2.reduce((a, h) => a + rows(h), 0) + rows(x) <= per) for (const h of thead2) put(h);
+    if (tlhead !== null && pages.length !== was && tlhead.reduce((a, h) => a + rows(h), 0) + rows(x) <= per) for (const h of tlhead) put(h);
     put(x);
   }
   return pages;

@@ -30,7 +30,6 @@ import { paginate, rowsOf } from './pages';
 export type Key = 'next' | 'back' | 'quit' | 'interrupt' | 'restart' | 'answer' | 'other';
 
 export { splitKeys } from './keys';
-export { rowsOf } from './pages';
 
 export function decodeKey(key: string): Key {
   switch (key) {
@@ -109,8 +108,8 @@ export async function runSession(cfg: SessionConfig): Promise<SessionEnd> {
     saveProgress(cfg.progressFile, p);
   };
 
-  if (render.present === true) return present({ ...cfg, runDemo: onceEach(cfg) });
   const runDemo = onceEach(cfg);
+  if (render.present === true) return present({ ...cfg, runDemo });
   const before = lessonProgress(progress, number);
   let k = 1;
   let notice: string | undefined;

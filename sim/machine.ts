@@ -108,11 +108,23 @@ const MEMO_CAP = 100_000;
  *  compare two by identity, nor change one (the memo would take two equal lists for one
  *  answer; a submission never sees the machine's objects anyway: the grader's membrane copies
  *  each answer into its realm). */
-function memoKey(v: unknown): unknown {
+export function memoKey(v: unknown): unknown {
   if (typeof v === 'number') return v === 0 && Object.is(v, -0) ? 'n-0' : v;
   if (v === undefined) return UNDEFINED_KEY;
-  const s = plainKey(v, 0);
+  const s = Array.isArray(v) ? numbersKey(v) ?? plainKey(v, 0) : plainKey(v, 0);
   return s === null ? NO_KEY : s;
+}
+/** plainKey of an array of numbers (a list walk's answer), built without its parts' strings and
+ *  their join; null if an element is not a number. The memo keys every answer: keying them
+ *  twice added 4–8% to the seed's search, and keying lists this way took 3% off it. */
+function numbersKey(v: readonly unknown[]): string | null {
+  let s = '[';
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== 'number') return null;
+    s += (i === 0 ? 'n' : ',n') + (Object.is(x, -0) ? '-0' : String(x));
+  }
+  return s + ']';
 }
 function plainKey(v: unknown, depth: number): string | null {
   switch (typeof v) {

@@ -168,7 +168,7 @@ class Tables {
     if (s === undefined) { s = { write: -1, reads: new Array<number>(this.n).fill(-1), nreads: 0 }; this.slots.set(k, s); }
     return s;
   }
-  // The current step's resources, looked up once for joinPreds, candidates and add: reads in
+  // The current step's resources, looked up once for joinPreds and add: reads in
   // cur[0 .. nr), writes in cur[nr .. nr + nw), with pop[] marking free-list keys.
   private cur: Slot[] = [];
   private pop: boolean[] = [];
@@ -187,30 +187,30 @@ class Tables {
     this.nr = fp.r.length;
     this.nw = fp.w.length;
   }
-  /** Earlier events of other threads dependent with the prepared step, newest per resource,
-   *  each once, into `out.xs[0 .. out.n)` (a few entries, reused: no Set to clear and no array
-   *  to shrink). */
-  candidates(tid: number, tids: readonly number[], out: Cands): void {
+  /** For the prepared step, event `j` of thread `tid`, in one pass over its resources: row `j`
+   *  of the clocks joined with every earlier event (any thread) it depends on (one that already
+   *  happens before j adds nothing), and those of other threads, newest per resource, each
+   *  once, into `out.xs[0 .. out.n)`, its race candidates (a few entries, reused: no Set to
+   *  clear and no array to shrink). */
+  joinPreds(clk: Clocks, j: number, tid: number, out: Cands): void {
     out.n = 0;
-    const cur = this.cur, nr = this.nr, end = nr + this.nw;
-    for (let x = 0; x < nr; x++) { const s = cur[x]; if (s.write >= 0 && tids[s.write] !== tid) out.add(s.write); }
-    for (let x = nr; x < end; x++) {
-      const s = cur[x];
-      if (s.write >= 0 && tids[s.write] !== tid) out.add(s.write);
+    const cur = this.cur, nr = this.nr, end = nr + this.nw, tids = clk.tid;
+    for (let x = 0; x < end; x++) {
+      const s = cur[x], w = s.write;
+      if (w >= 0) {
+        if (!clk.before(w, j)) clk.join(j, w);
+        if (tids[w] !== tid) out.add(w);
+      }
+      if (x < nr || s.nreads === 0) continue;
       // an allocation races with the free it pops (through the slot) and with earlier
       // allocations, not with the frees below (FreeStacks orders those)
-      if (s.nreads > 0 && !this.pop[x]) for (let t = 0; t < this.n; t++) if (t !== tid && s.reads[t] >= 0) out.add(s.reads[t]);
-    }
-  }
-  /** Row `j` of the clocks joined with every earlier event (any thread) the prepared step
-   *  depends on (one that already happens before j adds nothing). */
-  joinPreds(clk: Clocks, j: number): void {
-    const cur = this.cur, nr = this.nr, end = nr + this.nw;
-    for (let x = 0; x < nr; x++) { const s = cur[x]; if (s.write >= 0 && !clk.before(s.write, j)) clk.join(j, s.write); }
-    for (let x = nr; x < end; x++) {
-      const s = cur[x];
-      if (s.write >= 0 && !clk.before(s.write, j)) clk.join(j, s.write);
-      if (s.nreads > 0) for (let t = 0; t < this.n; t++) { const i = s.reads[t]; if (i >= 0 && !clk.before(i, j)) clk.join(j, i); }
+      const cand = !this.pop[x];
+      for (let t = 0; t < this.n; t++) {
+        const i = s.reads[t];
+        if (i < 0) continue;
+        if (!clk.before(i, j)) clk.join(j, i);
+        if (cand && t !== tid) out.add(i);
+      }
     }
   }
   /** Add the prepared step as event `j` (the next depth) of thread `tid`. */
@@ -531,7 +531,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       clk.start(depth, prev, p, ev.ti, obs);
       if (obs !== 0) obsAt.push(depth);
       tab.prepare(fe);
-      tab.joinPreds(clk, depth);
+      tab.joinPreds(clk, depth, p, cands);
       log.mark(depth);
       if (fp.ts >= 0) {
         // a type-safe free follows the sections of readers that touched the slot while live
@@ -550,8 +550,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       }
       const ob = fp.ob;
       if (ob !== null && ob[1] < depth) observe(ob[0], ob[1], depth);
-      // race analysis for this new step
-      tab.candidates(p, clk.tid, cands);
+      // race analysis for this new step (its candidates found by joinPreds)
       if (cands.n > 0) races(clk, evs, depth, prev, cands, race);
       tab.add(p, depth);
       lastOf[p] = depth;
@@ -567,9 +566,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         evs[depth] = { tid: t, fp, ti: perThread[t] };
         clk.start(depth, lastOf[t], t, perThread[t], 0);
         tab.prepare(new Entry(fp));
-        tab.joinPreds(clk, depth);
+        tab.joinPreds(clk, depth, t, cands);
         clk.buf[depth * n + t] = perThread[t] + 1;
-        tab.candidates(t, clk.tid, cands);
         if (cands.n > 0) races(clk, evs, depth, lastOf[t], cands, race);
       }
     }

@@ -79,6 +79,24 @@ export function footprintIsStable(m: Machine, tid: number, o: Op): boolean {
   return c < 0 || !CACHES[c].typesafe || m.rcu.depth(tid) === 0;
 }
 
+/** What the footprint of an op that is not stable (footprintIsStable) depends on besides the
+ *  op: `deps.a` by identity and `deps.b` by value. The same op with the same two has the same
+ *  footprint: an allocation, the length and the top of its cache's free list; an RCU callback,
+ *  the first queued (queued callbacks are never changed); an access to a type-safe slot inside
+ *  an RCU section, the slot's record (memory.ts replaces it on every change, never changes it)
+ *  and the step its section began at (typesafeAccess reads nothing else of the machine that
+ *  changes). Written into `deps`, a holder the caller keeps: no object per call. */
+export function footprintDeps(m: Machine, tid: number, o: Op, deps: { a: unknown; b: number }): void {
+  if (o.k === 'alloc') {
+    const fl = m.mem.freelists[o.a];
+    deps.a = fl === undefined ? -1 : fl.length; deps.b = fl === undefined || fl.length === 0 ? -1 : fl[fl.length - 1];
+  } else if (o.k === 'rcu_callbacks') {
+    deps.a = m.rcu.callbacks[0]; deps.b = 0;
+  } else {
+    deps.a = m.mem.slotOf(o.a); deps.b = m.rcu.sectionBegan(tid);
+  }
+}
+
 /** Op kinds whose footprint is a function of the op's kind and address alone, unless the
  *  address is in a type-safe cache and the thread is inside an RCU section (typesafeAccess). */
 const BY_ADDRESS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {

@@ -35,7 +35,7 @@
 import type { Machine, MachineOptions, MemoNode } from '../sim/machine';
 import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
-import { footprint, footprintIsStable, footprintKey, Footprint, isPopKey, sleepDependent } from './dependence';
+import { footprint, footprintDeps, footprintIsStable, footprintKey, Footprint, isPopKey, sleepDependent } from './dependence';
 import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
 import { start, Factory } from './run';
 
@@ -328,10 +328,26 @@ class FootprintCache {
   private readonly fps: Entry[] = [];
   /** Footprints that depend on the op's kind and address alone (footprintKey), by key. */
   private readonly byKey = new Map<number, Entry>();
+  /** Per thread, the last footprint computed for an op that is not stable, with what it
+   *  depended on (footprintDeps): while those stay the same, so does it. */
+  private readonly uOps: (Op | null)[] = [];
+  private readonly uA: unknown[] = [];
+  private readonly uB: number[] = [];
+  private readonly uFps: Entry[] = [];
+  private readonly deps = { a: undefined as unknown, b: 0 };
   of(m: Machine, q: number, o: Op): Entry {
     const stable = footprintIsStable(m, q, o);
     if (this.ops[q] === o && stable) return this.fps[q];
-    const nd = stable ? m.memoNode(q) : null;
+    if (!stable) {
+      const d = this.deps;
+      footprintDeps(m, q, o, d);
+      if (this.uOps[q] === o && this.uA[q] === d.a && this.uB[q] === d.b) return this.uFps[q];
+      const f = new Entry(footprint(m, q, o));
+      this.uOps[q] = o; this.uA[q] = d.a; this.uB[q] = d.b; this.uFps[q] = f;
+      this.ops[q] = o; this.fps[q] = f;
+      return f;
+    }
+    const nd = m.memoNode(q);
     let f: Entry | undefined;
     if (nd !== null && nd.op === o && nd.aux !== undefined) f = nd.aux as Entry;
     else {

@@ -320,9 +320,10 @@ class RaceLog {
   }
 }
 
-/** Footprints of pending ops (as entries), per thread, while the op stays pending (those that depend on the
- *  machine's state are always recomputed: see footprintIsStable), and kept in the op's memo
- *  node (Machine.startMemo) for the next time the thread waits on it. */
+/** Footprints of pending ops (as entries), per thread, while the op stays pending, and kept in
+ *  the op's memo node (Machine.startMemo) for the next time the thread waits on it. One that
+ *  depends on the machine's state (see footprintIsStable) is kept only while what it depends on
+ *  stays the same (footprintDeps). */
 class FootprintCache {
   private readonly ops: (Op | null)[] = [];
   private readonly fps: Entry[] = [];

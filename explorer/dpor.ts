@@ -84,7 +84,8 @@ export interface DporOptions {
   /** Stop at the first failing execution (grading) or go on counting (bench). */
   readonly stopOnBug?: boolean;
   readonly now?: () => number;
-  /** Called after each execution with its events (tests, the bench's class counting). */
+  /** Called after each execution with its events (tests, the bench's class counting): read
+   *  them during the call, not later (the search reuses the objects). */
   readonly onExecution?: (evs: readonly Ev[], nThreads: number, sleepBlocked: boolean, clock: ClockOf) => void;
   /** Which awake thread a new state tries first: 'low' (default: stay with the last thread,
    *  else the lowest id) or 'high' (the highest id). Tests use both: the classes found must not
@@ -387,6 +388,23 @@ class Entry {
   }
 }
 
+/** An event of the current execution, one object per depth, reused by every execution that
+ *  reaches the depth (a new object per step was garbage at every step): so an event may be
+ *  read only during the execution, as onExecution says. */
+class Event implements Ev {
+  tid = 0;
+  fp: Footprint = NO_FOOTPRINT;
+  ti = 0;
+  took: boolean | undefined = undefined;
+  slot: number | undefined = undefined;
+}
+function eventAt(evs: Event[], d: number): Event {
+  let e = evs[d];
+  if (e === undefined) { e = new Event(); evs[d] = e; }
+  return e;
+}
+const NO_FOOTPRINT: Footprint = { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
+
 /** A small set of event indices, in insertion order, reused step after step. */
 class Cands {
   readonly xs: number[] = [];
@@ -427,7 +445,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   let branch = 0; // depth of the newest choice: events before it are the previous execution's
   /** The current execution's events: [0, depth) (entries past it are stale: a new execution
    *  overwrites them from its branch point, and nothing reads past depth). */
-  const evs: Ev[] = [];
+  const evs: Event[] = [];
   const cands = new Cands();
   const frees = new FreeStacks();
   const live = new LiveAccesses();
@@ -549,10 +567,10 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       steps++; performed++;
       opAt[depth] = pending!;
       answerAt[depth] = m.lastAnswer;
-      const ev: Ev = { tid: p, fp, ti: perThread[p], took: fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined,
-        slot: fl === undefined ? undefined : slabSlot(fp, fl, flLen, flTop) };
+      const ev = eventAt(evs, depth);
+      ev.tid = p; ev.fp = fp; ev.ti = perThread[p]; ev.took = fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined;
+      ev.slot = fl === undefined ? undefined : slabSlot(fp, fl, flLen, flTop);
       perThread[p]++;
-      evs[depth] = ev;
       const prev = lastOf[p];
       const obs = (fp.fl !== 0 ? OBS_FREES : 0) | (fp.ts >= 0 ? OBS_LIVE : 0);
       clk.start(depth, prev, p, ev.ti, obs);
@@ -590,7 +608,8 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         const pending = m.threads[t].pending;
         if (m.threads[t].done || pending === null) continue;
         const fp = footprint(m, t, pending);
-        evs[depth] = { tid: t, fp, ti: perThread[t] };
+        const ev = eventAt(evs, depth);
+        ev.tid = t; ev.fp = fp; ev.ti = perThread[t]; ev.took = undefined; ev.slot = undefined;
         clk.start(depth, lastOf[t], t, perThread[t], 0);
         tab.prepare(new Entry(fp));
         tab.joinPreds(clk, depth, t, cands);

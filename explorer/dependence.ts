@@ -34,7 +34,8 @@ export interface Footprint {
   readonly ts: number; readonly tl: number;
 }
 
-const NONE: Footprint = { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
+/** The footprint of a step that touches nothing (a ghost). */
+export const NONE: Footprint = { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
 
 /** A cache's free list is a stack (SLUB hands out the most recently freed slot). An allocation
  *  writes the resource POP + c; a free reads it. So allocations are ordered among themselves and

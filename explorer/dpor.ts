@@ -35,7 +35,7 @@
 import type { Machine, MachineOptions, MemoNode } from '../sim/machine';
 import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
-import { footprint, footprintDeps, footprintIsStable, footprintKey, Footprint, isPopKey, resourceMask, sleepDependent } from './dependence';
+import { footprint, footprintDeps, footprintIsStable, footprintKey, Footprint, isPopKey, NONE, resourceMask, sleepDependent } from './dependence';
 import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
 import { start, Factory } from './run';
 
@@ -393,7 +393,7 @@ class Entry {
  *  read only during the execution, as onExecution says. */
 class Event implements Ev {
   tid = 0;
-  fp: Footprint = NO_FOOTPRINT;
+  fp: Footprint = NONE;
   ti = 0;
   took: boolean | undefined = undefined;
   slot: number | undefined = undefined;
@@ -403,7 +403,6 @@ function eventAt(evs: Event[], d: number): Event {
   if (e === undefined) { e = new Event(); evs[d] = e; }
   return e;
 }
-const NO_FOOTPRINT: Footprint = { r: [], w: [], lock: 0, acquire: false, release: false, fl: 0, sk: 0, ob: null, ts: -1, tl: -1 };
 
 /** A small set of event indices, in insertion order, reused step after step. */
 class Cands {

@@ -326,29 +326,28 @@ class RaceLog {
  *  depends on the machine's state (see footprintIsStable) is kept only while what it depends on
  *  stays the same (footprintDeps). */
 class FootprintCache {
+  /** Per thread, the op of its last footprint and the footprint, and for an op that is not
+   *  stable what that footprint depended on (footprintDeps; STABLE for a stable op): while
+   *  those stay the same, so does it. A given op object is stable or not for good (only the
+   *  thread's own steps change its RCU state, and a memo node's op comes back only with the
+   *  thread in the same state). */
   private readonly ops: (Op | null)[] = [];
   private readonly fps: Entry[] = [];
+  private readonly depA: unknown[] = [];
+  private readonly depB: number[] = [];
+  private readonly deps = { a: undefined as unknown, b: 0 };
   /** Footprints that depend on the op's kind and address alone (footprintKey), by key. */
   private readonly byKey = new Map<number, Entry>();
-  /** Per thread, the last footprint computed for an op that is not stable, with what it
-   *  depended on (footprintDeps): while those stay the same, so does it. */
-  private readonly uOps: (Op | null)[] = [];
-  private readonly uA: unknown[] = [];
-  private readonly uB: number[] = [];
-  private readonly uFps: Entry[] = [];
-  private readonly deps = { a: undefined as unknown, b: 0 };
   of(m: Machine, q: number, o: Op): Entry {
-    const stable = footprintIsStable(m, q, o);
-    if (this.ops[q] === o && stable) return this.fps[q];
-    if (!stable) {
+    if (!footprintIsStable(m, q, o)) {
       const d = this.deps;
       footprintDeps(m, q, o, d);
-      if (this.uOps[q] === o && this.uA[q] === d.a && this.uB[q] === d.b) return this.uFps[q];
+      if (this.ops[q] === o && this.depA[q] === d.a && this.depB[q] === d.b) return this.fps[q];
       const f = new Entry(footprint(m, q, o));
-      this.uOps[q] = o; this.uA[q] = d.a; this.uB[q] = d.b; this.uFps[q] = f;
-      this.ops[q] = o; this.fps[q] = f;
+      this.ops[q] = o; this.fps[q] = f; this.depA[q] = d.a; this.depB[q] = d.b;
       return f;
     }
+    if (this.ops[q] === o) return this.fps[q];
     const nd = m.memoNode(q);
     let f: Entry | undefined;
     if (nd !== null && nd.op === o && nd.aux !== undefined) f = nd.aux as Entry;
@@ -361,10 +360,12 @@ class FootprintCache {
       }
       if (nd !== null && nd.op === o) nd.aux = f;
     }
-    this.ops[q] = o; this.fps[q] = f;
+    this.ops[q] = o; this.fps[q] = f; this.depA[q] = STABLE;
     return f;
   }
 }
+/** FootprintCache's deps of a stable op's footprint: equal to no footprintDeps result. */
+const STABLE: unknown = Symbol('stable');
 
 /** A footprint as this search uses it, with its resources' access-table slots, looked up once
  *  rather than at every step (Tables.prepare: the lookups, doubled, added 8% to seed/hugh's

@@ -7,6 +7,7 @@ import { floorMsFor, measure, Row } from './measure';
 import type { OneInput } from './one';
 import { suite } from './suite';
 import { generatorFloor, Floor } from './floor';
+import { targets, Target } from './targets';
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -36,6 +37,8 @@ export interface Report {
   /** A bare scheduler's ns/step by generator depth (floor.ts): what a step costs before the
    *  simulator and the analysis. */
   readonly floor: Floor[];
+  /** Issue 3's targets, checked against these rows (targets.ts). */
+  readonly targets: Target[];
 }
 
 export function runBench(o: BenchOptions, nodeVersion: string, date: Date): Report {
@@ -49,7 +52,7 @@ export function runBench(o: BenchOptions, nodeVersion: string, date: Date): Repo
   const floor = generatorFloor(o.now, o.quick ? 1 : 5, o.quick ? 500 : 4000);
   return {
     machine: host(), node: nodeVersion, date: date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    quick: o.quick, runs: o.runs, budget_ms: o.budgetMs, naive_cap: o.naiveCap, isolated: o.isolate === true, scenarios, floor,
+    quick: o.quick, runs: o.runs, budget_ms: o.budgetMs, naive_cap: o.naiveCap, isolated: o.isolate === true, scenarios, floor, targets: targets(scenarios),
   };
 }
 

@@ -2,6 +2,7 @@
 // notes on rows that need them. Pure: takes the report, returns lines.
 import type { Report } from './report';
 import { MIN_TIMED_MS, Row } from './measure';
+import { MAX_NS_PER_STEP } from './targets';
 
 const SHORT: Record<string, string> = { 'use-after-free': 'uaf', 'lock-held-at-return': 'lock-held', 'sleep-in-atomic': 'sleep-atomic', 'spinlock-recursion': 'recursion' };
 
@@ -83,6 +84,13 @@ export function table(rep: Report): string[] {
     const [lo, hi] = range, x = hi / lo;
     out.push(...wrap(`The rows' own floors (3 deep) ranged ${Math.round(lo)}–${Math.round(hi)} ns/step in this run`
       + (x >= FLOOR_MOVED ? `: the host's speed changed ×${x.toFixed(1)} while the bench ran, so compare rows by ×fl, not ns/st.` : '.'), 100, ''));
+  }
+  if (rep.targets.length > 0) {
+    out.push('', `targets (issue 3; its ${MAX_NS_PER_STEP} ns/step was set where a bare scheduler cost 50–90 ns/step):`);
+    for (const t of rep.targets) {
+      const mark = t.met === null ? 'not run' : t.met ? 'met' : 'NOT MET';
+      out.push(...wrap(`${mark.padEnd(9)}${t.what}: ${t.detail}`, 98, ' '.repeat(9)).map((l) => `  ${l}`));
+    }
   }
   const notes: string[] = [];
   for (const r of rep.scenarios) {

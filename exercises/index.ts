@@ -34,6 +34,11 @@ export interface ExerciseEntry {
   readonly exports: readonly string[];
   /** The student's file, relative to the repo root. */
   readonly stub: string;
+  /** The stub as the course ships it: sha256 of its text with line endings as \n and no
+   *  trailing white space (grader/grade.ts stubHash). A submission with this hash is the stub
+   *  unchanged, and its grade says so (GradeResult.unchanged_stub); a test holds this to the
+   *  file, so changing a stub means changing its hash here. */
+  readonly stubSha256: string;
   /** The reference solution, relative to the repo root. */
   readonly solution: string;
   readonly scenarios: readonly ScenarioEntry[];
@@ -52,6 +57,7 @@ export const EXERCISES = [
     kind: 'rmap-walk',
     exports: ['page_anon_vma', 'rmap_walk_anon'],
     stub: 'exercises/01-rmap-walk/rmap_walk.ts',
+    stubSha256: '586c9419ee190fd9714bbe9cdd05c309d8f9057fdee7e494f14296a5d9973614',
     solution: 'solutions/01-rmap-walk/rmap_walk.ts',
     scenarios: [
       { name: 'quiet', points: 3 },
@@ -79,6 +85,7 @@ export const EXERCISES = [
     kind: 'rcu-reader',
     exports: ['anon_vma_places'],
     stub: 'exercises/02-rcu-reader/anon_vma_places.ts',
+    stubSha256: 'a74a9a20d4c36768a1183158654d906ff836c421ed7c175ba71a648c174f692b',
     solution: 'solutions/02-rcu-reader/anon_vma_places.ts',
     scenarios: [
       { name: 'quiet', points: 2 },
@@ -107,6 +114,7 @@ export const EXERCISES = [
     kind: 'typesafe-lookup',
     exports: ['obj_lookup'],
     stub: 'exercises/03-typesafe-lookup/obj_lookup.ts',
+    stubSha256: 'd0d15293d20280ba1323a87321050fe5f3fd05a7b9a265b093d9984b035a7283',
     solution: 'solutions/03-typesafe-lookup/obj_lookup.ts',
     scenarios: [
       { name: 'quiet', points: 2 },
@@ -139,6 +147,7 @@ export const EXERCISES = [
     kind: 'schedule',
     exports: [],
     stub: 'exercises/04-bug-hunt/schedule.txt',
+    stubSha256: '4777880a0f85dcfb8a491904f4dde9196291666437806d42345878054e0c9b23',
     solution: 'solutions/04-bug-hunt/schedule.txt',
     scenarios: [
       { name: 'seed-hang', points: 5 },
@@ -167,6 +176,7 @@ export const EXERCISES = [
     kind: 'page-lock',
     exports: ['page_lock_anon_vma', 'page_unlock_anon_vma'],
     stub: 'exercises/05-page-lock-anon-vma/page_lock_anon_vma.ts',
+    stubSha256: '0a5867b860f1e5ee449c7493301d5393b01fe438c496fe1cb8b6042722bff471',
     solution: 'solutions/05-page-lock-anon-vma/page_lock_anon_vma.ts',
     scenarios: [
       { name: 'quiet', points: 2 },
@@ -199,6 +209,7 @@ export const EXERCISES = [
     kind: 'page-get',
     exports: ['page_get_anon_vma', 'put_anon_vma'],
     stub: 'exercises/06-page-get-anon-vma/page_get_anon_vma.ts',
+    stubSha256: '811d3aedfe455306e860aa91d6656e495334ee59faf42939ace45fdd1cb19b5f',
     solution: 'solutions/06-page-get-anon-vma/page_get_anon_vma.ts',
     scenarios: [
       { name: 'quiet', points: 2 },
@@ -232,6 +243,7 @@ export const EXERCISES = [
     kind: 'lock-read',
     exports: ['page_lock_anon_vma_read', 'page_unlock_anon_vma_read'],
     stub: 'exercises/07-lock-anon-vma-read/lock_anon_vma_read.ts',
+    stubSha256: '677c8126ec158d9d8c6a33d7977dd6b28ab49956c0d473ca2bbdb2052199a29d',
     solution: 'solutions/07-lock-anon-vma-read/lock_anon_vma_read.ts',
     scenarios: [
       { name: 'quiet', points: 2 },
@@ -263,6 +275,7 @@ export const EXERCISES = [
     kind: 'sighand',
     exports: ['lock_task_sighand', 'unlock_task_sighand'],
     stub: 'exercises/08-lock-task-sighand/lock_task_sighand.ts',
+    stubSha256: '75cea0da21ce0f1a9cc2ed65fdaba8fc41bd6dfc36de2dbc40103f24bdef6ef6',
     solution: 'solutions/08-lock-task-sighand/lock_task_sighand.ts',
     scenarios: [
       { name: 'quiet', points: 2 },

@@ -9,6 +9,8 @@ import type { RecordedRun } from '../explorer/record';
 import { subjectShape } from '../scenarios/registry';
 import type { FailureKind } from '../sim/failure';
 import { gradeSchedule } from './scheduleGrade';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 
 export interface GradeOptions {
   /** Skip hidden scenarios (a student's local check). */
@@ -41,7 +43,28 @@ export async function replayFile(ex: ExerciseEntry, file: string, scenario: stri
   return r.fatal !== undefined ? { error: r.fatal, ...(r.badSchedule === true ? { badSchedule: true } : {}) } : { trace: r.trace, summary: r.summary };
 }
 
+/** The hash ExerciseEntry.stubSha256 holds: of the text with line endings as \n and no trailing
+ *  white space, so that a checkout's line endings do not make a stub look changed. */
+export function stubHash(text: string): string {
+  return createHash('sha256').update(text.replace(/\r\n?/g, '\n').replace(/\s+$/, '')).digest('hex');
+}
+
+/** Is `file` the exercise's stub, unchanged? (False when it cannot be read: loading says why.) */
+function isUnchangedStub(ex: ExerciseEntry, file: string): boolean {
+  try {
+    const st = fs.statSync(file);
+    // a stub is a few kB: a file many times that size is not one, and is not read here
+    return st.isFile() && st.size < 1 << 20 && stubHash(fs.readFileSync(file, 'utf8')) === ex.stubSha256;
+  } catch { return false; }
+}
+
 export async function gradeFile(ex: ExerciseEntry, file: string, o: GradeOptions = {}): Promise<GradeResult> {
+  const unchanged = isUnchangedStub(ex, file); // (before grading: a file being edited may change)
+  const r = await gradeAny(ex, file, o);
+  return unchanged ? { ...r, unchanged_stub: true } : r;
+}
+
+async function gradeAny(ex: ExerciseEntry, file: string, o: GradeOptions): Promise<GradeResult> {
   if (ex.kind === 'schedule') return gradeSchedule(ex, file, o);
   const suite = ex.scenarios.filter((s) => !(o.skipHidden && s.hidden) && (o.only === undefined || o.only.includes(s.name)));
   const max = suite.reduce((a, s) => a + s.points, 0);

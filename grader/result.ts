@@ -53,4 +53,7 @@ export interface GradeResult {
   readonly error_kind?: FailureKind;
   /** Scenarios skipped because they are hidden (local checks). */
   readonly skipped_hidden?: number;
+  /** The submission is the exercise's stub as the course ships it (ExerciseEntry.stubSha256):
+   *  its points are what the starting code earns, not work (a course staff's cue). */
+  readonly unchanged_stub?: true;
 }

@@ -1,7 +1,8 @@
 // A class's grades as CSV (RFC 4180), for a spreadsheet or a course site's gradebook: one row
 // per submission, in the class run's order, with its score, its verdict, the points of each
 // scenario (a column per scenario of the suite, in the suite's order; empty where the
-// submission was not graded), and what lost the missing points, in words. Everything a
+// submission was not graded), what lost the missing points, in words, and "yes" where the
+// submission is the exercise's stub unchanged (its points are the starting code's). Everything a
 // student wrote (the name of their file, an error message) is escaped: quotes and line breaks
 // as RFC 4180 says, control characters as in a text report, and a leading = + - @ or tab (a
 // formula to a spreadsheet) behind a quote mark.
@@ -25,10 +26,10 @@ function lost(r: GradeResult): string {
 
 /** The CSV text for a class run, `scenarios` naming the suite's columns in order. */
 export function renderCsv(entries: readonly ClassEntry[], scenarios: readonly string[]): string {
-  const head = ['submission', 'score', 'max_score', 'verdict', ...scenarios.map((s) => `${s} points`), 'lost points to'];
+  const head = ['submission', 'score', 'max_score', 'verdict', ...scenarios.map((s) => `${s} points`), 'lost points to', 'stub unchanged'];
   const rows = entries.map(({ name, result: r }) => {
     const points = new Map(r.scenarios.map((s) => [s.name, s.points]));
-    return [name, String(r.score), String(r.max_score), r.verdict, ...scenarios.map((s) => (points.has(s) ? String(points.get(s)) : '')), lost(r)];
+    return [name, String(r.score), String(r.max_score), r.verdict, ...scenarios.map((s) => (points.has(s) ? String(points.get(s)) : '')), lost(r), r.unchanged_stub === true ? 'yes' : ''];
   });
   return [head, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

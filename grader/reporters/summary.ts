@@ -40,9 +40,11 @@ export interface ClassSummary {
     readonly failed: number; readonly kinds: Readonly<Record<string, number>> }[];
   /** The most shared counterexamples, most shared first (at most five). */
   readonly counterexamples: readonly Counterexample[];
+  /** Submissions that are the exercise's stub unchanged (GradeResult.unchanged_stub), by name. */
+  readonly unchanged_stubs: readonly string[];
   /** One row per submission, sorted by name. */
   readonly results: readonly { readonly name: string; readonly verdict: GradeResult['verdict']; readonly score: number;
-    readonly first_failure?: string }[];
+    readonly first_failure?: string; readonly unchanged_stub?: true }[];
 }
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -123,9 +125,11 @@ export function summarize(exercise: string, entries: readonly ClassEntry[]): Cla
       error: list.filter((e) => e.result.verdict === 'error').length },
     mean: n === 0 ? 0 : round2(scores.reduce((a, b) => a + b, 0) / n), median,
     distribution, errors, scenarios, counterexamples,
+    unchanged_stubs: list.filter((e) => e.result.unchanged_stub === true).map((e) => e.name),
     results: list.map((e) => {
       const f = firstFailure(e.result);
-      return { name: e.name, verdict: e.result.verdict, score: e.result.score, ...(f !== undefined ? { first_failure: f } : {}) };
+      return { name: e.name, verdict: e.result.verdict, score: e.result.score, ...(f !== undefined ? { first_failure: f } : {}),
+        ...(e.result.unchanged_stub === true ? { unchanged_stub: true as const } : {}) };
     }),
   };
 }
@@ -165,6 +169,10 @@ export function renderSummary(summary: ClassSummary, o: SummaryTextOptions = {})
   const out: string[] = [];
   out.push(p.bold(`Class summary — ${s.exercise}: ${plural(s.submissions, 'submission')}`));
   out.push(`${s.verdicts.pass} pass, ${s.verdicts.fail} fail, ${s.verdicts.error} could not be graded; mean ${s.mean}/${s.max_score}, median ${s.median}`);
+  const stubs = s.unchanged_stubs;
+  if (stubs.length > 0) {
+    out.push(...wrap(stubs, 'Submitted the stub unchanged (scored as the starting code):', 4, width));
+  }
   out.push('');
   out.push(p.bold('Score distribution'));
   const most = Math.max(1, ...s.distribution.map((d) => d.count));

@@ -77,6 +77,9 @@ export function renderText(result: GradeResult, o: TextOptions = {}): string {
   };
   const head = r.verdict === 'pass' ? p.green('PASS') : r.verdict === 'fail' ? p.red('FAIL') : p.red('ERROR');
   out.prose(`${head} ${r.exercise}: ${r.score}/${r.max_score} points — ${r.submission}`, 2);
+  if (r.unchanged_stub === true) {
+    out.prose(p.dim(`(This file is the exercise's stub as the course ships it, unchanged: ${r.score > 0 ? `its ${plural(r.score, 'point')} ${r.score === 1 ? 'is' : 'are'} what the starting code earns` : 'the starting code earns nothing'}.)`), 1);
+  }
   if (r.verdict === 'error') {
     out.prose(`${r.error_kind ?? 'error'}: ${r.error ?? ''}`, 2);
     return lines.join('\n');

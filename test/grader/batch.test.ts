@@ -125,14 +125,14 @@ test('--csv writes the gradebook: a row per submission with its points per scena
   expect(fs.readFileSync(`${dir}-2.csv`, 'utf8')).toBe(csv);
   const rows = csv.split('\r\n');
   expect(rows.pop()).toBe(''); // every row ends with CRLF (RFC 4180)
-  expect(rows[0]).toBe('submission,score,max_score,verdict,quiet points,seed points,lost points to');
+  expect(rows[0]).toBe('submission,score,max_score,verdict,quiet points,seed points,lost points to,stub unchanged');
   const by = Object.fromEntries(rows.slice(1).map((r) => [r.split(',')[0], r]));
   expect(Object.keys(by)).toEqual(['alice', 'bob', 'carol', 'carol2', 'dave', 'erin', 'frank', 'gina', 'hank']);
-  expect(by.alice).toBe('alice,6,6,pass,2,4,');
-  expect(by.carol).toMatch(/^carol,2,6,fail,2,0,seed: (bad-unlock|hang)$/);
-  expect(by.erin).toBe('erin,0,6,fail,0,0,quiet: contract; seed: contract');
+  expect(by.alice).toBe('alice,6,6,pass,2,4,,');
+  expect(by.carol).toMatch(/^carol,2,6,fail,2,0,seed: (bad-unlock|hang),$/);
+  expect(by.erin).toBe('erin,0,6,fail,0,0,quiet: contract; seed: contract,');
   // an entry that was not graded has no scenario points, and its error says why (quoted: it holds commas)
-  expect(by.hank).toBe('hank,0,6,error,,,"invalid-submission: the folder hank holds 2 .ts files: expected one, or one named page_lock_anon_vma.ts"');
+  expect(by.hank).toBe('hank,0,6,error,,,"invalid-submission: the folder hank holds 2 .ts files: expected one, or one named page_lock_anon_vma.ts",');
 });
 
 test('the text summary: distribution, kinds by scenario, the counterexample with its replay command, in 80 columns', () => {

@@ -120,7 +120,7 @@ describe('--csv (a class run): what a student wrote cannot break a row or run as
   ])('%j', (raw, field) => expect(csvField(raw)).toBe(field));
   test('a submission named like a formula, with an error that spans lines', () => {
     const r: GradeResult = { exercise: '05-page-lock-anon-vma', submission: '=cmd.ts', verdict: 'error', score: 0, max_score: 2, scenarios: [], error: 'line 1\nline 2', error_kind: 'exception' };
-    expect(renderCsv([{ name: '=cmd', result: r }], ['quiet'])).toBe('submission,score,max_score,verdict,quiet points,lost points to\r\n\'=cmd,0,2,error,,"exception: line 1\nline 2"\r\n');
+    expect(renderCsv([{ name: '=cmd', result: r }], ['quiet'])).toBe('submission,score,max_score,verdict,quiet points,lost points to,stub unchanged\r\n\'=cmd,0,2,error,,"exception: line 1\nline 2",\r\n');
   });
 });
 

@@ -17,7 +17,7 @@ import { sandboxVersion } from './sandbox/compile';
 import { summarize, ClassSummary, ClassEntry } from './reporters/summary';
 
 export const JOURNAL_DIR = '.anon-vma-lab-results';
-const JOURNAL_FORMAT = 2; // 2: results say unchanged_stub
+const JOURNAL_FORMAT = 1;
 
 export interface Submission {
   /** The entry's name without .ts: the journal's file name and the summary's row. */
@@ -140,14 +140,15 @@ interface JournalRecord { readonly format: number; readonly key: string; readonl
 
 function sha256(data: string | Buffer): string { return createHash('sha256').update(data).digest('hex'); }
 
-/** What makes two gradings of the same bytes comparable: the exercise, its suite, the options,
- *  the grader's own code and a bug hunt's target code (exported for tests). */
+/** What makes two gradings of the same bytes comparable: the exercise, its suite and stub (a
+ *  result says whether it is the stub), the options, the grader's own code and a bug hunt's
+ *  target code (exported for tests). */
 export function gradingKey(ex: ExerciseEntry, o: GradeOptions): string {
   // a bug hunt is graded in this process, against the course's own target code
   const files = ['grade.ts', 'load.ts', 'scheduleGrade.ts'].map((f) => path.join(__dirname, f));
   if (ex.target !== undefined) files.push(path.join(__dirname, '..', ex.target.code));
   const own = files.map((f) => sha256(fs.readFileSync(f, 'utf8')));
-  return sha256(JSON.stringify({ id: ex.id, kind: ex.kind, exports: ex.exports, scenarios: ex.scenarios, target: ex.target ?? null, o, sandbox: sandboxVersion(), own }));
+  return sha256(JSON.stringify({ id: ex.id, kind: ex.kind, exports: ex.exports, scenarios: ex.scenarios, stub: ex.stubSha256, target: ex.target ?? null, o, sandbox: sandboxVersion(), own }));
 }
 
 /** The journal file of a submission (`summary.json` is the class summary's). */

@@ -251,6 +251,11 @@ test("a journaled grade of a bug hunt is not reused once its target code changed
   }
 });
 
+test('a journaled grade is not reused once the exercise\'s stub changed (a result says whether it is the stub)', () => {
+  const ex = findExercise('05')!;
+  expect(gradingKey({ ...ex, stubSha256: '0'.repeat(64) }, {})).not.toBe(gradingKey(ex, {}));
+});
+
 test('entries that look like work but cannot be graded are listed with why, never dropped; a README is not a student', () => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'class-entries-'));
   const src = path.join(SOLUTIONS, 'page_lock_anon_vma.ts');

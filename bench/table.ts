@@ -91,6 +91,12 @@ export function table(rep: Report): string[] {
       const mark = t.met === null ? 'not run' : t.met ? 'met' : 'NOT MET';
       out.push(...wrap(`${mark.padEnd(9)}${t.what}: ${t.detail}`, 98, ' '.repeat(9)).map((l) => `  ${l}`));
     }
+    // what the simulator alone costs on the rows over the step target: the part no analysis adds
+    const slow = rep.scenarios.filter((r) => r.ns_per_step !== null && r.ns_per_step > MAX_NS_PER_STEP && r.sim_ns_per_step !== null);
+    if (slow.length > 0) {
+      out.push(...wrap(`The same rows' schedules replayed in full on fresh machines, with no analysis (the simulator alone), cost `
+        + `${slow.map((r) => `${r.name} ${r.sim_ns_per_step}`).join(', ')} ns/step.`, 98, '').map((l) => `  ${l}`));
+    }
   }
   const notes: string[] = [];
   for (const r of rep.scenarios) {

@@ -2,7 +2,7 @@
 // notes on rows that need them. Pure: takes the report, returns lines.
 import type { Report } from './report';
 import { MIN_TIMED_MS, Row } from './measure';
-import { MAX_NS_PER_STEP } from './targets';
+import { MAX_NS_PER_STEP, overStepTarget } from './targets';
 
 const SHORT: Record<string, string> = { 'use-after-free': 'uaf', 'lock-held-at-return': 'lock-held', 'sleep-in-atomic': 'sleep-atomic', 'spinlock-recursion': 'recursion' };
 
@@ -92,7 +92,7 @@ export function table(rep: Report): string[] {
       out.push(...wrap(`${mark.padEnd(9)}${t.what}: ${t.detail}`, 98, ' '.repeat(9)).map((l) => `  ${l}`));
     }
     // what the simulator alone costs on the rows over the step target: the part no analysis adds
-    const slow = rep.scenarios.filter((r) => r.ns_per_step !== null && r.ns_per_step > MAX_NS_PER_STEP && r.sim_ns_per_step !== null);
+    const slow = overStepTarget(rep.scenarios).filter((r) => r.sim_ns_per_step !== null);
     if (slow.length > 0) {
       out.push(...wrap(`The same rows' schedules replayed in full on fresh machines, with no analysis (the simulator alone), cost `
         + `${slow.map((r) => `${r.name} ${r.sim_ns_per_step}`).join(', ')} ns/step.`, 98, '').map((l) => `  ${l}`));

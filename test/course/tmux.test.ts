@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIXTURE_LESSONS, REPO, TS_NODE } from './cliHelpers';
+import { STALE_MS } from '../../cli/terminal';
 
 const FOOTER = (k: number, last = false) =>
   `section ${k}/4 — Enter: ${last ? 'finish' : 'next'} · b: back · q: quit`;
@@ -41,13 +42,19 @@ function screen(session: string): string {
   return tmux('capture-pane', '-p', '-t', session);
 }
 
-/** Poll the screen until it shows every expected string (or fail showing what it does show). */
+/** Poll the screen until it shows every expected string (or fail showing what it does show).
+ *  Then wait as a reader would before the next key: after a demo runs, the lesson drops keys
+ *  that reach it within STALE_MS of its next read (typed while it was busy), and a key sent the
+ *  moment the footer appears could be one of them. */
 async function waitFor(session: string, ...expected: string[]): Promise<string> {
   const deadline = Date.now() + 15_000;
   let shown = '';
   while (Date.now() < deadline) {
     shown = screen(session);
-    if (expected.every((e) => shown.includes(e))) return shown;
+    if (expected.every((e) => shown.includes(e))) {
+      await new Promise((r) => setTimeout(r, 4 * STALE_MS));
+      return shown;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${JSON.stringify(expected)}; the screen shows:\n${shown}`);

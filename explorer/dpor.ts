@@ -133,11 +133,18 @@ export class NondeterministicReplay extends Error {}
 
 /** Per-resource access tables: the last write, and the last read of each thread since it.
  *  They persist across executions: every change is logged, and the next execution rolls them
- *  back to its branch point, so the replayed prefix is never re-entered. */
-interface Slot { write: number; readonly reads: number[]; nreads: number }
+ *  back to its branch point, so the replayed prefix is never re-entered. A resource is a slot
+ *  number, its entries in flat arrays of small integers (an object and a reads array per
+ *  resource were a search's first steps' main cost after the machine's own). */
 class Tables {
-  private readonly slots = new Map<number, Slot>();
-  private readonly logSlot: Slot[] = [];
+  /** Slot number by resource key. */
+  private readonly ids = new Map<number, number>();
+  /** Per slot s: its last write (-1: none); how many threads read it since; and per thread t,
+   *  reads[s * n + t], t's last read since the write (-1: none). */
+  private readonly write: number[] = [];
+  private readonly nreads: number[] = [];
+  private readonly reads: number[] = [];
+  private readonly logSlot: number[] = [];
   /** Per log entry: the thread whose read was changed, or -1 for the write. */
   private readonly logT: number[] = [];
   private readonly logOld: number[] = [];
@@ -152,41 +159,52 @@ class Tables {
   rollback(depth: number): void {
     if (depth > this.events) throw new Error(`tables: rollback to depth ${depth}, but only ${this.events} events were added`);
     const to = depth < this.events ? this.marks[depth] : this.len;
+    const R = this.reads, NR = this.nreads, n = this.n;
     for (let i = this.len - 1; i >= to; i--) {
       const s = this.logSlot[i], t = this.logT[i], old = this.logOld[i];
-      if (t < 0) s.write = old;
+      if (t < 0) this.write[s] = old;
       else {
-        if (s.reads[t] < 0 && old >= 0) s.nreads++;
-        else if (s.reads[t] >= 0 && old < 0) s.nreads--;
-        s.reads[t] = old;
+        const x = s * n + t;
+        if (R[x] < 0 && old >= 0) NR[s]++;
+        else if (R[x] >= 0 && old < 0) NR[s]--;
+        R[x] = old;
       }
     }
     this.len = to;
     if (depth < this.events) this.events = depth;
   }
-  private touch(k: number): Slot {
-    let s = this.slots.get(k);
-    if (s === undefined) { s = { write: -1, reads: new Array<number>(this.n).fill(-1), nreads: 0 }; this.slots.set(k, s); }
+  private touch(k: number): number {
+    let s = this.ids.get(k);
+    if (s === undefined) {
+      s = this.write.length;
+      this.ids.set(k, s);
+      this.write.push(-1); this.nreads.push(0);
+      for (let t = 0; t < this.n; t++) this.reads.push(-1);
+    }
     return s;
   }
   // The current step's resources, looked up once for joinPreds and add: reads in
-  // cur[0 .. nr), writes in cur[nr .. nr + nw), with pop[] marking free-list keys.
-  private cur: Slot[] = [];
-  private pop: boolean[] = [];
+  // cur[0 .. nr), writes in cur[nr .. nr + nw), with pop[] marking free-list keys (null: none).
+  private cur: number[] = [];
+  private pop: boolean[] | null = null;
   private nr = 0;
   private nw = 0;
   /** Look up the resources of `e`, the step the next calls are about (once per entry). */
   prepare(e: Entry): void {
-    const fp = e.fp;
+    const fp = e.fp, r = fp.r, w = fp.w;
     if (e.slots === null) {
-      const cur: Slot[] = [], pop: boolean[] = [];
-      for (const k of fp.r) { pop.push(false); cur.push(this.touch(k)); }
-      for (const k of fp.w) { pop.push(isPopKey(k)); cur.push(this.touch(k)); }
+      const cur: number[] = [];
+      let pop: boolean[] | null = null;
+      for (let x = 0; x < r.length; x++) cur.push(this.touch(r[x]));
+      for (let x = 0; x < w.length; x++) {
+        cur.push(this.touch(w[x]));
+        if (isPopKey(w[x])) { pop ??= new Array<boolean>(r.length + w.length).fill(false); pop[r.length + x] = true; }
+      }
       e.slots = cur; e.pop = pop;
     }
-    this.cur = e.slots; this.pop = e.pop!;
-    this.nr = fp.r.length;
-    this.nw = fp.w.length;
+    this.cur = e.slots; this.pop = e.pop;
+    this.nr = r.length;
+    this.nw = w.length;
   }
   /** For the prepared step, event `j` of thread `tid`, in one pass over its resources: row `j`
    *  of the clocks joined with every earlier event (any thread) it depends on (one that already
@@ -195,19 +213,19 @@ class Tables {
    *  clear and no array to shrink). */
   joinPreds(clk: Clocks, j: number, tid: number, out: Cands): void {
     out.n = 0;
-    const cur = this.cur, nr = this.nr, end = nr + this.nw, tids = clk.tid;
+    const cur = this.cur, nr = this.nr, end = nr + this.nw, tids = clk.tid, n = this.n, R = this.reads;
     for (let x = 0; x < end; x++) {
-      const s = cur[x], w = s.write;
+      const s = cur[x], w = this.write[s];
       if (w >= 0) {
         if (!clk.before(w, j)) clk.join(j, w);
         if (tids[w] !== tid) out.add(w);
       }
-      if (x < nr || s.nreads === 0) continue;
+      if (x < nr || this.nreads[s] === 0) continue;
       // an allocation races with the free it pops (through the slot) and with earlier
       // allocations, not with the frees below (FreeStacks orders those)
-      const cand = !this.pop[x];
-      for (let t = 0; t < this.n; t++) {
-        const i = s.reads[t];
+      const cand = this.pop === null || !this.pop[x];
+      for (let t = 0, b = s * n; t < n; t++) {
+        const i = R[b + t];
         if (i < 0) continue;
         if (!clk.before(i, j)) clk.join(j, i);
         if (cand && t !== tid) out.add(i);
@@ -218,24 +236,24 @@ class Tables {
   add(tid: number, j: number): void {
     this.marks[j] = this.len;
     this.events = j + 1;
-    const cur = this.cur, nr = this.nr, end = nr + this.nw;
+    const cur = this.cur, nr = this.nr, end = nr + this.nw, n = this.n, R = this.reads, NR = this.nreads;
     for (let x = 0; x < nr; x++) {
-      const s = cur[x];
-      this.log(s, tid, s.reads[tid]);
-      if (s.reads[tid] < 0) s.nreads++;
-      s.reads[tid] = j;
+      const s = cur[x], o = s * n + tid, old = R[o];
+      this.log(s, tid, old);
+      if (old < 0) NR[s]++;
+      R[o] = j;
     }
     for (let x = nr; x < end; x++) {
       const s = cur[x];
-      this.log(s, -1, s.write);
-      s.write = j;
-      if (s.nreads > 0) {
-        for (let t = 0; t < this.n; t++) if (s.reads[t] >= 0) { this.log(s, t, s.reads[t]); s.reads[t] = -1; }
-        s.nreads = 0;
+      this.log(s, -1, this.write[s]);
+      this.write[s] = j;
+      if (NR[s] > 0) {
+        for (let t = 0, b = s * n; t < n; t++) if (R[b + t] >= 0) { this.log(s, t, R[b + t]); R[b + t] = -1; }
+        NR[s] = 0;
       }
     }
   }
-  private log(s: Slot, t: number, old: number): void { const i = this.len++; this.logSlot[i] = s; this.logT[i] = t; this.logOld[i] = old; }
+  private log(s: number, t: number, old: number): void { const i = this.len++; this.logSlot[i] = s; this.logT[i] = t; this.logOld[i] = old; }
 }
 
 /** Vector clocks of the current execution's events, one row of n per depth in one buffer: a
@@ -372,9 +390,9 @@ const STABLE: unknown = Symbol('stable');
  *  search; kept here, the search took 1–6% less on the seed and the synthetics). An entry lives
  *  as long as its search (FootprintCache), as the tables do. */
 class Entry {
-  /** The slots of fp.r, then of fp.w (null: not looked up yet). */
-  slots: Slot[] | null = null;
-  /** Per slot: is it a free list's pop resource (isPopKey)? */
+  /** The slots of fp.r, then of fp.w, in Tables (null: not looked up yet). */
+  slots: number[] | null = null;
+  /** Per slot: is it a free list's pop resource (isPopKey)? (null: none is) */
   pop: boolean[] | null = null;
   /** The resources written (wm) and touched (am), as dependence.ts resourceMask: two steps with
    *  no common bit in wm of one and am of the other are independent. */

@@ -31,7 +31,8 @@ export interface HostLimits {
 }
 export type HostOutcome = { readonly results: ScenarioResult[]; readonly fatal?: { kind: string; message: string } };
 
-function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void): Promise<{ end: 'done' | 'timeout' | 'memory' | 'crash'; detail?: string }> {
+/** One worker runs the job's scenarios (exported for the tests of its limits). */
+export function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void): Promise<{ end: 'done' | 'timeout' | 'memory' | 'crash'; detail?: string }> {
   return new Promise((resolve) => {
     const sw = acquireWorker(limits.heapMb);
     const w = sw.worker;
@@ -44,16 +45,26 @@ function runWorker(job: Job, limits: HostLimits, onMsg: (m: FromWorker) => void)
       releaseWorker(sw, end === 'done');
       resolve({ end, ...(detail ? { detail } : {}) });
     };
+    // A limit that runs out is acted on after the worker's messages already waiting: when this
+    // thread was busy meanwhile (another lane type-checking a submission), the timer fires
+    // before the queued 'done' of a scenario that ended in time. `armed` tells a limit replaced
+    // since (a new allowance at 'start') from the one that ran out.
+    let armed = 0;
+    const limit = (ms: number): NodeJS.Timeout => {
+      const mine = ++armed;
+      return setTimeout(() => setImmediate(() => { if (mine === armed) finish('timeout'); }), ms);
+    };
     // Start-up (loading the engine, the submission's module) gets its own allowance.
-    let timer = setTimeout(() => finish('timeout'), limits.scenarioMs + 15000);
+    let timer = limit(limits.scenarioMs + 15000);
     // A scenario that goes quiet (no 'beat') is stuck in the submission's own code.
     let running = false, heard = Date.now();
     const stallMs = limits.stallMs ?? STALL_MS;
-    const quiet = setInterval(() => { if (running && Date.now() - heard > stallMs) finish('timeout', 'stalled'); }, Math.min(500, stallMs / 4));
+    const silent = (): boolean => running && Date.now() - heard > stallMs;
+    const quiet = setInterval(() => { if (silent()) setImmediate(() => { if (silent()) finish('timeout', 'stalled'); }); }, Math.min(500, stallMs / 4));
     const onMessage = (m: FromWorker): void => {
       heard = Date.now();
       onMsg(m);
-      if (m.type === 'start') { running = true; clearTimeout(timer); timer = setTimeout(() => finish('timeout'), limits.scenarioMs); }
+      if (m.type === 'start') { running = true; clearTimeout(timer); timer = limit(limits.scenarioMs); }
       if (m.type === 'result') running = false;
       // The worker ends every job with 'done' (after a fatal or a trace too).
       if (m.type === 'done') finish('done');

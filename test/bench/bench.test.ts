@@ -172,19 +172,19 @@ const BAD: [string[], string][] = [
 test('bad arguments: one line of error, exit 2, nothing measured', async () => {
   // the processes run side by side: each spends its time starting ts-node
   const got = await Promise.all(BAD.map(async ([args]) => {
-    const r = await benchRun(args, 60000);
+    const r = await benchRun(args, 180000);
     return { args, code: r.code, stdout: r.stdout, first: r.stderr.split('\n')[0], stack: /\n\s+at /.test(r.stderr) };
   }));
   for (const [i, [args, says]] of BAD.entries()) {
     expect(got[i]).toEqual({ args, code: 2, stdout: '', first: expect.stringContaining(says), stack: false });
   }
-}, 90000);
+}, 240000);
 
 test('--help: the usage, exit 0, nothing measured', async () => {
-  const r = await benchRun(['--runs', '3', '--help'], 60000);
+  const r = await benchRun(['--runs', '3', '--help'], 120000);
   expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '' });
   expect(r.stderr.trim()).toBe('usage: npm run bench -- [--json] [--quick] [--runs N] [--budget-ms N] [--naive-cap N] [--only TEXT] [--one-process]');
-}, 60000);
+}, 150000);
 
 test('the table fits 100 columns', () => {
   const lines = table(rep);

@@ -10,7 +10,17 @@ const TS_NODE = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'check-home-'));
 const env = { ...process.env, ANON_VMA_LAB_HOME: home, CI: '1', NO_COLOR: '1' };
 const run = (...args: string[]) => spawnSync(TS_NODE, ['-T', 'cli/check.ts', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 120000 });
-const STUB = path.join(ROOT, 'exercises', '04-bug-hunt', 'schedule.txt');
+const STUB_PATH = path.join('exercises', '04-bug-hunt', 'schedule.txt');
+
+/** A copy of the course (node_modules linked) for a test that changes an exercise's file: the
+ *  repository's own copy is read meanwhile by tests in other workers (the stubs' hashes). */
+function courseCopy(skip: readonly string[] = []): string {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'course-'));
+  const omit = new Set(['node_modules', '.git', 'tmp', '.anon-vma-lab', ...skip]);
+  for (const e of fs.readdirSync(ROOT)) if (!omit.has(e)) fs.cpSync(path.join(ROOT, e), path.join(copy, e), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+  return copy;
+}
 
 test('lists the exercises; a wrong number is one line and exit 2', () => {
   const r = run();
@@ -32,23 +42,33 @@ test('hints are revealed one at a time and remembered', () => {
 });
 
 test('--reset asks first (not a terminal: needs --yes), then restores the stub', () => {
-  const original = fs.readFileSync(STUB, 'utf8');
+  // in a copy with a git history of its own: the stub as committed there
+  const copy = courseCopy();
+  const stub = path.join(copy, STUB_PATH);
+  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: copy, encoding: 'utf8' });
   try {
-    fs.writeFileSync(STUB, `${original}# my own work\n`);
-    const no = run('4', '--reset');
+    expect(git('init', '-q').status).toBe(0);
+    expect(git('add', STUB_PATH).status).toBe(0);
+    expect(git('commit', '-qm', 'the course').status).toBe(0);
+    const committed = fs.readFileSync(stub, 'utf8');
+    const runIn = (...args: string[]) => spawnSync(TS_NODE, ['-T', 'cli/check.ts', ...args], { cwd: copy, env, encoding: 'utf8', timeout: 120000 });
+    fs.writeFileSync(stub, `${committed}# my own work\n`);
+    const no = runIn('4', '--reset');
     expect(no.status).toBe(1);
-    expect(fs.readFileSync(STUB, 'utf8')).toContain('# my own work');
-    const yes = run('4', '--reset', '--yes');
+    expect(fs.readFileSync(stub, 'utf8')).toContain('# my own work');
+    const yes = runIn('4', '--reset', '--yes');
     expect(yes.status).toBe(0);
-    const head = spawnSync('git', ['show', 'HEAD:exercises/04-bug-hunt/schedule.txt'], { cwd: ROOT, encoding: 'utf8' }).stdout;
-    expect(fs.readFileSync(STUB, 'utf8')).toBe(head);
+    expect(fs.readFileSync(stub, 'utf8')).toBe(committed);
+    expect(git('show', `HEAD:${STUB_PATH}`).stdout).toBe(committed);
   } finally {
-    fs.writeFileSync(STUB, original);
+    fs.rmSync(copy, { recursive: true, force: true });
   }
 });
 
 test('--watch re-runs when the file is saved (polling fallback)', async () => {
-  const child = spawn(TS_NODE, ['-T', 'cli/check.ts', '4', '--watch'], { cwd: ROOT, env: { ...env, ANON_VMA_LAB_POLL: '1' } });
+  const copy = courseCopy();
+  const stub = path.join(copy, STUB_PATH);
+  const child = spawn(TS_NODE, ['-T', 'cli/check.ts', '4', '--watch'], { cwd: copy, env: { ...env, ANON_VMA_LAB_POLL: '1' } });
   let out = '';
   child.stdout.on('data', (d) => { out += d.toString(); });
   const waitFor = async (n: number): Promise<void> => {
@@ -57,25 +77,23 @@ test('--watch re-runs when the file is saved (polling fallback)', async () => {
   try {
     await waitFor(1);
     expect(out).toMatch(/^Watching /m);
-    const original = fs.readFileSync(STUB, 'utf8');
+    const original = fs.readFileSync(stub, 'utf8');
     await new Promise((r) => setTimeout(r, 1200));
-    fs.writeFileSync(STUB, original); // a save, same content, new mtime
+    fs.writeFileSync(stub, original); // a save, same content, new mtime
     await waitFor(2);
     expect((out.match(/^Watching /gm) ?? []).length).toBeGreaterThanOrEqual(2);
     expect((out.match(/04-bug-hunt: \d+\/\d+ points/g) ?? []).length).toBeGreaterThanOrEqual(2);
   } finally {
     child.kill();
+    fs.rmSync(copy, { recursive: true, force: true });
   }
 });
 
 test("a course's template without solutions/ (docs/grading.md): a pass says so, with no reference to show", () => {
   // a copy of the course as a Classroom template ships it: sources, no solutions/ but the bug
   // hunt's target, node_modules linked
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'template-'));
+  const copy = courseCopy(['solutions']);
   try {
-    const skip = new Set(['node_modules', '.git', 'tmp', 'solutions', '.anon-vma-lab']);
-    for (const e of fs.readdirSync(ROOT)) if (!skip.has(e)) fs.cpSync(path.join(ROOT, e), path.join(copy, e), { recursive: true });
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
     const rc2 = path.join('solutions', '05-page-lock-anon-vma', 'history', '2.6.36-rc2.ts');
     fs.mkdirSync(path.dirname(path.join(copy, rc2)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, rc2), path.join(copy, rc2));

@@ -23,7 +23,7 @@ export function runLessonCli(args: readonly string[], env: Record<string, string
       ['-T', 'cli/lesson.ts', ...args],
       // generous: six of these start at once beside the other jest worker on two cores (a
       // loaded machine took over 20 s); the limit only catches a hang
-      { cwd: REPO, env: { ...base, ...env }, timeout: 90_000 },
+      { cwd: REPO, env: { ...base, ...env }, timeout: 240_000 },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
         resolve({ code, stdout, stderr });

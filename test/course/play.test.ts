@@ -64,7 +64,7 @@ beforeAll(async () => {
     unknown: ['9'],
   };
   await Promise.all(Object.entries(cases).map(async ([name, args]) => { runs[name] = await runPlayCli(args); }));
-}, 60_000);
+}, 180_000);
 
 describe('npm run play 4 -- --moves (no terminal needed)', () => {
   test('the seed hang: the final screen, the kernel\'s reports, the timeline, the replay string', () => {
@@ -245,7 +245,7 @@ describe('npm run play 4 in a terminal (tmux)', () => {
     const r = await gradeFile(findExercise('04')!, file);
     expect([r.verdict, r.score, r.max_score]).toEqual(['pass', 5, 5]);
     expect(r.scenarios[0].failure?.kind).toBe('hang');
-  }, 120_000);
+  }, 240_000);
 });
 
 test('play --moves --html draws what the player did as one self-contained page', () => {

@@ -127,7 +127,7 @@ test('npm run lesson 3 -- --present (not a TTY): the slides, answers withheld; e
   expect(r.stdout).toContain('── 1/4 ');
   expect(r.stdout).toContain('Quiz 1:');
   expect(r.stdout).not.toContain('Answer:');
-}, 30_000);
+}, 120_000);
 
 test('npm run lesson 3 -- --present --section 3 (not a TTY): the slides from section 3, numbered as in the lesson; a bad --section exits 2', async () => {
   const env = { ANON_VMA_LAB_LESSONS: FIXTURE_LESSONS, ANON_VMA_LAB_HOME: home, CI: '1' };
@@ -144,7 +144,7 @@ test('npm run lesson 3 -- --present --section 3 (not a TTY): the slides from sec
   expect([tooFar.code, tooFar.stderr]).toEqual([2, 'lesson: lesson 3 has 4 sections: --section takes 1 to 4\n']);
   expect([notPresenting.code, notPresenting.stderr]).toEqual([2, 'lesson: --section goes with --present (a lesson of your own resumes where you left it)\n']);
   expect([noNumber.code, noNumber.stderr]).toEqual([2, 'lesson: --section needs a section number (1, 2, ...)\n']);
-}, 60_000);
+}, 180_000);
 
 test('presenter pages: a table taller than a page goes on under its header, each page opening with it', async () => {
   const five = parseLesson(fs.readFileSync(path.join(__dirname, '..', '..', 'lessons', '05-hughs-fix-and-the-argument.md'), 'utf8'), 'five.md');

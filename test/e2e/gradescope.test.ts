@@ -65,7 +65,7 @@ beforeAll(async () => {
   });
   const noneRoot = autograderRoot('none', { 'notes.txt': path.join(REPO, 'package.json') });
   [ref, rc2, none] = await Promise.all([autograde(refRoot), autograde(rc2Root), autograde(noneRoot)]);
-}, 115_000);
+}, 240_000);
 
 afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
 

@@ -55,7 +55,7 @@ beforeAll(async () => {
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`file://${file}`);
-}, 45_000);
+}, 120_000);
 
 afterAll(async () => { await browser?.close(); });
 

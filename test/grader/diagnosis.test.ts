@@ -21,6 +21,9 @@ import * as RMAP_WALK from '../../solutions/01-rmap-walk/rmap_walk';
 import { EX05, HOSTILE } from './helpers';
 
 const QUICK = { scenarioMs: 120_000, stallMs: 3000, heapMb: 64, typeCheck: false };
+// Each test stalls or runs out of memory on purpose, some several times over (a machine
+// running other tests may take seconds of collections to run out): room for that.
+jest.setTimeout(240_000);
 const AGAIN = 'When the grader ran it again one thread at a time, without preemption';
 const NOT_YIELD = 'and its code did not reach another yield*. Is there a loop without a yield* after that line?';
 

@@ -28,7 +28,7 @@ function lessonCli(n: number, env: Record<string, string>): Promise<CliRun> {
   delete base.NO_COLOR;
   delete base.FORCE_COLOR;
   return new Promise((resolve) => {
-    const child = execFile(TS_NODE, ['-T', 'cli/lesson.ts', String(n)], { cwd: REPO, env: { ...base, ...env }, timeout: 90_000, maxBuffer: 8 << 20 },
+    const child = execFile(TS_NODE, ['-T', 'cli/lesson.ts', String(n)], { cwd: REPO, env: { ...base, ...env }, timeout: 240_000, maxBuffer: 8 << 20 },
       (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }));
     child.stdin?.end();
   });

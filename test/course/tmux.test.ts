@@ -49,7 +49,8 @@ function screen(session: string): string {
 /** Poll the screen until it shows every expected string (or fail showing what it does show).
  *  Then wait as a reader would before the next key: after a demo runs, the lesson drops keys
  *  that reach it within STALE_MS of its next read (typed while it was busy), and a key sent the
- *  moment the footer appears could be one of them. */
+ *  moment the footer appears could be one of them. (The wait is ten times that: the lesson
+ *  starts its read right after drawing the footer, unless a loaded machine holds it up.) */
 async function waitFor(session: string, ...expected: string[]): Promise<string> {
   return waitForWithin(15_000, session, ...expected);
 }
@@ -62,7 +63,7 @@ async function waitForWithin(ms: number, session: string, ...expected: string[])
   while (Date.now() < deadline) {
     shown = screen(session);
     if (expected.every((e) => shown.includes(e))) {
-      await new Promise((r) => setTimeout(r, 4 * STALE_MS));
+      await new Promise((r) => setTimeout(r, 10 * STALE_MS));
       return shown;
     }
     await new Promise((r) => setTimeout(r, 100));

@@ -81,11 +81,13 @@ export class Locks {
   }
 
   private take(tid: number, a: number, mode: LockMode, loc?: string): void {
+    // (a free lock's and a lockless thread's lists are often the frozen empty ones, which a
+    // spread copies by the slow path)
     const h = this.holders.get(a);
-    this.setHolders(a, h === undefined ? [tid] : [...h, tid]);
+    this.setHolders(a, h === undefined || h.length === 0 ? [tid] : [...h, tid]);
     const l = this.held[tid];
     const x: Holding = loc === undefined ? { addr: a, mode, at: this.m.now } : { addr: a, mode, at: this.m.now, loc };
-    this.setHeld(tid, l === undefined ? [x] : [...l, x]);
+    this.setHeld(tid, l === undefined || l.length === 0 ? [x] : [...l, x]);
   }
   private setHolders(a: number, h: readonly number[]): void { this.m.journal?.map(this.holders, a); this.holders.set(a, h); }
   private setHeld(tid: number, l: readonly Holding[]): void { this.m.journal?.elem(this.held, tid); this.held[tid] = l; }

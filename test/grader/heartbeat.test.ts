@@ -19,10 +19,11 @@ test('a long search beats every BEAT_MS or so, and no faster', () => {
   // of seed-churn-3 takes minutes (seed-churn-2's, under 2 s, could end first on a faster machine)
   expect(got.find((m) => m.type === 'result')).toMatchObject({ result: { verdict: 'NO_BUG_WITHIN' } });
   // Times, not counts, so that a machine that pauses the process now and then passes: beats
-  // come (several in 1.5 s), never faster than BEAT_MS apart (both clocks are Date.now()), and
-  // never near the silence after which the host stops a scenario.
+  // come (several in 1.5 s), never faster than BEAT_MS apart (less a few ms: the beater reads
+  // Date.now() just before this callback does), and never near the silence after which the
+  // host stops a scenario.
   expect(beatAt.length).toBeGreaterThanOrEqual(3);
   const gaps = beatAt.slice(1).map((t, i) => t - beatAt[i]);
-  expect(Math.min(...gaps)).toBeGreaterThanOrEqual(BEAT_MS);
+  expect(Math.min(...gaps)).toBeGreaterThanOrEqual(BEAT_MS - 5);
   expect(Math.max(...gaps)).toBeLessThan(STALL_MS / 4);
 });

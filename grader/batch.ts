@@ -7,12 +7,11 @@
 // scenarios only (--scenario) keeps a journal of its own in a subfolder, so it never
 // overwrites the whole suite's. Returns data and reports progress through callbacks; never
 // prints.
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ExerciseEntry } from '../exercises/index';
 import type { GradeResult } from './result';
-import { gradeFile, GradeOptions } from './grade';
+import { gradeFile, GradeOptions, sha256 } from './grade';
 import { sandboxVersion } from './sandbox/compile';
 import { summarize, ClassSummary, ClassEntry } from './reporters/summary';
 
@@ -137,8 +136,6 @@ export function journalDir(dir: string, o: GradeOptions): string {
 }
 
 interface JournalRecord { readonly format: number; readonly key: string; readonly sha256: string; readonly result: GradeResult }
-
-function sha256(data: string | Buffer): string { return createHash('sha256').update(data).digest('hex'); }
 
 /** What makes two gradings of the same bytes comparable: the exercise, its suite and stub (a
  *  result says whether it is the stub), the options, the grader's own code and a bug hunt's

@@ -46,8 +46,11 @@ export async function replayFile(ex: ExerciseEntry, file: string, scenario: stri
 /** The hash ExerciseEntry.stubSha256 holds: of the text with line endings as \n and no trailing
  *  white space, so that a checkout's line endings do not make a stub look changed. */
 export function stubHash(text: string): string {
-  return createHash('sha256').update(text.replace(/\r\n?/g, '\n').replace(/\s+$/, '')).digest('hex');
+  return sha256(text.replace(/\r\n?/g, '\n').replace(/\s+$/, ''));
 }
+
+/** Hex sha256 (the stub's hash here, the batch journal's keys). */
+export function sha256(data: string | Buffer): string { return createHash('sha256').update(data).digest('hex'); }
 
 /** Is `file` the exercise's stub, unchanged? (False when it cannot be read: loading says why.) */
 function isUnchangedStub(ex: ExerciseEntry, file: string): boolean {

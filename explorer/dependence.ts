@@ -98,6 +98,15 @@ export function footprintDeps(m: Machine, tid: number, o: Op, deps: { a: unknown
   }
 }
 
+/** A number naming the footprint of an allocation, from what footprintDeps wrote into `deps`:
+ *  two allocations from one cache whose free list has the same top slot (or is empty) have the
+ *  same footprint, whichever thread asks and however long the list is (rawFootprint reads
+ *  nothing else). -1 for any other op, or a cache with no free list. */
+export function allocKey(o: Op, deps: { readonly a: unknown; readonly b: number }): number {
+  if (o.k !== 'alloc' || typeof deps.a !== 'number' || deps.a < 0 || !Number.isInteger(o.a) || o.a < 0 || o.a >= 64) return -1;
+  return (deps.b + 1) * 64 + o.a; // b: the top slot's base, or -1 for an empty list
+}
+
 /** Op kinds whose footprint is a function of the op's kind and address alone, unless the
  *  address is in a type-safe cache and the thread is inside an RCU section (typesafeAccess). */
 const BY_ADDRESS: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {

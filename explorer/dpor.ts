@@ -35,7 +35,7 @@
 import type { Machine, MachineOptions, MemoNode } from '../sim/machine';
 import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
-import { footprint, footprintDeps, footprintIsStable, footprintKey, Footprint, isPopKey, NONE, resourceMask, sleepDependent } from './dependence';
+import { allocKey, footprint, footprintDeps, footprintIsStable, footprintKey, Footprint, isPopKey, NONE, resourceMask, sleepDependent } from './dependence';
 import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
 import { start, Factory } from './run';
 
@@ -356,12 +356,21 @@ class FootprintCache {
   private readonly deps = { a: undefined as unknown, b: 0 };
   /** Footprints that depend on the op's kind and address alone (footprintKey), by key. */
   private readonly byKey = new Map<number, Entry>();
+  /** Allocations' footprints, by allocKey. */
+  private readonly byAlloc = new Map<number, Entry>();
   of(m: Machine, q: number, o: Op): Entry {
     if (!footprintIsStable(m, q, o)) {
       const d = this.deps;
       footprintDeps(m, q, o, d);
       if (this.ops[q] === o && this.depA[q] === d.a && this.depB[q] === d.b) return this.fps[q];
-      const f = new Entry(footprint(m, q, o));
+      // an allocation's footprint is shared by every thread that allocates from the cache at
+      // that top (measured: slab-reuse-2's search took 9% less, seed/rc2's 5%)
+      const ak = allocKey(o, d);
+      let f = ak >= 0 ? this.byAlloc.get(ak) : undefined;
+      if (f === undefined) {
+        f = new Entry(footprint(m, q, o));
+        if (ak >= 0) this.byAlloc.set(ak, f);
+      }
       this.ops[q] = o; this.fps[q] = f; this.depA[q] = d.a; this.depB[q] = d.b;
       return f;
     }

@@ -448,7 +448,10 @@ function highest(mask: number): number { return 31 - Math.clz32(mask); }
 export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   const now = o.now ?? Date.now;
   const t0 = now();
-  const mopts: MachineOptions = { maxSteps: o.maxSteps, haltOnFailure: o.stopOnBug ?? true };
+  // the options read in the loop, read once (callers pass objects of many shapes)
+  const { maxExecutions, maxMs, heartbeat, onExecution, onFailure } = o;
+  const stopOnBug = o.stopOnBug ?? true, high = o.order === 'high';
+  const mopts: MachineOptions = { maxSteps: o.maxSteps, haltOnFailure: stopOnBug };
   const stack = new Stack();
   let tables: Tables | undefined;
   let clocks: Clocks | undefined;
@@ -505,9 +508,9 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     return b;
   };
   for (;;) {
-    if (o.maxExecutions !== undefined && executions >= o.maxExecutions) return result(false, `${o.maxExecutions} executions`);
-    if (o.maxMs !== undefined && now() - t0 > o.maxMs) return result(false, `${o.maxMs} ms`, true);
-    o.heartbeat?.();
+    if (maxExecutions !== undefined && executions >= maxExecutions) return result(false, `${maxExecutions} executions`);
+    if (maxMs !== undefined && now() - t0 > maxMs) return result(false, `${maxMs} ms`, true);
+    heartbeat?.();
     const restored = kept !== undefined;
     let m: Machine;
     if (kept !== undefined) {
@@ -561,7 +564,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         if (en === 0) { m.checkEnd(); stuck = true; break; }
         const awake = en & ~nextSleep;
         if (awake === 0) { wasBlocked = true; break; }
-        const p = o.order === 'high' ? highest(awake) : last >= 0 && (awake & (1 << last)) !== 0 ? last : lowest(awake);
+        const p = high ? highest(awake) : last >= 0 && (awake & (1 << last)) !== 0 ? last : lowest(awake);
         st = stack.push(en, p, nextSleep);
       } else st = stack.at(depth);
       const p = st.chosen;
@@ -649,13 +652,13 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     prevLen = depth;
     executions++;
     if (wasBlocked) blocked++;
-    o.onExecution?.(evs.slice(0, depth), n, wasBlocked, (j, t) => clk.buf[j * n + t]);
+    onExecution?.(evs.slice(0, depth), n, wasBlocked, (j, t) => clk.buf[j * n + t]);
     const failure = m.primaryFailure();
     if (failure !== undefined) {
       bugs++;
-      o.onFailure?.(failure.kind, m.failures.map((x) => x.kind));
+      onFailure?.(failure.kind, m.failures.map((x) => x.kind));
       if (bug === undefined) bug = { failure, schedule: evs.slice(0, depth).map((e) => e.tid), atMs: now() - t0 };
-      if (o.stopOnBug ?? true) return result(false, 'bug found');
+      if (stopOnBug) return result(false, 'bug found');
     }
     // Backtrack: the deepest state with an unexplored, awake thread in its backtrack set.
     let resumed = false;

@@ -31,7 +31,7 @@ export function slabSlot(fp: Footprint, fl: readonly number[], len: number, topB
  *  last freed: its next free must follow them (dependence.ts, typesafeAccess). */
 export class LiveAccesses {
   private readonly by = new Map<number, number[]>();
-  reset(): void { this.by.clear(); }
+  reset(): void { if (this.by.size > 0) this.by.clear(); } // (clear() makes a new table even when empty)
   /** Account for event j; for the free of a type-safe slot, return the section starts it
    *  must follow (valid until the next call), else undefined. */
   step(evs: readonly Ev[], j: number): readonly number[] | undefined {

@@ -15,7 +15,7 @@ import type { AnonVma, Kernel, Page } from '../sim/api';
 import { probe, Machine } from '../sim/machine';
 import { report } from '../sim/reports';
 import { CACHES, fieldOffset, STRIDE } from '../sim/layout';
-import { addrOf, shown } from './util';
+import { addrOf, shown, wroteWatched } from './util';
 import { counted, newLedger, RefLedger } from './refTrace';
 
 export interface PageGetSubject {
@@ -64,6 +64,8 @@ function checkGet(m: Machine, tid: number, page: Page, av: unknown, s: Start, le
     m.fail('rcu-imbalance', tid, `${name} returned inside its RCU read-side section: rcu_read_lock() without rcu_read_unlock()`, report.rcuImbalance(m.threadName(tid), depth));
     return false;
   }
+  const wrote = wroteWatched(m, tid, name, 'may give up only when another thread unmapped the page');
+  if (wrote !== undefined) return fail(...wrote);
   const a = addrOf(av);
   if (a < 0) return fail(`${name} must return an AnonVma handle or null`, [`returned ${shown(m, av)}`]);
   const held = m.locks.heldBy(tid).filter((h) => h.addr !== page.flags.addr);

@@ -4,11 +4,14 @@
 //  - non-NULL: the returned anon_vma is live, is the page's anon_vma, and this thread holds the
 //    lock that the matching unlock will release (the root's lock, read now);
 //  - NULL: only if the page was unmapped at some moment during the call, and outside RCU.
+//  - either way: the call wrote no struct page field (Memory.wroteWatched; this thread writes
+//    none of its own), so it cannot make giving up look allowed by unmapping the page itself.
 import * as k from '../sim/api';
 import type { AnonVma, Kernel, Page } from '../sim/api';
 import { probe, probeOp, Machine } from '../sim/machine';
 import { report } from '../sim/reports';
 import { lockFlavour, KernelVersion } from '../sim/mm/version';
+import { wroteWatched } from './util';
 
 export interface PageLockSubject {
   page_lock_anon_vma(page: Page): Kernel<AnonVma | null>;
@@ -54,6 +57,8 @@ function checkContract(m: Machine, tid: number, v: KernelVersion, page: Page, av
   const name = `${subjectNames(v)[0]}()`;
   const a = addrOf(av);
   const fail = (why: string, lines: string[]): boolean => { m.fail('contract', tid, why, report.contract(name, lines)); return false; };
+  const wrote = wroteWatched(m, tid, name, 'may give up only when another thread unmapped the page');
+  if (wrote !== undefined) return fail(...wrote);
   if (a < 0) return fail('page_lock_anon_vma() must return an AnonVma handle or null', [`returned ${String(av)}, not an AnonVma or null`]);
   const mapping = m.mem.get(page.mapping.addr);
   if (a === 0) {

@@ -13,6 +13,7 @@ import { report } from '../sim/reports';
 import * as k from '../sim/api';
 import { anon_vma_lock, anon_vma_unlock } from '../sim/mm/anonVma';
 import { page_remove_rmap } from '../sim/mm/rmap';
+import { wroteWatched } from './util';
 
 export interface RcuReaderSubject {
   anon_vma_places(page: Page): Kernel<number>;
@@ -30,6 +31,8 @@ export function* rcuReaderHarness(page: Page, subject: RcuReaderSubject): Kernel
     const fail = (why: string, lines: string[]): void => { m.fail('contract', tid, why, report.contract('anon_vma_places()', lines)); };
     const mc = m.mem.get(page._mapcount.addr);
     const unmapped = mc0 < 0 || mc < 0 || (m.mem.unmaps.get(page.addr) ?? 0) !== un0;
+    const wrote = wroteWatched(m, tid, 'anon_vma_places()', 'may return -1 only when another thread unmapped the page');
+    if (wrote !== undefined) { fail(...wrote); return; }
     if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) { fail('anon_vma_places() must return a count, or -1', [`returned ${String(n)}`]); return; }
     if (n === -1) {
       if (anon0 && !unmapped) fail('it returned -1 although the page stayed mapped for the whole call', [`${m.mem.describe(page.addr)} was mapped throughout (_mapcount ${mc0} → ${mc})`]);

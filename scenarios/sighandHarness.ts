@@ -14,7 +14,7 @@ import type { Kernel, Sighand, Task } from '../sim/api';
 import { probe, Machine } from '../sim/machine';
 import { report } from '../sim/reports';
 import { CACHES, fieldOffset } from '../sim/layout';
-import { addrOf, shown } from './util';
+import { addrOf, shown, wroteWatched } from './util';
 
 export interface SighandSubject {
   lock_task_sighand(tsk: Task): Kernel<Sighand | null>;
@@ -46,6 +46,8 @@ function checkLock(m: Machine, tid: number, tsk: Task, sh: unknown): boolean {
     m.fail('rcu-imbalance', tid, `${name} returned inside its RCU read-side section: rcu_read_lock() without rcu_read_unlock()`, report.rcuImbalance(m.threadName(tid), depth));
     return false;
   }
+  const wrote = wroteWatched(m, tid, name, 'may return NULL only when the task\'s exit cleared tsk->sighand');
+  if (wrote !== undefined) return fail(...wrote);
   const a = addrOf(sh);
   if (a < 0) return fail(`${name} must return a Sighand handle or null`, [`returned ${shown(m, sh)}`]);
   const cur = m.mem.get(tsk.sighand.addr);

@@ -21,6 +21,18 @@ export function runToEnd(m: Machine, tid: number): void {
   while (m.isEnabled(tid)) m.step(tid);
 }
 
+/** If thread `tid` (a harness's, which writes no struct page or task_struct itself) changed a
+ *  field of either during the call (Memory.wroteWatched), a contract failure's why and lines:
+ *  the function under test must only read them. Else undefined. `fn` is the function, `may`
+ *  what its giving up must rest on instead. */
+export function wroteWatched(m: Machine, tid: number, fn: string, may: string): [string, string[]] | undefined {
+  const w = m.mem.wroteWatched[tid];
+  if (w === undefined) return undefined;
+  const what = m.mem.describeField(w);
+  return [`it changed ${what.startsWith('task') ? 'the task_struct' : 'the struct page'} itself: ${fn} only reads it, and ${may}`,
+    [`${m.threadName(tid)} wrote ${what} during the call`]];
+}
+
 /** Describe a returned value for a contract message. */
 export function shown(m: Machine, v: unknown): string {
   const a = addrOf(v);

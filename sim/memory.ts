@@ -51,24 +51,38 @@ export class Memory {
 
   /** How many times each page's _mapcount has dropped below zero (the page became unmapped). */
   readonly unmaps = new Map<number, number>();
-  private noteUnmap(a: number, v: number): void {
-    if (v < 0 && a >= PAGES.base && a < PAGES.base + PAGES.slots * STRIDE && (a & (STRIDE - 1)) === MAPCOUNT) {
-      const p = a - MAPCOUNT;
-      this.m.journal?.map(this.unmaps, p);
-      this.unmaps.set(p, (this.unmaps.get(p) ?? 0) + 1);
-    }
+  /** Per thread, the last word of a struct page or a task_struct it changed (undefined: none).
+   *  The exercises' callers, whose threads never write either, check that the student's function
+   *  changed none: one that unmapped the page itself could otherwise give up "because the page
+   *  was unmapped" (scenarios/*Harness.ts). */
+  readonly wroteWatched: (number | undefined)[] = [];
+  /** Thread `tid` changed the word at `a` to `v`. */
+  private noteWrite(tid: number, a: number, v: number): void {
+    if (a >= PAGES.base && a < PAGES.base + PAGES.slots * STRIDE) {
+      this.noteWatched(tid, a);
+      if (v < 0 && (a & (STRIDE - 1)) === MAPCOUNT) {
+        const p = a - MAPCOUNT;
+        this.m.journal?.map(this.unmaps, p);
+        this.unmaps.set(p, (this.unmaps.get(p) ?? 0) + 1);
+      }
+    } else if (a >= TASKS.base && a < TASKS.base + TASKS.slots * STRIDE) this.noteWatched(tid, a);
+  }
+  private noteWatched(tid: number, a: number): void {
+    if (tid < 0) return;
+    this.m.journal?.elem(this.wroteWatched, tid);
+    this.wroteWatched[tid] = a;
   }
 
   // ---- thread operations ----
   read(tid: number, a: number, what: string): number { this.check(tid, a, what); return this.words.get(a) ?? 0; }
-  write(tid: number, a: number, v: number, what: string): void { if (this.check(tid, a, what)) { this.put(a, v); this.noteUnmap(a, v); } }
+  write(tid: number, a: number, v: number, what: string): void { if (this.check(tid, a, what)) { this.put(a, v); this.noteWrite(tid, a, v); } }
   /** Atomically add `d` to the word; the new value (NaN if the access check failed: a refused
    *  access has no result, and the machine's trace shows none). */
   add(tid: number, a: number, d: number, what: string): number {
     if (!this.check(tid, a, what, d < 0 && isRefcount(a))) return NaN;
     const old = this.words.get(a) ?? 0, r = old + d;
     this.put(a, r);
-    this.noteUnmap(a, r);
+    this.noteWrite(tid, a, r);
     // refcount_t's check (Linux 4.11; the model's atomic_t counts had none): a reference count
     // never goes below zero, unless something dropped a reference it never took
     if (r < 0 && d < 0 && isRefcount(a)) {
@@ -83,7 +97,7 @@ export class Memory {
     const old = this.words.get(a) ?? 0;
     if (old === 0) return 0;
     this.put(a, old + 1);
-    this.noteUnmap(a, old + 1);
+    this.noteWrite(tid, a, old + 1);
     return 1;
   }
   /** Lists are copied on change: a list handed to a reader never changes under it. */
@@ -218,6 +232,7 @@ const FREELISTS: readonly (readonly number[])[] = CACHES.map((c) => {
   return f;
 });
 const PAGES = CACHES.find((c) => c.name === 'pages')!;
+const TASKS = CACHES.find((c) => c.name === 'task_cachep')!;
 const MAPCOUNT = fieldOffset('page', '_mapcount');
 const TRY_OPS: ReadonlySet<string> = new Set(['spin_trylock', 'trylock_page', 'mutex_trylock', 'down_read_trylock']);
 const POINTER_FIELDS = new Set(['root', 'anon_vma', 'vma', 'vm_mm', 'sighand']);

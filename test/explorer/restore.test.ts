@@ -7,6 +7,7 @@
 // reference, stub and listed wrong answers on every scenario it is graded on. (The scenarios'
 // probes and ghosts must keep what they learn in the machine or in their answers, and read
 // only values fixed when they were made, for this to hold.)
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXERCISES, ExerciseEntry } from '../../exercises/index';
 import { scenariosFor } from '../../scenarios/registry';
@@ -58,6 +59,14 @@ for (const e of EXERCISES as readonly ExerciseEntry[]) {
   for (const file of [e.solution, e.stub, ...(e.variants ?? []).map((v) => v.file)]) {
     for (const s of e.scenarios) cases.push([e.id, file, s.name]);
   }
+}
+
+// and the cheats of test/grader/cheats.test.ts, whose contract failures rest on the machine's
+// note of the struct page and task_struct words each thread changed (journaled like the rest)
+const CHEATS = 'test/fixtures/submissions/cheats';
+for (const f of fs.readdirSync(path.join(ROOT, CHEATS))) {
+  const e = (EXERCISES as readonly ExerciseEntry[]).find((x) => x.id.startsWith(`${f.slice(0, 2)}-`))!;
+  for (const s of e.scenarios) cases.push([e.id, `${CHEATS}/${f}`, s.name]);
 }
 
 test('there are cases', () => { expect(cases.length).toBeGreaterThan(40); });

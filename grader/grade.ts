@@ -3,7 +3,8 @@
 import type { ExerciseEntry } from '../exercises/index';
 import type { GradeResult, ScenarioResult } from './result';
 import type { Job } from './sandbox/protocol';
-import { loadSubmission, SubmissionError } from './load';
+import { Loaded, loadSubmission, SubmissionError } from './load';
+import { typeCheckIsolated } from './typecheck';
 import { runJob, runReplay } from './sandbox/host';
 import type { RecordedRun } from '../explorer/record';
 import { subjectShape } from '../scenarios/registry';
@@ -16,6 +17,9 @@ export interface GradeOptions {
   /** Skip hidden scenarios (a student's local check). */
   readonly skipHidden?: boolean;
   readonly typeCheck?: boolean;
+  /** The type check's limits (typecheck.ts: CHECK_MS, CHECK_HEAP_MB). */
+  readonly typeCheckMs?: number;
+  readonly typeCheckHeapMb?: number;
   readonly scenarioMs?: number;
   readonly heapMb?: number;
   /** How long a scenario may make no progress before it is stopped (sandbox/protocol.ts). */
@@ -34,13 +38,24 @@ function budget(o: GradeOptions): Job['budget'] {
 export async function replayFile(ex: ExerciseEntry, file: string, scenario: string, schedule: string, o: GradeOptions = {}):
   Promise<{ trace?: RecordedRun; summary?: string; error?: string; badSchedule?: boolean }> {
   let loaded;
-  try { loaded = loadSubmission(file, { typeCheck: o.typeCheck }); } catch (e) {
+  try { loaded = await loadChecked(file, o); } catch (e) {
     if (e instanceof SubmissionError) return { error: e.message };
     throw e;
   }
   const job: Job = { kind: ex.kind, exports: ex.exports, scenarios: [], js: loaded.js, map: loaded.map, file: loaded.file, budget: budget(o), replay: { scenario, schedule } };
   const r = await runReplay(job, { scenarioMs: o.scenarioMs ?? 60000, heapMb: o.heapMb ?? 256, ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}) });
   return r.fatal !== undefined ? { error: r.fatal, ...(r.badSchedule === true ? { badSchedule: true } : {}) } : { trace: r.trace, summary: r.summary };
+}
+
+/** The submission validated and compiled (load.ts) and, unless `o.typeCheck` is false,
+ *  type-checked in a worker with limits (typecheck.ts), never in this process. */
+async function loadChecked(file: string, o: GradeOptions): Promise<Loaded> {
+  const loaded = loadSubmission(file, { typeCheck: false });
+  if (o.typeCheck !== false) {
+    const err = await typeCheckIsolated(loaded.file, { ms: o.typeCheckMs, heapMb: o.typeCheckHeapMb });
+    if (err !== undefined) throw new SubmissionError('invalid-submission', err);
+  }
+  return loaded;
 }
 
 /** The hash ExerciseEntry.stubSha256 holds: of the text with line endings as \n and no trailing
@@ -76,7 +91,7 @@ async function gradeAny(ex: ExerciseEntry, file: string, o: GradeOptions): Promi
   const error = (kind: FailureKind, msg: string): GradeResult => ({ ...head, verdict: 'error', score: 0, scenarios: [], error: msg, error_kind: kind });
   let loaded;
   try {
-    loaded = loadSubmission(file, { typeCheck: o.typeCheck });
+    loaded = await loadChecked(file, o);
   } catch (e) {
     if (e instanceof SubmissionError) return error(e.kind, e.message);
     throw e;

@@ -1,6 +1,8 @@
 // Validating a submission before it runs: readable, small, parses, imports only the student
 // API, type-checks against it. Then transpiled to CommonJS with a source map, for the sandbox.
 // Errors are one line a student can act on. Never executes the submission.
+// Must never: import anything but fs, path and typescript (typecheck.ts runs this file in a
+// worker of its own).
 import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
@@ -87,13 +89,54 @@ const host: ts.CompilerHost = {
   },
 };
 
-/** Type-check the submission against the API. */
-function typeCheck(file: string): string | undefined {
+/** A call of a generator function (an API call, or the student's own helper) that is never
+ *  run: a statement of its own (`spin_lock(l);` makes the generator and drops it, and nothing
+ *  happens), or a truth value (`if (page_mapped(page))` tests the generator object, which is
+ *  always true). TypeScript accepts both, and the run then fails somewhere that does not point
+ *  at the line. The first such call, as a one-line error, or undefined. */
+function unrunCall(program: ts.Program, sf: ts.SourceFile): string | undefined {
+  const checker = program.getTypeChecker();
+  const strip = (e: ts.Expression): ts.Expression => (ts.isParenthesizedExpression(e) ? strip(e.expression) : e);
+  /** `e` as a generator-making call: its callee's text, or undefined. */
+  const genCall = (e: ts.Expression | undefined): string | undefined => {
+    if (e === undefined) return undefined;
+    const c = strip(e);
+    if (!ts.isCallExpression(c) || checker.getTypeAtLocation(c).getSymbol()?.getName() !== 'Generator') return undefined;
+    const callee = c.expression.getText(sf);
+    return callee.length <= 40 ? callee : `${callee.slice(0, 39)}…`;
+  };
+  let found: string | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found !== undefined) return;
+    const at = (x: ts.Node): string => loc(sf, x.getStart(sf));
+    if (ts.isExpressionStatement(n)) {
+      const call = genCall(n.expression);
+      if (call !== undefined) { found = `${at(n)}: \`${call}(...)\` alone does nothing (it makes the call's generator and drops it): write \`yield* ${call}(...)\` to run it`; return; }
+    }
+    const tested: (ts.Expression | undefined)[] = [];
+    if (ts.isIfStatement(n) || ts.isWhileStatement(n) || ts.isDoStatement(n)) tested.push(n.expression);
+    else if (ts.isForStatement(n)) tested.push(n.condition);
+    else if (ts.isConditionalExpression(n)) tested.push(n.condition);
+    else if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) tested.push(n.operand);
+    else if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || n.operatorToken.kind === ts.SyntaxKind.BarBarToken)) tested.push(n.left, n.right);
+    for (const e of tested) {
+      const call = genCall(e);
+      if (call !== undefined) { found = `${at(e!)}: \`${call}(...)\` here is the call's generator, which is always true: write \`(yield* ${call}(...))\` to test its answer`; return; }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+/** Type-check the submission against the API: the first error as one line, or undefined. The
+ *  grader runs it in a worker with limits (typecheck.ts): the checker's work has no bound. */
+export function typeCheck(file: string): string | undefined {
   const program = ts.createProgram([file], OPTIONS, host);
   const sf = program.getSourceFile(file)!;
   const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
   const d = diags[0];
-  if (d === undefined) return undefined;
+  if (d === undefined) return unrunCall(program, sf);
   const where = d.file && d.start !== undefined ? loc(d.file, d.start) : path.basename(file);
   const text = oneLine(d.messageText);
   // The commonest slip: `yield spin_lock(l)` for `yield* spin_lock(l)`. TypeScript's words
@@ -112,6 +155,17 @@ function typeCheck(file: string): string | undefined {
 }
 
 export function loadSubmission(file: string, opts: { typeCheck?: boolean } = {}): Loaded {
+  try {
+    return load(file, opts);
+  } catch (e) {
+    // TypeScript's parser, checker and emitter recurse over the syntax tree: 60,000 nested
+    // brackets, or 30,000 terms of one sum, exhaust the stack
+    if (e instanceof RangeError) throw new SubmissionError('invalid-submission', `${path.basename(file)}: the code is nested too deeply for the grader to read (an expression or block thousands of levels deep)`);
+    throw e;
+  }
+}
+
+function load(file: string, opts: { typeCheck?: boolean }): Loaded {
   const abs = path.resolve(file);
   let stat: fs.Stats;
   try { stat = fs.statSync(abs); } catch { throw new SubmissionError('invalid-submission', `cannot read ${file}: no such file`); }

@@ -44,6 +44,9 @@ const CASES: Record<string, Expect> = {
   'broken/syntax-error.ts': { error: 'invalid-submission' },
   'broken/type-error.ts': { error: 'invalid-submission' },
   'broken/bare-yield.ts': { error: 'invalid-submission' },
+  'broken/no-yield-star.ts': { error: 'invalid-submission' },
+  'broken/no-yield-star-test.ts': { error: 'invalid-submission' },
+  'broken/type-bomb.ts': { error: 'invalid-submission' },
 };
 
 // Short limits keep the loops and the allocations quick to stop.
@@ -59,7 +62,8 @@ beforeAll(async () => {
   before = await gradeFile(EX05, NORMAL, NORMAL_OPTS);
   // An allocation reaches the heap limit in ~0.1 s on an idle machine but may take seconds on a
   // busy one (V8's last-resort collections): give those cases time to be memory, not timeout.
-  const limits = (f: string): GradeOptions => (f.startsWith('huge-allocation') ? { ...LIMITS, scenarioMs: 20000, stallMs: 20000 } : LIMITS);
+  const limits = (f: string): GradeOptions => (f.startsWith('huge-allocation') ? { ...LIMITS, scenarioMs: 20000, stallMs: 20000 }
+    : f === 'broken/type-bomb.ts' ? { ...LIMITS, typeCheckHeapMb: 256 } : LIMITS);
   await pool(Object.keys(CASES), 2, async (f) => { graded.set(f, await gradeFile(EX05, path.join(HOSTILE, f), limits(f))); });
   after = await gradeFile(EX05, NORMAL, NORMAL_OPTS);
 }, 150_000);
@@ -104,6 +108,17 @@ test('a type error is one line of single-spaced sentences (TypeScript indents it
 test('a `yield` that lacks its `*` gets a type error that says what to write', () => {
   expect(graded.get('broken/bare-yield.ts')!.error).toBe('bare-yield.ts:11:9: type error: `yield spin_unlock(...)` yields the call itself; write `yield* spin_unlock(...)` to run it');
 });
+
+test('a kernel call with no `yield*` at all, alone or as a condition, is caught at its line and says what to write', () => {
+  expect(graded.get('broken/no-yield-star.ts')!.error).toBe('no-yield-star.ts:12:3: `spin_lock(...)` alone does nothing (it makes the call\'s generator and drops it): write `yield* spin_lock(...)` to run it');
+  expect(graded.get('broken/no-yield-star-test.ts')!.error).toBe('no-yield-star-test.ts:13:7: `page_mapped(...)` here is the call\'s generator, which is always true: write `(yield* page_mapped(...))` to test its answer');
+});
+
+test('a type check that needs more than its heap, or its time, is stopped in its worker and said so', async () => {
+  expect(graded.get('broken/type-bomb.ts')!.error).toBe('type-bomb.ts: the type check needed more than 256 MB: simplify the file\'s types');
+  const slow = await gradeFile(EX05, path.join(HOSTILE, 'broken', 'type-bomb.ts'), { ...LIMITS, typeCheckMs: 1000 });
+  expect([slow.verdict, slow.error_kind, slow.error]).toEqual(['error', 'invalid-submission', 'type-bomb.ts: the type check took more than 1 s: simplify the file\'s types']);
+}, 60_000);
 
 test('prototype pollution cannot make the rc2 code pass the seed scenario', async () => {
   const r = await gradeFile(EX05, path.join(HOSTILE, 'pollute-buggy.ts'), { only: ['seed'], typeCheck: false });

@@ -29,14 +29,22 @@ function terminal(): PlayTerminal {
     write: (text) => stdout.write(text),
     choose: async (message: string, choices: readonly Choice[], defaultValue: string) => {
       const { select } = await import('@inquirer/prompts');
-      const input = threadDigits(stdin, choices);
+      // q and u act at once, as the footer says (the prompt alone would only move to them)
+      const stop = new AbortController();
+      let pressed = '';
+      const input = threadDigits(stdin, choices, (k) => {
+        const v = k === 'q' ? 'quit' : k === 'u' ? 'undo' : '';
+        if (v !== '' && choices.some((c) => c.value === v)) { pressed = v; stop.abort(); return true; }
+        return false;
+      });
       try {
         return await select(
           { message, choices: [...choices], default: defaultValue, loop: false, pageSize: choices.length, theme: { helpMode: 'never' } },
-          { input, output: stdout, clearPromptOnDone: true },
+          { input, output: stdout, clearPromptOnDone: true, signal: stop.signal },
         );
       } catch (err) {
         if (err instanceof Error && err.name === 'ExitPromptError') return 'interrupt';
+        if (err instanceof Error && err.name === 'AbortPromptError' && pressed !== '') return pressed;
         throw err;
       } finally {
         input.detach();
@@ -46,11 +54,14 @@ function terminal(): PlayTerminal {
 }
 
 /** The terminal's keys as the select prompt reads them, but a digit picks the thread with that
- *  number (digitToPosition), as the menu shows them, not the n-th line. */
-function threadDigits(stdin: NodeJS.ReadStream, choices: readonly Choice[]): PassThrough & { detach(): void } {
+ *  number (digitToPosition), as the menu shows them, not the n-th line; a key `act` takes (true)
+ *  goes no further. */
+function threadDigits(stdin: NodeJS.ReadStream, choices: readonly Choice[], act: (key: string) => boolean): PassThrough & { detach(): void } {
   const pass = new PassThrough();
   const onData = (b: Buffer): void => {
-    const s = digitsToPositions(b.toString('utf8'), choices);
+    const text = b.toString('utf8');
+    if (act(text)) return;
+    const s = digitsToPositions(text, choices);
     if (s !== '') pass.write(s);
   };
   stdin.on('data', onData);

@@ -19,6 +19,8 @@ export interface ScenarioResult {
     readonly message: string;
     readonly why: string;
     readonly schedule: string;
+    /** Steps up to the failure (the schedule may go on past it: a contract breach lets the
+     *  caller run on). */
     readonly steps: number;
     readonly preemptions: number;
     /** true when bounded search showed no schedule with fewer preemptions fails. */

@@ -146,9 +146,12 @@ function one(job: Job, realm: RealmModule, subject: Record<string, unknown>, sc:
   if (JSON.stringify(t1.events) !== JSON.stringify(t2.events)) { kind = 'nondeterminism'; why = 'the same schedule ran differently twice: the code keeps state between runs or depends on something other than what it reads'; }
   if (v.failure.report.includes('NondeterminismError')) { kind = 'nondeterminism'; why = 'the code used Math.random() or Date: a submission must behave the same on every run'; }
   const note = scenario.notes?.[kind];
+  // the steps up to the failure: after a contract breach the run goes on (Machine.fail), and the
+  // schedule with it
+  const upTo = 'step' in rec ? t1.events.filter((e) => e.i <= rec.step).length : v.steps;
   return {
     ...base, summary, verdict: 'BUG', points: 0, stats, trace: t1,
-    failure: { kind, message: rec.report, why, ...(note !== undefined ? { note } : {}), schedule: v.schedule, steps: v.steps, preemptions: v.preemptions,
+    failure: { kind, message: rec.report, why, ...(note !== undefined ? { note } : {}), schedule: v.schedule, steps: upTo, preemptions: v.preemptions,
       ...(v.minimal ? { minimal: true } : {}) },
   };
 }

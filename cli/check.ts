@@ -13,6 +13,7 @@ import { renderText } from '../grader/reporters/text';
 import { getState, loadStates, saveStates, stateFile, withState } from '../course/exerciseState';
 import { parseArgs, UsageError } from './args';
 import { replayCommandFor, sourceLookup } from './gradeOutputs';
+import { wrapWords } from '../trace/style';
 
 const ROOT = path.resolve(__dirname, '..');
 const home = path.resolve(process.env.ANON_VMA_LAB_HOME || process.cwd());
@@ -38,15 +39,24 @@ function list(): number {
   return 0;
 }
 
-function showHints(ex: ExerciseEntry, reveal: boolean): void {
+/** A line of prose, wrapped at 80 columns on a terminal (as the report is), else one line. */
+function prose(s: string, indent = 2): void {
+  out(process.stdout.isTTY === true ? wrapWords(s, 80, indent).join('\n') : s);
+}
+
+/** The hints seen so far (with `reveal`, one more first); `brief`: only how many, in a line
+ *  (under a submission that could not be graded, they would bury its one-line error). */
+function showHints(ex: ExerciseEntry, reveal: boolean, brief = false): void {
   const file = stateFile(home);
   const states = loadStates(file);
   const st = getState(states, ex.id);
   const n = reveal ? Math.min(ex.hints.length, st.hints + 1) : st.hints;
   if (reveal) saveStates(file, withState(states, ex.id, { ...st, hints: n }));
-  if (n === 0) { out(`Stuck? npm run check ${Number(ex.id.slice(0, 2))} -- --hint shows hint 1 of ${ex.hints.length}.`); return; }
-  for (let i = 0; i < n; i++) out(`Hint ${i + 1}/${ex.hints.length}: ${ex.hints[i]}`);
-  if (n < ex.hints.length) out(`(npm run check ${Number(ex.id.slice(0, 2))} -- --hint for the next one)`);
+  const cmd = `npm run check ${Number(ex.id.slice(0, 2))} -- --hint`;
+  if (n === 0) { prose(`Stuck? ${cmd} shows hint 1 of ${ex.hints.length}.`); return; }
+  if (brief) { prose(`(${n} of ${ex.hints.length} hints seen: ${cmd} shows them${n < ex.hints.length ? ', and the next' : ''})`); return; }
+  for (let i = 0; i < n; i++) prose(`Hint ${i + 1}/${ex.hints.length}: ${ex.hints[i]}`);
+  if (n < ex.hints.length) prose(`(${cmd} for the next one)`);
 }
 
 async function checkOnce(ex: ExerciseEntry, stub: string): Promise<number> {
@@ -66,7 +76,7 @@ async function checkOnce(ex: ExerciseEntry, stub: string): Promise<number> {
     else { out(`Passed. Now compare with the reference, ${ex.solution}:\n`); out(reference); }
     return 0;
   }
-  showHints(ex, false);
+  showHints(ex, false, r.verdict === 'error');
   return 1;
 }
 
@@ -94,7 +104,8 @@ function watch(ex: ExerciseEntry, stub: string): void {
     running = true;
     if (process.stdout.isTTY) process.stdout.write('\u001b[2J\u001b[H');
     await checkOnce(ex, stub);
-    out(`\nWatching ${path.relative(process.cwd(), stub)} — save to re-run${process.stdin.isTTY ? ', Enter to re-run now, q to quit' : ''}.`);
+    out('');
+    prose(`Watching ${path.relative(process.cwd(), stub)} — save to re-run${process.stdin.isTTY ? ', Enter to re-run now, q to quit' : ''}.`);
     running = false;
     if (again) { again = false; void run(); }
   };

@@ -192,7 +192,7 @@ export async function runAll(ex: ExerciseEntry, dir: string, a: Args, o: { color
   else {
     const byName = new Map(out.entries.map((e) => [e.name, e.result.submission]));
     process.stdout.write(`${renderSummary(out.summary, {
-      color: o.color,
+      color: o.color, wrap: process.stdout.isTTY === true,
       replayCommand: (c) => replayCommandFor(ex, byName.get(c.submissions[0]) ?? c.submissions[0])({ name: c.scenario, failure: { schedule: c.schedule } }),
     })}\n`);
   }

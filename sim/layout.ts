@@ -94,10 +94,14 @@ export function accessSize(addr: number): 4 | 8 {
   return FOUR_BYTES.has(describeAddr(addr).field) ? 4 : 8;
 }
 
+/** An address as the kernel prints one, a sign first if a forged one is negative (-0x1, not
+ *  0x-1). */
+export function hex(a: number): string { return a < 0 ? `-0x${(-a).toString(16)}` : `0x${a.toString(16)}`; }
+
 /** "anon_vma@0x40" plus ".root" when the address is a field. */
 export function describeAddr(addr: number): { obj: string; field: string; base: number; cache: number } {
   const ci = cacheOf(addr);
-  if (ci < 0) return { obj: `0x${addr.toString(16)}`, field: '', base: addr, cache: -1 };
+  if (ci < 0) return { obj: hex(addr), field: '', base: addr, cache: -1 };
   const base = slotBase(addr, ci);
   const s = CACHES[ci].struct;
   const idx = (addr - base) / 8;

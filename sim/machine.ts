@@ -9,7 +9,7 @@ import { Memory } from './memory';
 import { Locks } from './locks';
 import { Rcu } from './rcu';
 import { report } from './reports';
-import { lockFieldName } from './layout';
+import { hex, lockFieldName } from './layout';
 import { Journal } from './journal';
 
 export interface ThreadState {
@@ -435,7 +435,7 @@ export class Machine {
   private same(t: ThreadState, n: MemoNode, which: string): void {
     const was = n.op!, now = t.pending;
     if (now === null || now.k !== was.k || now.a !== was.a || now.v !== was.v || now.n !== was.n) {
-      const op = (o: Op): string => `${o.k} at 0x${o.a.toString(16)}`;
+      const op = (o: Op): string => `${o.k} at ${hex(o.a)}`;
       this.diverged(`replaying ${t.name}: ${which} ${now === null ? 'never came' : `asked for ${op(now)}`}, not ${op(was)} as before`);
     }
   }

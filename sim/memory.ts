@@ -6,7 +6,7 @@
 // allocation — anon_vma_ctor, 2.6.36): allocation touches no field.
 import type { Machine } from './machine';
 import type { Op } from './op';
-import { CACHES, STRIDE, cacheOf, describeAddr, slotBase, fieldOffset } from './layout';
+import { CACHES, STRIDE, cacheOf, describeAddr, hex, slotBase, fieldOffset } from './layout';
 import { report } from './reports';
 
 /** A slab slot's history. Replaced, never changed in place (the machine's journal notes the
@@ -138,7 +138,7 @@ export class Memory {
   free(tid: number, a: number): void {
     const s = this.slotOf(a);
     if (s === undefined || s.base !== a) {
-      this.m.fail('exception', tid, 'kfree() of an address that is not the start of a slab object', [`BUG: kfree of bad address 0x${a.toString(16)}`]);
+      this.m.fail('exception', tid, 'kfree() of an address that is not the start of a slab object', [`BUG: kfree of bad address ${hex(a)}`]);
       return;
     }
     if (!s.live) {
@@ -158,7 +158,7 @@ export class Memory {
     const ci = cacheOf(a);
     if (ci < 0) {
       this.m.fail('exception', tid, 'the code dereferenced an address that holds no kernel object (a NULL or garbage pointer?)',
-        [`BUG: unable to handle kernel paging request at 0x${a.toString(16)}`, `${what} by ${this.m.threadName(tid)}`]);
+        [`BUG: unable to handle kernel paging request at ${hex(a)}`, `${what} by ${this.m.threadName(tid)}`]);
       return false;
     }
     const s = this.slots.get(slotBase(a, ci));
@@ -220,7 +220,7 @@ export class Memory {
   }
   private describePtr(v: number): string {
     const d = describeAddr(v);
-    return d.cache < 0 ? `0x${v.toString(16)}` : d.obj;
+    return d.cache < 0 ? hex(v) : d.obj;
   }
 }
 

@@ -4,10 +4,8 @@ import type { Machine, ThreadState } from './machine';
 import { mayBlockSleeping, type Op } from './op';
 import type { Slot } from './memory';
 import type { Holding } from './locks';
-import { accessSize, describeAddr, lockFieldName } from './layout';
+import { accessSize, describeAddr, hex, lockFieldName } from './layout';
 import { isFatal } from './failure';
-
-const hex = (a: number): string => `0x${a.toString(16)}`;
 
 /** `&anon_vma@0x40->lock` (`->mutex`, `->rwsem`: see lockFieldName). */
 function lockName(_m: Machine, a: number, k?: Op['k'] | Holding['mode']): string {

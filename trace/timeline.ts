@@ -28,7 +28,8 @@ function keepers(t: Trace, focus: number): Set<number> {
   return keep;
 }
 
-export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: number } = {}): string {
+/** `wrap: false` (piped): the sentence under a failure found at return stays on one line. */
+export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: number; wrap?: boolean } = {}): string {
   const width = o.width ?? 80;
   const p = paint(o.color ?? false);
   const out: string[] = [];
@@ -79,7 +80,7 @@ export function timeline(t: Trace, o: RenderOptions & { fold?: boolean; focus?: 
     // a failure found as the thread returned sits on its last step, which did nothing wrong
     if (isFirst && t.failure !== undefined && t.failure.tid === e.tid && AT_RETURN.has(t.failure.kind)) {
       // in full, over as many lines as it takes: it is the sentence that says what went wrong
-      for (const l of wrapWords(`↳ then ${t.failure.why}`, width - GUTTER - lanes.length - 2, 7)) out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}  ${p.red(l)}`);
+      for (const l of wrapWords(`↳ then ${t.failure.why}`, o.wrap === false ? Infinity : width - GUTTER - lanes.length - 2, 7)) out.push(`${' '.repeat(GUTTER)}${p.dim(lanes)}  ${p.red(l)}`);
     }
     last = e.tid;
   }

@@ -6,6 +6,7 @@
 import type { GradeResult, ScenarioResult } from '../result';
 import { earned, shortfall } from './earned';
 import { scenarioReport, GradescopeOptions } from './gradescope';
+import { oneLine } from '../../trace/style';
 
 export type JunitOptions = GradescopeOptions;
 
@@ -45,7 +46,7 @@ function testsuite(r: GradeResult, o: JunitOptions): { xml: string[]; tests: num
     const kind = r.error_kind ?? 'error';
     return {
       tests: 1, failures: 0, errors: 1, ms: 0,
-      xml: [`  <testsuite name="${xmlAttr(r.submission)}" tests="1" failures="0" errors="1" skipped="0" time="0.000">`,
+      xml: [`  <testsuite name="${xmlAttr(oneLine(r.submission))}" tests="1" failures="0" errors="1" skipped="0" time="0.000">`,
         '    <properties>', ...props, '    </properties>',
         `    <testcase classname="${xmlAttr(r.exercise)}" name="submission" time="0.000">`,
         `      <error message="${xmlAttr(kind)}" type="${xmlAttr(kind)}">${xmlText(r.error ?? '')}</error>`,
@@ -56,7 +57,7 @@ function testsuite(r: GradeResult, o: JunitOptions): { xml: string[]; tests: num
   const ms = r.scenarios.reduce((a, s) => a + s.stats.ms, 0);
   return {
     tests: r.scenarios.length, failures, errors: 0, ms,
-    xml: [`  <testsuite name="${xmlAttr(r.submission)}" tests="${r.scenarios.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(ms)}">`,
+    xml: [`  <testsuite name="${xmlAttr(oneLine(r.submission))}" tests="${r.scenarios.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(ms)}">`,
       '    <properties>', ...props, '    </properties>',
       ...r.scenarios.flatMap((s) => testcase(r, s, o)), '  </testsuite>'],
   };

@@ -94,7 +94,8 @@ export function summarize(exercise: string, entries: readonly ClassEntry[]): Cla
     for (const s of e.result.scenarios) {
       // a bug that earned its points (the bug hunt's goal) is no one's mistake
       if (s.verdict !== 'BUG' || earned(s) || s.failure === undefined || s.failure.schedule === '') continue;
-      const key = JSON.stringify([s.name, s.failure.kind, s.failure.schedule]);
+      // (an exception's report is what was thrown: two different throws are two mistakes)
+      const key = JSON.stringify([s.name, s.failure.kind, s.failure.schedule, s.failure.kind === 'exception' ? s.failure.message : '']);
       const g = groups.get(key) ?? { scenario: s.name, kind: s.failure.kind, schedule: s.failure.schedule, preemptions: s.failure.preemptions, steps: s.failure.steps, submissions: [], reports: [] };
       g.submissions.push(e.name);
       g.reports.push(s.failure.message);
@@ -137,6 +138,8 @@ export function summarize(exercise: string, entries: readonly ClassEntry[]): Cla
 export interface SummaryTextOptions {
   readonly color?: boolean;
   readonly width?: number;
+  /** Wrap long lines at `width` (a terminal; the default); false: each line whole, as piped. */
+  readonly wrap?: boolean;
   /** The command that replays a counterexample on one of the submissions sharing it. */
   readonly replayCommand?: (c: Counterexample) => string;
 }
@@ -165,7 +168,7 @@ export function renderSummary(summary: ClassSummary, o: SummaryTextOptions = {})
   // what submissions wrote (names, one-line errors) is shown, never obeyed, and on its line
   const s = harmlessData(summary, oneLine);
   const p = paint(o.color ?? false);
-  const width = o.width ?? 80;
+  const width = o.wrap === false ? Infinity : o.width ?? 80;
   const out: string[] = [];
   out.push(p.bold(`Class summary — ${s.exercise}: ${plural(s.submissions, 'submission')}`));
   out.push(`${s.verdicts.pass} pass, ${s.verdicts.fail} fail, ${s.verdicts.error} could not be graded; mean ${s.mean}/${s.max_score}, median ${s.median}`);
@@ -177,7 +180,7 @@ export function renderSummary(summary: ClassSummary, o: SummaryTextOptions = {})
   out.push(p.bold('Score distribution'));
   const most = Math.max(1, ...s.distribution.map((d) => d.count));
   const label = Math.max(...s.distribution.map((d) => String(d.score).length), 2);
-  const barMax = Math.max(10, width - label - 12);
+  const barMax = Math.max(10, (o.width ?? 80) - label - 12);
   for (const d of s.distribution) {
     const bar = '█'.repeat(Math.round((d.count / most) * barMax));
     out.push(`  ${String(d.score).padStart(label)} │${bar}${d.count > 0 ? ` ${d.count}` : ''}`);

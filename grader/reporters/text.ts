@@ -124,9 +124,8 @@ export function renderText(result: GradeResult, o: TextOptions = {}): string {
         const table = lockTable(tr, width - 6); // the table adds a "  [NN]" step column
         if (table !== undefined) { out.push(''); out.push(table); }
         out.push('');
-        out.push(p.bold('The interleaving (● a step; · another thread runs; ✗ the failure; ! another'));
-        out.push(p.bold('failure; ┆ steps folded away; "check: …" steps are the grader\'s checks):'));
-        out.push(timeline(tr, { width, color: o.color, source: o.source, fold: !o.full, focus: 0 }));
+        out.prose(p.bold('The interleaving (● a step; · another thread runs; ✗ the failure; ! another failure; ┆ steps folded away; "check: …" steps are the grader\'s checks):'), 0);
+        out.push(timeline(tr, { width, color: o.color, source: o.source, fold: !o.full, focus: 0, wrap: o.wrap === true }));
       }
       if (o.replayCommand) { out.push(''); out.command('Replay this run (on the file as it is now):', o.replayCommand(first)); }
     } else {

@@ -41,6 +41,30 @@ test('hints are revealed one at a time and remembered', () => {
   expect(state['05-page-lock-anon-vma'].hints).toBe(2);
 });
 
+test('under a submission that cannot be graded, the hints seen are a count, not their text', () => {
+  const copy = courseCopy();
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), 'check-home-'));
+  try {
+    fs.mkdirSync(path.join(own, '.anon-vma-lab'));
+    fs.writeFileSync(path.join(own, '.anon-vma-lab', 'exercises.json'), JSON.stringify({ '05-page-lock-anon-vma': { hints: 2, passed: false, bestScore: 0 } }));
+    const stub = path.join(copy, 'exercises', '05-page-lock-anon-vma', 'page_lock_anon_vma.ts');
+    const runIn = () => spawnSync(TS_NODE, ['-T', 'cli/check.ts', '5'], { cwd: copy, env: { ...env, ANON_VMA_LAB_HOME: own }, encoding: 'utf8', timeout: 120000 });
+    // a failing submission shows the hints seen; one that does not parse, only how many
+    const failing = runIn();
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toMatch(/^Hint 1\/4: .*\nHint 2\/4: /m);
+    fs.writeFileSync(stub, `${fs.readFileSync(stub, 'utf8')}\nexport function* broken( {\n`);
+    const broken = runIn();
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/^invalid-submission: page_lock_anon_vma\.ts:\d+:\d+: syntax error: /m);
+    expect(broken.stdout).toContain('(2 of 4 hints seen: npm run check 5 -- --hint shows them, and the next)');
+    expect(broken.stdout).not.toContain('Hint 1/4');
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.rmSync(own, { recursive: true, force: true });
+  }
+}, 240_000);
+
 test('--reset asks first (not a terminal: needs --yes), then restores the stub', () => {
   // in a copy with a git history of its own: the stub as committed there
   const copy = courseCopy();

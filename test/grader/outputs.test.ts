@@ -100,6 +100,10 @@ describe('--junit PATH', () => {
     };
     const doc = parseXml(renderJunit(r));
     expect(find(doc, 'testsuite')[0].attrs.name).toBe('a&b <c>.ts');
+    // a name with control characters is escaped as the CSV and the summary show it, never
+    // stripped into another student's name
+    const named = parseXml(renderJunit({ ...r, submission: 'class/\u001b[31mred\u001b[0m.ts' }));
+    expect(find(named, 'testsuite')[0].attrs.name).toBe('class/\\x1b[31mred\\x1b[0m.ts');
     const c = find(doc, 'testcase')[0];
     expect(c.attrs.name).toBe('seed"<>');
     const text = find(c, 'failure')[0].text;

@@ -68,6 +68,24 @@ test('the same schedule and kind in two scenarios with different reports is two 
   expect(summarize('05-page-lock-anon-vma', same).counterexamples.map((c) => [c.scenario, c.also_in ?? []])).toEqual([['quiet', ['exit-vs-walk']]]);
 });
 
+test('two submissions that throw different things on one schedule are two counterexamples; the same throw is one', () => {
+  const thrown = (name: string, what: string) => ({ name, result: result([{ ...bug('quiet', 'v1:0*3'), failure: { kind: 'exception', message: `Oops: exception in walker\n  ${what}`, why: 'w', schedule: 'v1:0*3', steps: 3, preemptions: 0 } }]) });
+  const s = summarize('05-page-lock-anon-vma', [thrown('f', 'Error: giving up'), thrown('g', 'thrown value that cannot be read'), thrown('h', 'Error: giving up')]);
+  expect(s.counterexamples.map((c) => c.submissions)).toEqual([['f', 'h'], ['g']]);
+});
+
+test('not on a terminal (wrap: false), a line stays whole: a name and its reason, a list of names', () => {
+  const names = Array.from({ length: 12 }, (_, i) => `student-with-a-long-name-${i}`);
+  const errs = names.map((name) => ({ name, result: { exercise: '05-page-lock-anon-vma', submission: `${name}.ts`, verdict: 'error' as const, score: 0, max_score: 6, scenarios: [],
+    error: 'the submission must export a function named page_lock_anon_vma (found nothing)', error_kind: 'invalid-submission' as const } }));
+  const s = summarize('05-page-lock-anon-vma', errs);
+  const whole = renderSummary(s, { wrap: false });
+  expect(whole).toContain(`\n    ${names[0]}: the submission must export a function named page_lock_anon_vma (found nothing)\n`);
+  expect(whole).toContain(`\n    and 2 more: ${names[8]}, ${names[9]}\n`);
+  const wrapped = renderSummary(s, { width: 80 });
+  for (const l of wrapped.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
+});
+
 test('a scenario passes when it earns its points: a bug hunt\'s BUG is a success, its NO_BUG_WITHIN a failure, and neither is a counterexample', () => {
   const hunt = (verdict: 'BUG' | 'NO_BUG_WITHIN', points: number): ScenarioResult => ({
     name: 'seed-hang', summary: '', verdict, points, max_points: 5, hidden: false, stats: { executions: 1, steps: 68, ms: 1 },

@@ -172,7 +172,7 @@ describe('npm run lesson 3 in a terminal', () => {
 });
 
 describe('npm run play 4 in a terminal', () => {
-  test('a digit picks the thread with that number, as the menu shows them (not the n-th line); q and Enter quit', async () => {
+  test('a digit picks the thread with that number, as the menu shows them (not the n-th line); q quits at once', async () => {
     const script = path.join(dir, 'play.sh');
     fs.writeFileSync(script, [
       `cd '${REPO}'`,
@@ -191,9 +191,7 @@ describe('npm run play 4 in a terminal', () => {
     await waitFor('play', '❯ 0 walker');
     keys('play', 'Enter');
     await waitFor('play', 'Step 2: who runs next?');
-    keys('play', 'q');
-    await waitFor('play', '❯ quit');
-    keys('play', 'Enter');
+    keys('play', 'q'); // at once, as the footer says: no Enter
     const s = await waitFor('play', '[exit ', '[tty ');
     expect(s).toContain("npm run play 4 -- --moves 'v1:2,0'");
     expect(s).toContain('[exit 0]');

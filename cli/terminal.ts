@@ -1,6 +1,7 @@
 // The real terminal behind an interactive lesson: raw-mode keys, screen clearing, and quizzes
 // through @inquirer/prompts (loaded only when a quiz is asked, to keep start-up fast). It puts
 // the terminal back as it found it on every way out: normal exit, Ctrl-C, SIGTERM, a crash.
+import { PassThrough } from 'stream';
 import { decodeKey, splitKeys, type Key, type LessonTerminal } from '../course/session';
 
 export interface RealTerminal extends LessonTerminal {
@@ -73,17 +74,30 @@ export function createTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStr
     choose: async (message, choices) => {
       queue.length = 0; // keys typed before the question are not answers
       const { select } = await import('@inquirer/prompts');
-      // q (as everywhere in a lesson) or Escape quits at a quiz too: inquirer has no key for it,
-      // so a listener beside it aborts the prompt
+      // The prompt reads the keys through a filter: q (as everywhere in a lesson) or Escape
+      // quits (inquirer has no key for it), and Enter answers only once a choice was picked
+      // (a letter or an arrow): Enter pressed to turn the page must not answer the quiz.
       const stop = new AbortController();
-      const onData = (d: string | Buffer): void => { if (decodeKey(String(d)) === 'quit') stop.abort(); };
+      const input = Object.assign(new PassThrough(), {
+        isTTY: true,
+        setRawMode: (on: boolean) => { if (stdin.isTTY) stdin.setRawMode(on); return input; },
+      });
+      let picked = false;
+      const onData = (d: string | Buffer): void => {
+        for (const k of splitKeys(String(d))) {
+          if (decodeKey(k) === 'quit') { stop.abort(); return; }
+          if (k === '\r' || k === '\n') { if (!picked) continue; } else picked = true;
+          input.write(k);
+        }
+      };
       stdin.on('data', onData);
+      stdin.resume();
       try {
         const answer = await select(
           // answered, the question keeps a neutral mark: inquirer's default is a green tick,
           // which a wrong quiz answer would get too
           { message, choices: choices.map((name, value) => ({ name, value })), loop: false, theme: { prefix: { idle: '?', done: '›' } } },
-          { input: stdin, output: stdout, clearPromptOnDone: false, signal: stop.signal },
+          { input, output: stdout, clearPromptOnDone: false, signal: stop.signal },
         );
         return answer;
       } catch (err) {
@@ -92,6 +106,7 @@ export function createTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStr
         throw err;
       } finally {
         stdin.off('data', onData);
+        stdin.pause();
         if (stdin.isTTY) stdin.setRawMode(true); // inquirer leaves cooked mode behind
       }
     },

@@ -122,6 +122,12 @@ describe('npm run lesson 3 in a terminal', () => {
     keys('first', 'Enter');
     s = await waitFor('first', '## Check your reading', 'Quiz 1:', 'a) the same object', 'c) memory that is never reused');
     expect(s).not.toContain(FOOTER(3)); // the footer waits for the answer
+    // Enter alone (pressed to turn the page) picks nothing, so it answers nothing
+    keys('first', 'Enter');
+    await new Promise((r) => setTimeout(r, 1000));
+    s = screen('first');
+    expect(s).not.toContain(FOOTER(3));
+    expect(s).not.toMatch(/^› Quiz 1:/m);
     keys('first', 'Down', 'Enter');
     s = await waitFor('first', FOOTER(3));
     expect(s).toContain('✓ Right. yes: that is why you must recheck identity after taking a lock');

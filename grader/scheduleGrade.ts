@@ -75,6 +75,8 @@ export function loadTargetCode(target: ScheduleTarget): TargetCode {
   const file = path.resolve(ROOT, target.code);
   const hit = loadedTargets.get(file);
   if (hit !== undefined) return hit;
+  // a course template made without solutions/ must keep this one file (docs/grading.md)
+  if (!fs.existsSync(file)) throw new Error(`the bug hunt replays schedules against ${target.code}, which is missing from this copy of the course: keep that file when you remove solutions/ (docs/grading.md)`);
   const loaded = loadSubmission(file, { typeCheck: false });
   const realm = loadInRealm(loaded.js, loaded.file);
   const subject: Record<string, unknown> = {};

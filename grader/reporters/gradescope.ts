@@ -5,7 +5,7 @@
 // did not load) is one failed test carrying the error line.
 import type { GradeResult, ScenarioResult } from '../result';
 import { earned } from './earned';
-import { renderText, scenarioLine } from './text';
+import { renderText, scenarioLine, stubNote } from './text';
 import type { SourceLookup } from '../../trace/trace';
 
 export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
@@ -52,7 +52,8 @@ export function gradescopeResults(r: GradeResult, o: GradescopeOptions = {}): Gr
   }
   const visible = r.scenarios.filter((s) => !s.hidden);
   const hidden = r.scenarios.length - visible.length;
-  const lines = [`${visible.filter(passed).length} of ${visible.length} visible scenarios pass.`, ...visible.map((s) => scenarioLine(s, false))];
+  const lines = [...(r.unchanged_stub === true ? [stubNote(r)] : []),
+    `${visible.filter(passed).length} of ${visible.length} visible scenarios pass.`, ...visible.map((s) => scenarioLine(s, false))];
   if (hidden > 0) lines.push(`${hidden} hidden scenario${hidden === 1 ? ' is' : 's are'} graded too: ${hidden === 1 ? 'its result appears' : 'their results appear'} when grades are published.`);
   return {
     ...base,

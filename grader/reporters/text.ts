@@ -53,6 +53,12 @@ export function scenarioLine(s: ScenarioResult, color = false, shownAbove = fals
   }
 }
 
+/** For a submission that is the exercise's stub unchanged (GradeResult.unchanged_stub): the
+ *  sentence every report says it with. */
+export function stubNote(r: GradeResult): string {
+  return `This file is the exercise's stub as the course ships it, unchanged: ${r.score > 0 ? `its ${plural(r.score, 'point')} ${r.score === 1 ? 'is' : 'are'} what the starting code earns` : 'the starting code earns nothing'}.`;
+}
+
 export function renderText(result: GradeResult, o: TextOptions = {}): string {
   // what the submission wrote is shown, never obeyed (control characters escaped)
   const r = harmlessData(result);
@@ -77,9 +83,7 @@ export function renderText(result: GradeResult, o: TextOptions = {}): string {
   };
   const head = r.verdict === 'pass' ? p.green('PASS') : r.verdict === 'fail' ? p.red('FAIL') : p.red('ERROR');
   out.prose(`${head} ${r.exercise}: ${r.score}/${r.max_score} points — ${r.submission}`, 2);
-  if (r.unchanged_stub === true) {
-    out.prose(p.dim(`(This file is the exercise's stub as the course ships it, unchanged: ${r.score > 0 ? `its ${plural(r.score, 'point')} ${r.score === 1 ? 'is' : 'are'} what the starting code earns` : 'the starting code earns nothing'}.)`), 1);
-  }
+  if (r.unchanged_stub === true) out.prose(p.dim(`(${stubNote(r)})`), 1);
   if (r.verdict === 'error') {
     out.prose(`${r.error_kind ?? 'error'}: ${r.error ?? ''}`, 2);
     return lines.join('\n');

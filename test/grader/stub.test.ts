@@ -10,6 +10,7 @@ import { EXERCISES, findExercise, type ExerciseEntry } from '../../exercises/ind
 import { gradeFile, stubHash } from '../../grader/grade';
 import type { GradeResult } from '../../grader/result';
 import { renderText } from '../../grader/reporters/text';
+import { gradescopeResults } from '../../grader/reporters/gradescope';
 import { renderSummary, summarize } from '../../grader/reporters/summary';
 import { renderCsv } from '../../grader/reporters/csv';
 import { REPO } from './helpers';
@@ -58,6 +59,12 @@ test('the student\'s report says it under the verdict line', () => {
   expect(renderText(results.edited)).not.toContain('stub as the course ships it');
   const none: GradeResult = { ...results.same, score: 0, scenarios: results.same.scenarios.map((s) => ({ ...s, points: 0 })) };
   expect(renderText(none).split('\n')[1]).toBe('(This file is the exercise\'s stub as the course ships it, unchanged: the starting code earns nothing.)');
+});
+
+test('on Gradescope, the always-visible output says it first', () => {
+  const out = gradescopeResults(results.same).output.split('\n');
+  expect(out[0]).toBe(`This file is the exercise's stub as the course ships it, unchanged: its ${results.same.score} point${results.same.score === 1 ? ' is' : 's are'} what the starting code earns.`);
+  expect(gradescopeResults(results.edited).output).not.toContain('stub as the course ships it');
 });
 
 test('the class summary names the unchanged stubs, and the CSV marks their rows', () => {

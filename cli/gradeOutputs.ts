@@ -77,6 +77,8 @@ function write(file: string, text: string): void {
   } catch (e) {
     throw new OutputError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  // (on stderr: stdout is the report, or with --json the result alone)
+  process.stderr.write(`wrote ${shownPath(file)}\n`);
 }
 
 /** --gradescope PATH, --junit PATH and --html PATH: written in addition to the normal output. */

@@ -182,7 +182,8 @@ test('under `npm run grade`, paths are taken from the folder npm was started in 
     // another script's INIT_CWD (a CLI spawned under `npm test`) is not this command's
     runGradeCli(args, 120_000, { INIT_CWD: here, npm_lifecycle_script: 'tsc --noEmit -p . && jest' }),
   ]);
-  expect([npm.code, npm.stderr]).toEqual([1, '']);
+  // the page is named as the user would name it, from that folder
+  expect([npm.code, npm.stderr]).toEqual([1, 'wrote run.html\n']);
   expect(npm.stdout).toMatch(/^FAIL 05-page-lock-anon-vma: 0\/2 points/);
   // the replay command works from that folder
   expect(npm.stdout).toContain('npm run grade -- 05-page-lock-anon-vma mine.ts --replay ');

@@ -61,11 +61,12 @@ function* eat(first: k.Obj, second: k.Obj): k.Kernel<void> {
 export function philosophers(n: number, ordered: boolean): Factory {
   return (opts) => {
     const m = new Machine(opts);
-    const locks = Array.from({ length: n }, () => obj(m));
+    const locks: k.Obj[] = [];
+    for (let i = 0; i < n; i++) locks.push(obj(m));
     for (let i = 0; i < n; i++) {
-      const a = i, b = (i + 1) % n;
-      const [first, second] = ordered && b < a ? [b, a] : [a, b];
-      m.spawn(`phil${i}`, () => eat(locks[first], locks[second]));
+      const a = i, b = (i + 1) % n, swap = ordered && b < a;
+      const first = locks[swap ? b : a], second = locks[swap ? a : b];
+      m.spawn(`phil${i}`, () => eat(first, second));
     }
     return m;
   };
@@ -127,7 +128,8 @@ function* lookup(gp: k.Obj): k.Kernel<void> {
 export function slabReuse(n: number): Factory {
   return (opts) => {
     const m = new Machine(opts);
-    const objs = Array.from({ length: n }, () => handleAt('obj', m.mem.setupAlloc('obj_typesafe_cachep')));
+    const objs: k.Obj[] = [];
+    for (let i = 0; i < n; i++) objs.push(handleAt('obj', m.mem.setupAlloc('obj_typesafe_cachep')));
     const gp = obj(m);
     m.mem.set(gp.value.addr, objs[0].addr);
     for (let i = 0; i < n; i++) m.spawn(`churn${i}`, () => churn(i, gp, objs[i]));

@@ -26,8 +26,15 @@ export class Memory {
   readonly words = new Map<number, number>();
   readonly lists = new Map<number, readonly number[]>();
   readonly slots = new Map<number, Slot>();
-  /** Per cache, free slots, most recently freed last (SLUB hands out the hottest first). */
-  readonly freelists: number[][] = FREELISTS.map((f) => f.slice());
+  /** Per cache, free slots, most recently freed last (SLUB hands out the hottest first). A
+   *  cache nobody allocated from or freed to yet shares the starting list (FREELISTS), copied
+   *  at its first change (`freelist`): copying all nine was half of a new machine's cost. */
+  readonly freelists: (readonly number[])[] = FREELISTS.slice();
+  /** Cache `ci`'s free list, to change (the journal notes its changes). */
+  freelist(ci: number): number[] {
+    const fl = this.freelists[ci];
+    return (fl === FREELISTS[ci] ? (this.freelists[ci] = fl.slice()) : fl) as number[];
+  }
 
   constructor(private readonly m: Machine) {}
 
@@ -120,7 +127,7 @@ export class Memory {
   }
 
   private allocIn(tid: number, ci: number): number {
-    const fl = this.freelists[ci];
+    const fl = this.freelist(ci);
     const base = fl.pop();
     if (base === undefined) {
       this.m.fail('memory', tid, `the ${CACHES[ci].name} cache ran out of slots in this scenario`, [`page allocation failure: ${CACHES[ci].name} exhausted`]);
@@ -147,7 +154,7 @@ export class Memory {
     }
     this.m.journal?.map(this.slots, s.base);
     this.slots.set(s.base, { cache: s.cache, base: s.base, inc: s.inc, live: false, allocBy: s.allocBy, allocAt: s.allocAt, freedBy: tid, freedAt: this.m.now });
-    const fl = this.freelists[s.cache];
+    const fl = this.freelist(s.cache);
     fl.push(s.base);
     this.m.journal?.pushed(fl);
   }
@@ -225,7 +232,8 @@ export class Memory {
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
-/** Every cache's free list at the start: all slots free, the lowest address handed out first. */
+/** Every cache's free list at the start: all slots free, the lowest address handed out first.
+ *  Shared by every machine, and never changed: Memory.freelist copies one before a change. */
 const FREELISTS: readonly (readonly number[])[] = CACHES.map((c) => {
   const f: number[] = [];
   for (let i = c.slots - 1; i >= 0; i--) f.push(c.base + i * STRIDE);

@@ -30,7 +30,7 @@ export function typesafeReuse(): Scenario<null> {
     build(m: Machine): void {
       // SLUB's free-list order is arbitrary; pick it so the addresses match the lesson's picture
       // (the parent's root at 0x80, the child's anon_vma at 0x40).
-      const fl = m.mem.freelists[CACHE_ID.anon_vma_cachep];
+      const fl = m.mem.freelist(CACHE_ID.anon_vma_cachep);
       [fl[fl.length - 1], fl[fl.length - 2]] = [fl[fl.length - 2], fl[fl.length - 1]];
       const w = new World(m, '2.6.36');
       const parent = w.process();

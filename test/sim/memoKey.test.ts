@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { memoKey } from '../../sim/machine';
+import { memoKey, MemoNode } from '../../sim/machine';
 
 // The memo (Machine.startMemo) takes two answers with one key for one answer: a thread given
 // either goes to the same state. Keys must be equal exactly when the answers are equal values.
@@ -19,6 +19,20 @@ describe('memoKey', () => {
     expect(memoKey([-0])).not.toBe(memoKey([0]));
     expect(memoKey(-0)).not.toBe(memoKey(0));
     expect(memoKey([NaN])).toBe(memoKey([NaN]));
+    // MemoNode.kid compares keys with ===, under which NaN is not itself
+    expect(memoKey(NaN) === memoKey(NaN)).toBe(true);
+  });
+
+  test('a memo node finds each child by its answer, however many it has', () => {
+    const answers: unknown[] = [0, -0, NaN, 1, 2, Infinity, 'nNaN', [1], [NaN], [-0], { a: 1 }, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+    const node = new MemoNode(null, undefined, 0, 0, null, null, undefined);
+    const kids = answers.map((a, i) => new MemoNode(node, a, 1, i, null, null, undefined));
+    answers.forEach((a, i) => {
+      expect(node.kid(memoKey(a))).toBeUndefined();
+      node.add(memoKey(a), kids[i]);
+      // every child added so far, and no other
+      answers.forEach((b, j) => expect(node.kid(memoKey(b))).toBe(j <= i ? kids[j] : undefined));
+    });
   });
 
   test("an array of numbers shares no key with answers of another shape", () => {

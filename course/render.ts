@@ -38,7 +38,7 @@ function wrapListItem(width: number): Style {
     const out: string[] = [];
     let run: string[] = [];
     const flush = (): void => {
-      if (run.length > 0) out.push(wrap(run.join(' ').replace(/ +/g, ' '), width));
+      if (run.length > 0) out.push(wrapItemText(run.join(' ').replace(/ +/g, ' '), width));
       run = [];
     };
     const split = text.replace(/(\S(?: |  )?)((?: {4})+)((?:\*|\d+\.) )/g, '$1\n$2$3');
@@ -53,6 +53,33 @@ function wrapListItem(width: number): Style {
     flush();
     return out.join('\n');
   };
+}
+
+/** What marked-terminal takes for a list item's own first line (its isPointedLine: a `*`, or
+ *  digits and a dot, as in "2.6.35"): a wrapped line that began so would lose its indent, and
+ *  in a numbered list take a number. */
+const POINTED = /^(?:\*|\d+\.)/;
+
+/** `wrap` for a list item's text: where a line would begin with what POINTED matches, the
+ *  word before it goes down too. */
+function wrapItemText(text: string, width: number): string {
+  const lines: string[][] = [];
+  let line: string[] = [];
+  let len = 0;
+  for (const word of text.split(' ')) {
+    if (word === '') continue;
+    const w = stripAnsi(word).length;
+    if (line.length > 0 && len + 1 + w > width) {
+      const carry = POINTED.test(stripAnsi(word)) && line.length > 1 ? line.pop()! : undefined;
+      lines.push(line);
+      line = carry === undefined ? [] : [carry];
+      len = carry === undefined ? 0 : stripAnsi(carry).length;
+    }
+    len += (line.length > 0 ? 1 : 0) + w;
+    line.push(word);
+  }
+  lines.push(line);
+  return lines.map((l) => l.join(' ')).join('\n');
 }
 
 const instances = new Map<string, Marked>();

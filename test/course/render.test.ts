@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UnknownDemo } from '../../course/demos';
 import { parseLesson, type Quiz } from '../../course/parse';
-import { renderDemo, renderLesson, renderQuizPlain, renderQuizResult, renderSection, stripAnsi, wrap } from '../../course/render';
+import { Marked } from 'marked';
+import { renderDemo, renderLesson, renderQuizPlain, renderQuizResult, renderSection, renderTokens, stripAnsi, wrap } from '../../course/render';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lessons', '03-slab-typesafe-by-rcu.md');
 const lesson = parseLesson(fs.readFileSync(FIXTURE, 'utf8'), 'fixture.md');
@@ -23,6 +24,25 @@ describe('rendering', () => {
     expect(out).not.toMatch(/\u001b/);
     expect(out).toContain('## The cache that frees late');
     for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  test('a list item wrapped before a version number or a "3." keeps its indent and its list\'s numbers', () => {
+    const md = [
+      '- The walk itself (`#2`\'s list: fork\'s vma, not the page\'s) is the 2.6.35 behaviour again, and still harmless.',
+      '- Another item long enough to wrap around at this width, and 3. then more words follow.',
+      '',
+      '1. A numbered item long enough to wrap around at the width, before 2.6.36 and more.',
+      '2. The second item.',
+      '',
+    ].join('\n');
+    for (const width of [60, 70, 74, 80]) {
+      const lines = renderTokens(new Marked().lexer(md), { color: false, width }).split('\n').filter((l) => l.trim() !== '');
+      // each item's first line has its marker; every other line is indented past it
+      expect(lines.filter((l) => /^ {4}\* /.test(l))).toHaveLength(2);
+      expect(lines.filter((l) => /^ {4}\d+\. /.test(l)).map((l) => l.trim().slice(0, 3))).toEqual(['1. ', '2. ']);
+      for (const l of lines) expect(l).toMatch(/^ {4}(?:\* |\d+\. | {2,3}\S)/);
+      expect(lines.map((l) => l.trim()).join(' ')).toContain('is the 2.6.35 behaviour again');
+    }
   });
 
   test('inline markdown inside a tight list item is rendered, not printed raw', () => {

@@ -363,7 +363,8 @@ export class Machine {
    *  node it passed. Only a step into a new node needs the generator where the thread is: if
    *  it stands elsewhere, `renew` starts the thread over (remake or adopt, as at its build) and
    *  it is fed the answers on the way (a different op on the way calls `diverged`, which must
-   *  throw). Measured on the seed scenario: 178 nodes for 3683 steps and 3041 answers fed. */
+   *  throw). Measured on the seed scenario with Hugh's fix: 182 nodes for 3644 steps performed;
+   *  without the memo, 2990 answers were fed. */
   startMemo(renew: (tid: number) => void, diverged: (why: string) => never): void {
     this.renew = renew; this.diverged = diverged;
     for (const t of this.threads) {

@@ -75,7 +75,7 @@ export function targets(rows: readonly Row[]): Target[] {
     met: timed.length === 0 ? null : slow.length === 0,
     detail: timed.length === 0 ? 'no row timed'
       : slow.length === 0 ? `on all ${timed.length} rows timed (highest ${Math.max(...timed.map((r) => r.ns_per_step!))})`
-      : `on ${timed.length - slow.length} of ${timed.length} rows; over: ${slow.map((r) => `${r.name} ${r.ns_per_step}`).join(', ')}`,
+      : `met on ${timed.length - slow.length} of ${timed.length} rows; over: ${slow.map((r) => `${r.name} ${r.ns_per_step}`).join(', ')}`,
   });
   return out;
 }

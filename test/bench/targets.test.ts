@@ -51,7 +51,7 @@ test('each target is missed when one row misses it, and names that row', () => {
   expect(met(swap('seed-churn-1/hugh', { verdict: 'BUG' }))).toEqual([true, true, true, false, true]);
   const slow = targets(swap('abba', { ns_per_step: 460 }));
   expect(slow.map((t) => t.met)).toEqual([true, true, true, true, false]);
-  expect(find(slow, /ns per step/).detail).toBe('on 5 of 6 rows; over: abba 460');
+  expect(find(slow, /ns per step/).detail).toBe('met on 5 of 6 rows; over: abba 460');
 });
 
 test('a run without the rows a target needs says it was not run, not met', () => {
@@ -77,7 +77,7 @@ test('the table prints the targets under the floor lines, each on lines of at mo
   // a target's first line starts two spaces in, with its mark; a wrapped line further in
   const heads = block.filter((l) => /^ {2}\S/.test(l));
   expect(heads.slice(0, 5).map((l) => l.trim().split(/ {2,}/)[0])).toEqual(['met', 'met', 'met', 'met', 'NOT MET']);
-  expect(heads[4]).toContain('≤ 300 ns per step: on 5 of 6 rows; over: abba 460');
+  expect(heads[4]).toContain('≤ 300 ns per step: met on 5 of 6 rows; over: abba 460');
   // then what the simulator alone costs on the rows over 300 ns/step (abba), not on the others
   expect(heads[5]).toBe('  The same rows\' schedules replayed in full on fresh machines, with no analysis (the simulator');
   expect(block.slice(block.indexOf(heads[5])).join(' ').replace(/ +/g, ' ')).toContain('alone), cost abba 265 ns/step.');

@@ -5,10 +5,13 @@
 // memory to tamper with. So every value handed in is copied into the submission's realm
 // first: handles are rebuilt by address with the realm's own API, arrays element by element,
 // functions (callbacks such as rmap_one) become realm generators that yield opaque tokens,
-// anything else is copied as JSON. What comes out (ops, return values) is untrusted data
-// the engine validates anyway; a token yielded back is swapped for the engine's own op.
+// anything else is copied as JSON. What comes out is untrusted: ops are data the engine
+// validates; a return value or a callback's argument becomes an engine value at once
+// (fromRealmValue); a token yielded back is swapped for the engine's own op.
 // Must never: pass an engine object, function or error into the realm.
 import * as vm from 'vm';
+import { handleAt as engineHandle } from '../../sim/handles';
+import { STRUCTS, type StructName } from '../../sim/layout';
 
 type Gen = Iterator<unknown, unknown, unknown>;
 type AnyFn = (...args: unknown[]) => unknown;
@@ -78,6 +81,28 @@ function fromRealm(x: unknown): unknown {
   return undefined;
 }
 
+/** What a returned value that is not a handle becomes: an engine object that says so. */
+const NOT_A_HANDLE: object = Object.freeze({ toString: () => 'an object that is not a kernel handle' });
+
+/** A value the submission hands the engine (a return value, a callback's argument) as the
+ *  engine's own: a number, boolean, null or undefined as it is; a string made printable and
+ *  short; a handle as the engine's handle for the same struct and address, read once (a getter
+ *  could answer each read differently, and the object could carry a lock of its own choosing to
+ *  its unlock); anything else as NOT_A_HANDLE. So no realm code runs when a harness reads or
+ *  prints the value. */
+export function fromRealmValue(x: unknown): unknown {
+  if (x === null || x === undefined || typeof x === 'number' || typeof x === 'boolean') return x;
+  if (typeof x === 'string') return x.slice(0, 80).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  if (typeof x !== 'object' && typeof x !== 'function') return NOT_A_HANDLE;
+  let addr: unknown, struct: unknown;
+  try {
+    const o = x as { addr?: unknown; struct?: unknown };
+    addr = o.addr; struct = o.struct;
+  } catch { return NOT_A_HANDLE; }
+  if (typeof addr !== 'number' || !Number.isSafeInteger(addr) || typeof struct !== 'string' || !Object.hasOwn(STRUCTS, struct)) return NOT_A_HANDLE;
+  return engineHandle(struct as StructName, addr);
+}
+
 export function makeMembrane(ctx: vm.Context, handleAt: unknown): Membrane {
   const h = vm.runInContext(HELPERS, ctx) as Helpers;
   const { list, json, token, error, step, callback } = h;
@@ -86,8 +111,9 @@ export function makeMembrane(ctx: vm.Context, handleAt: unknown): Membrane {
 
   const toRealm = (x: unknown, depth = 0): unknown => {
     if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return x;
-    // Not an engine object (a realm value coming back in, e.g. the anon_vma the submission
-    // returned, handed to its unlock): it is the realm's already.
+    // Not an engine object: a realm value coming back in, which only the realm's own helpers
+    // hand over (a return value or a callback's argument became an engine value on its way
+    // out: fromRealmValue).
     if (!(x instanceof Object)) return x;
     if (depth > 8) return undefined;
     if (typeof x === 'function') return callbackOf(x as AnyFn);
@@ -107,7 +133,7 @@ export function makeMembrane(ctx: vm.Context, handleAt: unknown): Membrane {
       try {
         const copy: unknown[] = [];
         const n = Math.min(Number(args.length) || 0, 64);
-        for (let i = 0; i < n; i++) copy.push(args[i]);
+        for (let i = 0; i < n; i++) copy.push(fromRealmValue(args[i]));
         const g = fn(...copy) as Gen;
         gens.set(++ids, g);
         return ids;
@@ -138,7 +164,7 @@ export function makeMembrane(ctx: vm.Context, handleAt: unknown): Membrane {
     let input: unknown;
     for (;;) {
       const r = g.next(toRealm(input));
-      if (r.done) return r.value;
+      if (r.done) return fromRealmValue(r.value);
       let v = r.value;
       if (typeof v === 'object' && v !== null) { const t = tokens.get(v); if (t !== undefined) v = t; }
       input = yield v;

@@ -1,7 +1,8 @@
 // A separate V8 realm for student code (inside the sandbox worker): its own globals and
 // built-ins, its own frozen copy of the student API, no require, no process, no I/O, no eval,
-// no microtasks outside its own evaluation, and Math.random/Date/Intl/WeakRef that throw or
-// are absent. Every object student code can reach is the realm's own: the API's modules and the
+// no microtasks outside its own evaluation, Math.random/Date/Intl/WeakRef that throw or are
+// absent, locale-sensitive built-ins that ignore the locale, and no typed arrays or
+// WebAssembly (memory outside the heap limit). Every object student code can reach is the realm's own: the API's modules and the
 // submission's module objects are made inside the realm, and what the engine hands in passes
 // through membrane.ts. Tampering with the API or prototypes there changes only the realm; the
 // engine reads what the realm yields as plain validated data.
@@ -16,6 +17,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export const API_FILES = ['sim/layout.ts', 'sim/op.ts', 'sim/handles.ts', 'sim/api.ts'];
 /** The file name the API's code runs under: sim/api.ts skips its own frames by this name. */
 const API_FILENAME = path.join(ROOT, 'sim', 'api.ts');
+/** Globals that allocate memory outside the V8 heap, removed once the API has loaded. */
+const OFF_HEAP = ['ArrayBuffer', 'DataView', 'WebAssembly', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
+  'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
 /** How long the submission's top-level code may run when its module loads. */
 const LOAD_MS = 5000;
 
@@ -30,6 +34,17 @@ const PRELUDE = `
   Object.defineProperty(g, 'Date', { value: D });
   // Clocks and the garbage collector by other doors.
   for (const k of ['Intl', 'WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer', 'Atomics']) delete g[k];
+  // The process's locale (LANG), by the locale-sensitive built-ins: the same text and order
+  // everywhere instead.
+  const def = function (o, k, f) { Object.defineProperty(o, k, { value: f, writable: true, configurable: true, enumerable: false }); };
+  const numStr = Number.prototype.toString, bigStr = BigInt.prototype.toString, join = Array.prototype.join;
+  const upper = String.prototype.toUpperCase, lower = String.prototype.toLowerCase;
+  def(Number.prototype, 'toLocaleString', function () { return numStr.call(this); });
+  def(BigInt.prototype, 'toLocaleString', function () { return bigStr.call(this); });
+  def(Array.prototype, 'toLocaleString', function () { return join.call(this, ','); });
+  def(String.prototype, 'toLocaleUpperCase', function () { return upper.call(this); });
+  def(String.prototype, 'toLocaleLowerCase', function () { return lower.call(this); });
+  def(String.prototype, 'localeCompare', function (that) { const a = '' + this, b = '' + that; return a < b ? -1 : a > b ? 1 : 0; });
   const noop = function () {};
   Object.defineProperty(g, 'console', { value: Object.freeze({ log: noop, error: noop, warn: noop, info: noop, debug: noop }) });
   // The realm formats its own stack traces, raw (V8's format, generated lines). Without one,
@@ -117,6 +132,9 @@ export function loadInRealm(js: string, file: string): RealmModule {
   // Read what the engine needs from the realm's API before the submission can touch anything.
   const setCapture = api.__setCaptureLocations as (on: boolean) => void;
   const membrane = makeMembrane(ctx, api.handleAt);
+  // Memory outside the heap, which the worker's heap limit does not count (the API's layout
+  // made its one typed array already, and hands none out).
+  vm.runInContext(`for (const k of ${JSON.stringify(OFF_HEAP)}) delete globalThis[k];`, ctx, { timeout: 1000 });
   const boot = vm.runInContext(`(function (api) {
     'use strict';
     const module = { exports: {} };

@@ -41,6 +41,8 @@ const CASES: Record<string, Expect> = {
   'not-generator.ts': { error: 'invalid-submission' },
   'yield-garbage.ts': { scenario: 'BUG', kinds: ['exception'] },
   'yield-proxy.ts': { scenario: 'BUG', kinds: ['exception'] },
+  'off-heap-memory.ts': { scenario: 'BUG', kinds: ['exception'] },
+  'locale.ts': { pass: true },
   'broken/syntax-error.ts': { error: 'invalid-submission' },
   'broken/type-error.ts': { error: 'invalid-submission' },
   'broken/bare-yield.ts': { error: 'invalid-submission' },

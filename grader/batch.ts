@@ -99,7 +99,7 @@ export function listSubmissions(ex: ExerciseEntry, dir: string): Submission[] {
 }
 
 export interface BatchOptions {
-  /** How many submissions are graded at once (each in its own sandbox worker). */
+  /** How many submissions are graded at once (each in its own sandbox process). */
   readonly jobs: number;
   readonly grade: GradeOptions;
 }

@@ -1,6 +1,6 @@
-// The sandbox worker's code, precompiled once per grader process. A fresh worker that had to
-// compile the engine itself (ts-node) took ~2 s to start; given the JavaScript it starts in
-// ~0.1 s, and never loads TypeScript. Runs in the grader's process only, never in a worker.
+// The sandbox's code, precompiled once per grader process. A fresh sandbox that had to compile
+// the engine itself (ts-node) took ~2 s to start; given the JavaScript it starts in ~0.1 s,
+// and never loads TypeScript. Runs in the grader's process only, never in a sandbox.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -87,19 +87,22 @@ export function sandboxVersion(): string {
   return version!;
 }
 
-/** The code a worker evaluates first: silence its output (nothing in a sandbox may print),
- *  serve .ts files from the precompiled map, then run the entry. Strict, so no frame of it is
- *  visible to a stack-trace hook. */
+/** The code a sandbox process runs first: silence its output (nothing in a sandbox may print;
+ *  V8's own messages when it dies still reach the host, on stderr), end with the host, wait
+ *  for the precompiled engine, serve .ts files from it, then start the entry. Strict, so no
+ *  frame of it is visible to a stack-trace hook. */
 export const BOOT = `'use strict';
 for (const s of [process.stdout, process.stderr]) s.write = function () { return true; };
 process.emitWarning = function () {};
-const { workerData } = require('worker_threads');
+process.on('disconnect', function () { process.exit(0); });
 const Module = require('module');
-const engine = workerData.engine;
-Module._extensions['.ts'] = function (module, filename) {
-  const js = engine[filename];
-  if (typeof js !== 'string') throw new Error('sandbox: ' + filename + ' was not precompiled');
-  module._compile(js, filename);
-};
-require(${JSON.stringify(WORKER_ENTRY)});
+process.once('message', function (m) {
+  const engine = m.input.engine;
+  Module._extensions['.ts'] = function (module, filename) {
+    const js = engine[filename];
+    if (typeof js !== 'string') throw new Error('sandbox: ' + filename + ' was not precompiled');
+    module._compile(js, filename);
+  };
+  require(${JSON.stringify(WORKER_ENTRY)}).start(m.input);
+});
 `;

@@ -1,6 +1,9 @@
-// Runs a job in a sandbox worker thread (pool.ts) with a heap limit, a clean environment and a
+// Runs a job in a sandbox process (pool.ts) with a heap limit, a clean environment and a
 // watchdog; a scenario that overruns its time or memory gets that verdict, and the remaining
 // scenarios go on in a fresh worker. The grader's own process never runs student code.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_SEARCHING, PROGRESS_STEPPING, PROGRESS_TEXT, STALL_MS, TRAIL_BYTES } from './protocol';
 import { decode, encode } from '../../explorer/schedule';
 import type { Job, FromWorker, Progress } from './protocol';
@@ -124,8 +127,8 @@ async function replayUpTo(job: Job, limits: HostLimits, step: number, thread: st
 
 /** Where a scenario that stalled (a loop without a yield*) or ran out of memory was when it
  *  did (runScenario.ts, diagnoseOne): its run without preemption, in a fresh worker that writes
- *  each step to shared memory before it runs it; when that run ends, the search grading ran,
- *  keeping the current execution's schedule in shared memory, and then, in another worker, that
+ *  each step to a file before it runs it; when that run ends, the search grading ran,
+ *  keeping the current execution's schedule in a file, and then, in another worker, that
  *  schedule, step by step. The sentences to add to the report, whether they name the step, and
  *  the schedule that reached it (encoded) when it took one; undefined when the runs end
  *  otherwise or say nothing. */
@@ -162,17 +165,25 @@ function diagnosisStallMs(limits: HostLimits, why: 'stalled' | 'memory'): number
 }
 
 /** One diagnosis run in a fresh worker (runScenario.ts, diagnoseOne): did it stall (or run out)
- *  again, and what it left in shared memory. */
+ *  again, and what it left in its files. */
 async function diagnoseRun(job: Job, scenario: string, limits: HostLimits, why: 'stalled' | 'memory', schedule?: readonly number[]):
   Promise<{ failed: boolean; read?: ReturnType<typeof readProgress>; trail: Int32Array }> {
   const stallMs = diagnosisStallMs(limits, why);
-  const progress = new SharedArrayBuffer(PROGRESS_BYTES), trail = new SharedArrayBuffer(TRAIL_BYTES);
-  const r = await runWorker({ ...job, scenarios: [], replay: undefined, diagnose: { scenario, progress, trail, ...(schedule !== undefined ? { schedule } : {}) } },
-    { ...limits, stallMs, scenarioMs: Math.max(limits.scenarioMs, stallMs + 1000) }, () => undefined);
-  const failed = why === 'stalled' ? r.end === 'timeout' && r.detail === 'stalled' : r.end === 'memory';
-  // the trail's steps, copied (the worker is being stopped); none when it holds none
-  const t = new Int32Array(trail), len = Atomics.load(t, 0);
-  return { failed, read: readProgress(progress), trail: len > 0 && len < t.length ? t.slice(1, len + 1) : new Int32Array(0) };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-'));
+  try {
+    const progress = path.join(dir, 'progress'), trail = path.join(dir, 'trail');
+    fs.writeFileSync(progress, Buffer.alloc(PROGRESS_BYTES)); fs.writeFileSync(trail, Buffer.alloc(TRAIL_BYTES));
+    const r = await runWorker({ ...job, scenarios: [], replay: undefined, diagnose: { scenario, progress, trail, ...(schedule !== undefined ? { schedule } : {}) } },
+      { ...limits, stallMs, scenarioMs: Math.max(limits.scenarioMs, stallMs + 1000) }, () => undefined);
+    const failed = why === 'stalled' ? r.end === 'timeout' && r.detail === 'stalled' : r.end === 'memory';
+    // the trail's steps (the sandbox has stopped); none when it holds none
+    const t = fs.readFileSync(trail), words = Math.floor(t.length / 4), len = words > 0 ? t.readInt32LE(0) : 0;
+    const steps = new Int32Array(len > 0 && len < words ? len : 0);
+    for (let i = 0; i < steps.length; i++) steps[i] = t.readInt32LE(4 * (i + 1));
+    return { failed, read: readProgress(fs.readFileSync(progress)), trail: steps };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** "at step 2, walker called rcu_read_lock() at x.ts:6, and its code did not reach another
@@ -191,25 +202,18 @@ function atStep(step: number, p: Progress, why: 'stalled' | 'memory'): string {
   return `at step ${step}, ${did}, and ${end}. ${ask}`;
 }
 
-/** A stable copy of what the diagnosis wrote (protocol.ts, Progress): the worker is being
- *  stopped and might still write, so the copy is taken between two equal, even sequence numbers. */
-function readProgress(progress: SharedArrayBuffer): { state: number; step: number; p?: Progress } | undefined {
-  const words = new Int32Array(progress, 0, 4);
-  for (let tries = 0; tries < 100; tries++) {
-    const seq = Atomics.load(words, 3);
-    if (seq % 2 !== 0) continue;
-    const state = Atomics.load(words, 0), step = Atomics.load(words, 1), n = Atomics.load(words, 2);
-    const text = new TextDecoder().decode(new Uint8Array(progress, PROGRESS_TEXT, n).slice());
-    if (Atomics.load(words, 3) !== seq) continue;
-    if (state !== PROGRESS_STEPPING) return { state, step };
-    try {
-      const p = JSON.parse(text) as Partial<Progress>;
-      if (typeof p.thread !== 'string' || typeof p.call !== 'string' || !['yours', 'scenario', 'unknown'].includes(p.who as string)) return undefined;
-      if (p.who === 'yours' && typeof p.line !== 'string') return undefined;
-      return { state, step, p: p as Progress };
-    } catch { return undefined; }
-  }
-  return undefined;
+/** What the diagnosis wrote (protocol.ts, Progress), read once the sandbox has stopped. */
+function readProgress(b: Buffer): { state: number; step: number; p?: Progress } | undefined {
+  if (b.length < PROGRESS_TEXT) return undefined;
+  const state = b.readInt32LE(0), step = b.readInt32LE(4), n = b.readInt32LE(8);
+  if (state !== PROGRESS_STEPPING) return { state, step };
+  if (n < 0 || PROGRESS_TEXT + n > b.length) return undefined;
+  try {
+    const p = JSON.parse(b.toString('utf8', PROGRESS_TEXT, PROGRESS_TEXT + n)) as Partial<Progress>;
+    if (typeof p.thread !== 'string' || typeof p.call !== 'string' || !['yours', 'scenario', 'unknown'].includes(p.who as string)) return undefined;
+    if (p.who === 'yours' && typeof p.line !== 'string') return undefined;
+    return { state, step, p: p as Progress };
+  } catch { return undefined; }
 }
 
 export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome> {
@@ -217,7 +221,7 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
   let pending = [...job.scenarios];
   let stallMs = limits.stallMs ?? STALL_MS;
   /** The scenario whose stall, and whose running out of memory, stuckAt placed; and how many
-   *  scenarios it was tried on for each (at most DIAGNOSES: each try costs a worker and up to
+   *  scenarios it was tried on for each (at most DIAGNOSES: each try costs a sandbox and up to
    *  the quiet allowance). */
   type Placed = { readonly name: string; readonly hidden: boolean; readonly where: boolean };
   const placed: { stalled?: Placed; memory?: Placed } = {};
@@ -245,7 +249,7 @@ export async function runJob(job: Job, limits: HostLimits): Promise<HostOutcome>
       const name = current ?? pending.find((s) => !doneNames.has(s.name))?.name;
       const sc = pending.find((s) => s.name === name);
       if (sc === undefined) return { results, fatal: { kind: 'exception', message: `the sandbox failed: ${(r.detail ?? r.end).split('\n')[0].slice(0, 160)}` } };
-      // a job's stalls, and its memory overruns, are looked into (a worker more each) until one
+      // a job's stalls, and its memory overruns, are looked into (a sandbox more each) until one
       // is placed: the scenarios after it most likely fail at the same place, and point to it
       const why = kind === 'memory' ? 'memory' : r.detail === 'stalled' ? 'stalled' : undefined;
       const earlier = why === undefined ? undefined : placed[why];

@@ -1,4 +1,4 @@
-// The boundary between the engine's realm and the submission's (inside the sandbox worker).
+// The boundary between the engine's realm and the submission's (inside the sandbox process).
 // Nothing the engine owns may reach student code: one engine object in the student's hands
 // gives `x.constructor.constructor('return process')()` — code generation in the engine's
 // realm, then the worker's `process` and the file system — and the engine's prototypes and

@@ -1,8 +1,9 @@
-// Messages between the grader and its sandbox worker (structured-clone safe).
+// Messages between the grader and its sandbox process (structured-clone safe: the IPC channel
+// uses the advanced serialization).
 import type { ScenarioResult } from '../result';
 import type { RecordedRun } from '../../explorer/record';
 
-/** What a worker is started with: the engine precompiled by the host. Jobs come after, one
+/** What a sandbox is started with (its first message): the engine precompiled by the host. Jobs come after, one
  *  message each (ToWorker). */
 export interface WorkerInput {
   /** Absolute .ts path -> CommonJS JavaScript: the worker's own code and the engine. */
@@ -24,19 +25,20 @@ export interface Job {
    *  stalled, to show how it got there. */
   readonly replay?: { readonly scenario: string; readonly schedule: string; readonly stopAt?: number };
   /** Say where a scenario that stalled (or ran out of memory) was: run it without preemption,
-   *  or along `schedule` when given, writing each step into `progress` before it runs (see
-   *  Progress). When the run without preemption ends, search as grading does, writing the
-   *  current execution's schedule into `trail` (see TRAIL_BYTES): the host then replays the
-   *  schedule that stalled. */
-  readonly diagnose?: { readonly scenario: string; readonly progress: SharedArrayBuffer; readonly trail: SharedArrayBuffer; readonly schedule?: readonly number[] };
+   *  or along `schedule` when given, writing each step into the file `progress` before it runs
+   *  (see Progress). When the run without preemption ends, search as grading does, writing the
+   *  current execution's schedule into the file `trail` (see TRAIL_BYTES): the host then
+   *  replays the schedule that stalled. Files, since the sandbox is another process: each write
+   *  is on disk before the step runs, so the host reads it after stopping the sandbox. */
+  readonly diagnose?: { readonly scenario: string; readonly progress: string; readonly trail: string; readonly schedule?: readonly number[] };
 }
 
-/** The diagnosis's progress, as the worker leaves it in shared memory: the host reads it after
- *  the run stalls, when the worker can no longer say anything. Int32 words: [0] the state
- *  (0: not begun; 1: building the scenario, its threads running to their first yield*; 2:
- *  stepping; 3: the run ended; 4: searching, see Job.diagnose), [1] the step about to run, [2]
- *  the length of the text in bytes, [3] a sequence number, odd while the worker writes (the
- *  host reads a stable copy); from byte 16, the text, UTF-8: a Progress as JSON. */
+/** The diagnosis's progress, as the sandbox leaves it in its file: the host reads it after the
+ *  run stalls, when the sandbox can no longer say anything. Int32 words, little-endian: [0] the
+ *  state (0: not begun; 1: building the scenario, its threads running to their first yield*;
+ *  2: stepping; 3: the run ended; 4: searching, see Job.diagnose), [1] the step about to run,
+ *  [2] the length of the text in bytes, [3] unused; from byte 16, the text, UTF-8: a Progress
+ *  as JSON. Each write is the whole record. */
 export const PROGRESS_BYTES = 1024;
 export const PROGRESS_TEXT = 16;
 /** The step about to run: its thread, its call as a report names it, and whose code made it. */
@@ -49,13 +51,13 @@ export interface Progress {
   readonly line?: string;
 }
 export const PROGRESS_BUILDING = 1, PROGRESS_STEPPING = 2, PROGRESS_ENDED = 3, PROGRESS_SEARCHING = 4;
-/** The search's trail, Int32 words: [0] how many steps the current execution has begun (its
- *  last one is the step running now), then each step's thread. A deeper execution stops
- *  writing at the end (its length is then TRAIL_FULL). */
+/** The search's trail, Int32 words, little-endian: [0] how many steps the current execution
+ *  has begun (its last one is the step running now), then each step's thread. A deeper
+ *  execution stops writing at the end (its length is then TRAIL_FULL). */
 export const TRAIL_BYTES = 64 * 1024;
 export const TRAIL_FULL = -1;
 
-/** How often a busy worker says it is still making progress, and how long the host waits without
+/** How often a busy sandbox says it is still making progress, and how long the host waits without
  *  hearing it before it stops the scenario (every execution starts a fresh machine, and one
  *  execution takes microseconds, so a healthy search is never quiet for long). */
 export const BEAT_MS = 250;

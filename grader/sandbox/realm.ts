@@ -1,4 +1,4 @@
-// A separate V8 realm for student code (inside the sandbox worker): its own globals and
+// A separate V8 realm for student code (inside the sandbox process): its own globals and
 // built-ins, its own frozen copy of the student API, no require, no process, no I/O, no eval,
 // no microtasks outside its own evaluation, Math.random/Date/Intl/WeakRef that throw or are
 // absent, locale-sensitive built-ins that ignore the locale, and no typed arrays or
@@ -63,7 +63,7 @@ const PRELUDE = `
 `;
 
 /** Transpile the API files for the realm (the host does this once and hands the result to
- *  each worker, so a worker never loads TypeScript). */
+ *  each sandbox, so a sandbox never loads TypeScript). */
 export function transpileApi(ts: typeof TS): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of API_FILES) {
@@ -114,14 +114,25 @@ return api;
 }
 
 export interface RealmModule {
-  /** The submission's exports, as it left them after loading (realm values). */
+  /** The submission's exports, as it left them after loading, read inside the realm under the
+   *  load's time limit (a getter or a Proxy there could loop): a null-prototype object of
+   *  their first 50 own data values (realm values). */
   readonly exports: Record<string, unknown>;
+  /** Of those, the ones that are generator functions (checked in the realm likewise). */
+  readonly generators: ReadonlySet<string>;
   readonly setCapture: (on: boolean) => void;
   readonly membrane: Membrane;
 }
 
 /** Thrown when the submission's top-level code runs past LOAD_MS. */
 export class LoadTimeout extends Error {}
+
+/** What the submission's top-level code threw, as the realm described it under the load's time
+ *  limit: its name and message, cut short (strings of the engine's, with no realm code left to
+ *  run when they are read). */
+export class LoadError extends Error {
+  constructor(readonly thrownName: string, readonly thrownMessage: string) { super(thrownMessage); }
+}
 
 /** Evaluate the submission (CommonJS JS) in a fresh realm; its only import is the API. */
 export function loadInRealm(js: string, file: string): RealmModule {
@@ -132,20 +143,49 @@ export function loadInRealm(js: string, file: string): RealmModule {
   // Read what the engine needs from the realm's API before the submission can touch anything.
   const setCapture = api.__setCaptureLocations as (on: boolean) => void;
   const membrane = makeMembrane(ctx, api.handleAt);
-  // Memory outside the heap, which the worker's heap limit does not count (the API's layout
+  // Memory outside the heap, which the sandbox's heap limit does not count (the API's layout
   // made its one typed array already, and hands none out).
   vm.runInContext(`for (const k of ${JSON.stringify(OFF_HEAP)}) delete globalThis[k];`, ctx, { timeout: 1000 });
   const boot = vm.runInContext(`(function (api) {
     'use strict';
     const module = { exports: {} };
-    return { module: module, require: function require() { return api; } };
+    // (the built-ins these use, taken now: the submission may replace them before they run)
+    const Gen = Object.getPrototypeOf(function* () {}), proto = Object.getPrototypeOf, keys = Object.keys, create = Object.create;
+    const str = String, apply = Reflect.apply, slice = String.prototype.slice;
+    const text = function (f, n) {
+      try { const v = f(); return apply(slice, typeof v === 'string' ? v : v === undefined ? '' : str(v), [0, n]); } catch (x) { return 'an unprintable value'; }
+    };
+    return {
+      module: module, require: function require() { return api; },
+      thrown: function (e) {
+        const o = typeof e === 'object' && e !== null;
+        return { name: o ? text(function () { return typeof e.name === 'string' ? e.name : ''; }, 100) : '',
+          message: text(function () { return o && 'message' in e ? e.message : e; }, 1000) };
+      },
+      exported: function (m) {
+        const out = create(null), gens = [];
+        const ex = m.exports;
+        if ((typeof ex === 'object' && ex !== null) || typeof ex === 'function') {
+          const ks = keys(ex);
+          for (let i = 0; i < ks.length && i < 50; i++) {
+            const k = ks[i], v = ex[k];
+            out[k] = v;
+            if (typeof v === 'function' && proto(v) === Gen) gens[gens.length] = k;
+          }
+        }
+        return { thrown: null, exports: out, generators: gens };
+      },
+    };
   })`, ctx) as (api: unknown) => { module: { exports: Record<string, unknown> }; require: unknown };
   const submission = boot(api);
   sandbox.__submission = submission;
+  let loaded: { thrown: { name: string; message: string } | null; exports: Record<string, unknown>; generators: string[] };
   try {
-    // The wrapper keeps the submission's first line on line 1, so source-map lines hold.
-    vm.runInContext(`(function (exports, require, module) {${js}\n})(__submission.module.exports, __submission.require, __submission.module)`, ctx,
-      { filename: file, timeout: LOAD_MS });
+    // The wrapper keeps the submission's first line on line 1, so source-map lines hold. It
+    // reads what the engine needs of the module inside the realm, under the time limit: what
+    // it threw, or its exports and which are generator functions.
+    loaded = vm.runInContext(`(function (s) { 'use strict'; try { (function (exports, require, module) {${js}\n})(s.module.exports, s.require, s.module); } catch (e) { return { thrown: s.thrown(e) }; } return s.exported(s.module); })(__submission)`, ctx,
+      { filename: file, timeout: LOAD_MS }) as typeof loaded;
   } catch (e) {
     if ((e as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
       throw new LoadTimeout(`the module's top-level code ran longer than ${LOAD_MS / 1000} s: is there a loop outside the functions?`);
@@ -153,5 +193,10 @@ export function loadInRealm(js: string, file: string): RealmModule {
     throw e;
   }
   delete sandbox.__submission;
-  return { exports: submission.module.exports, setCapture: (on) => setCapture(on), membrane };
+  // (realm arrays are read by index: their methods are the submission's to replace)
+  const own = (x: unknown, n: number): string => (typeof x === 'string' ? x.slice(0, n) : '');
+  if (loaded.thrown !== null) throw new LoadError(own(loaded.thrown.name, 100), own(loaded.thrown.message, 1000));
+  const generators = new Set<string>(), g = loaded.generators;
+  for (let i = 0; i < Math.min(g.length, 50); i++) generators.add(own(g[i], 200));
+  return { exports: loaded.exports, generators, setCapture: (on) => setCapture(on), membrane };
 }

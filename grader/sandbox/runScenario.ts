@@ -1,9 +1,10 @@
-// What the sandbox worker does for one job (worker.ts calls it with the job's messages).
+// What the sandbox process does for one job (worker.ts calls it with the job's messages).
+import * as fs from 'fs';
 import * as path from 'path';
-import { BEAT_MS, PROGRESS_BUILDING, PROGRESS_ENDED, PROGRESS_SEARCHING, PROGRESS_STEPPING, PROGRESS_TEXT, TRAIL_FULL } from './protocol';
+import { BEAT_MS, PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_ENDED, PROGRESS_SEARCHING, PROGRESS_STEPPING, PROGRESS_TEXT, TRAIL_BYTES, TRAIL_FULL } from './protocol';
 import type { Job, FromWorker, Progress } from './protocol';
 import type { ScenarioResult } from '../result';
-import { loadInRealm, LoadTimeout, RealmModule } from './realm';
+import { loadInRealm, LoadError, LoadTimeout, RealmModule } from './realm';
 import { lineMap } from '../sourcemap';
 import { scenariosFor } from '../../scenarios/registry';
 import { instantiate } from '../../scenarios/scenario';
@@ -55,7 +56,7 @@ function subjectOf(job: Job, realm: RealmModule): Record<string, unknown> {
   for (const name of job.exports) {
     const f = realm.exports[name];
     if (typeof f !== 'function') throw new BadExport(`the submission must export a function named ${name} (found ${f === undefined ? 'nothing' : typeof f})`);
-    if (f.constructor?.name !== 'GeneratorFunction') throw new BadExport(`${name} must be a generator function: write \`export function* ${name}(...)\``);
+    if (!realm.generators.has(name)) throw new BadExport(`${name} must be a generator function: write \`export function* ${name}(...)\``);
     out[name] = realm.membrane.wrap(f as (...a: unknown[]) => unknown);
   }
   for (const name of Object.keys(realm.exports).slice(0, 50)) {
@@ -69,6 +70,7 @@ function subjectOf(job: Job, realm: RealmModule): Record<string, unknown> {
 function classify(e: unknown, when: string): Omit<Fatal, 'type'> {
   if (e instanceof BadExport) return { kind: 'invalid-submission', message: e.message };
   if (e instanceof LoadTimeout) return { kind: 'timeout', message: e.message };
+  if (e instanceof LoadError) return thrown(e.thrownName, e.thrownMessage, when);
   if (e instanceof NondeterministicReplay || e instanceof ScheduleMismatch) {
     return { kind: 'nondeterminism', message: 'the same schedule ran differently twice: the code keeps state between runs (a module-level variable?) — a submission must behave the same on every run' };
   }
@@ -76,11 +78,19 @@ function classify(e: unknown, when: string): Omit<Fatal, 'type'> {
   let name = '', msg = '';
   try {
     const o = typeof e === 'object' && e !== null ? (e as { name?: unknown; message?: unknown }) : undefined;
-    name = o !== undefined && typeof o.name === 'string' ? o.name : '';
-    msg = o !== undefined && o.message !== undefined ? String(o.message) : String(e);
+    name = o !== undefined && typeof o.name === 'string' ? o.name.slice(0, 100) : '';
+    msg = o !== undefined && o.message !== undefined ? String(o.message).slice(0, 1000) : String(e).slice(0, 1000);
   } catch { msg = 'an unprintable value'; }
-  if (name === 'NondeterminismError') return { kind: 'nondeterminism', message: `${when}: ${msg}` };
-  return { kind: 'invalid-submission', message: `${when} threw ${name || 'an error'}: ${msg.split('\n')[0].slice(0, 160)}` };
+  return thrown(name, msg, when);
+}
+
+/** The verdict for something the submission threw, named `name` (its first line, printable,
+ *  short: it is the submission's text) with message `msg` (its first line). */
+function thrown(name: string, msg: string, when: string): Omit<Fatal, 'type'> {
+  const line = msg.split('\n')[0].slice(0, 160);
+  if (name === 'NondeterminismError') return { kind: 'nondeterminism', message: `${when}: ${line}` };
+  const shown = name.split(/[\n\r\u2028\u2029]/)[0].replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 60);
+  return { kind: 'invalid-submission', message: `${when} threw ${shown || 'an error'}: ${line}` };
 }
 
 /** One scenario; anything the engine did not expect from the submission is its verdict, not a
@@ -174,7 +184,7 @@ function replayOne(job: Job, realm: RealmModule, subject: Record<string, unknown
 }
 
 /** What a stalled scenario was doing (host.ts asks after a stall): its run without preemption
- *  (or along the schedule the host gives), each step written to shared memory before it runs.
+ *  (or along the schedule the host gives), each step written to a file before it runs.
  *  A step whose thread never comes back to a yield* leaves the worker silent, and the host
  *  reads that step there. When the run without preemption ends instead, the loop is on another
  *  interleaving's path: the search grading ran is run again, with the current execution's
@@ -184,14 +194,14 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
   const d = job.diagnose!;
   const scenario = scenariosFor(job.kind as never, d.scenario);
   if (scenario === undefined) { post({ type: 'fatal', kind: 'invalid-submission', message: `no scenario named ${d.scenario} for this exercise` }); return; }
-  const words = new Int32Array(d.progress, 0, 4), bytes = new Uint8Array(d.progress, PROGRESS_TEXT);
+  const pfd = fs.openSync(d.progress, 'r+');
   const say = (state: number, step: number, p?: Progress): void => {
-    const b = new TextEncoder().encode(p === undefined ? '' : JSON.stringify(p));
-    const n = b.length <= bytes.length ? b.length : 0; // never a cut, unparsable text
-    Atomics.add(words, 3, 1); // odd: being written
-    bytes.set(b.subarray(0, n));
-    Atomics.store(words, 2, n); Atomics.store(words, 1, step); Atomics.store(words, 0, state);
-    Atomics.add(words, 3, 1);
+    const text = Buffer.from(p === undefined ? '' : JSON.stringify(p), 'utf8');
+    const n = text.length <= PROGRESS_BYTES - PROGRESS_TEXT ? text.length : 0; // never a cut, unparsable text
+    const rec = Buffer.alloc(PROGRESS_TEXT + n);
+    rec.writeInt32LE(state, 0); rec.writeInt32LE(step, 4); rec.writeInt32LE(n, 8);
+    text.copy(rec, PROGRESS_TEXT, 0, n);
+    fs.writeSync(pfd, rec, 0, rec.length, 0);
   };
   const schedule = d.schedule;
   post({ type: 'start', name: d.scenario });
@@ -223,9 +233,10 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
   if (ended && schedule === undefined) {
     // the search grading ran, step for step (the same order, so the same execution stalls)
     say(PROGRESS_SEARCHING, 0);
-    const trail = new Int32Array(d.trail);
+    const tfd = fs.openSync(d.trail, 'r+'), word = Buffer.alloc(4), words = TRAIL_BYTES / 4;
+    const put = (at: number, v: number): void => { word.writeInt32LE(v, 0); fs.writeSync(tfd, word, 0, 4, at * 4); };
     const onStep = (tid: number, i: number): void => {
-      if (i + 1 < trail.length) { trail[i + 1] = tid; Atomics.store(trail, 0, i + 1); } else Atomics.store(trail, 0, TRAIL_FULL);
+      if (i + 1 < words) { put(i + 1, tid); put(0, i + 1); } else put(0, TRAIL_FULL);
     };
     try {
       // with no time limit: the same executions as grading's, in the same order, however busy
@@ -233,9 +244,12 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
       explore((o) => { beat(); return instantiate(scenario, subject, { ...o, onStep }); }, { ...searchOptions(job, beat), maxMs: undefined });
     } catch {
       // (as above)
+    } finally {
+      fs.closeSync(tfd);
     }
   }
   say(PROGRESS_ENDED, 0);
+  fs.closeSync(pfd);
 }
 
 /** "file:line" in the submission's TypeScript lines, for a location in its generated JS; else

@@ -22,6 +22,9 @@ const CASES: Record<string, Expect> = {
   'throw.ts': { scenario: 'BUG', kinds: ['exception'] },
   'huge-allocation.ts': { scenario: 'ERROR', kinds: ['memory'] },
   'huge-allocation-top-level.ts': { error: 'memory' },
+  'string-hoard.ts': { scenario: 'ERROR', kinds: ['memory'] },
+  'forged-error-name.ts': { error: 'invalid-submission' },
+  'exports-proxy-loop.ts': { error: 'invalid-submission' },
   'process-exit.ts': { scenario: 'BUG', kinds: ['exception'] },
   'process-exit-global.ts': { scenario: 'BUG', kinds: ['exception'] },
   'escape-constructor.ts': { scenario: 'BUG', kinds: ['exception'] },
@@ -64,7 +67,7 @@ beforeAll(async () => {
   before = await gradeFile(EX05, NORMAL, NORMAL_OPTS);
   // An allocation reaches the heap limit in ~0.1 s on an idle machine but may take seconds on a
   // busy one (V8's last-resort collections): give those cases time to be memory, not timeout.
-  const limits = (f: string): GradeOptions => (f.startsWith('huge-allocation') ? { ...LIMITS, scenarioMs: 20000, stallMs: 20000 }
+  const limits = (f: string): GradeOptions => (f.startsWith('huge-allocation') || f === 'string-hoard.ts' ? { ...LIMITS, scenarioMs: 20000, stallMs: 20000 }
     : f === 'broken/type-bomb.ts' ? { ...LIMITS, typeCheckHeapMb: 256 } : LIMITS);
   await pool(Object.keys(CASES), 2, async (f) => { graded.set(f, await gradeFile(EX05, path.join(HOSTILE, f), limits(f))); });
   after = await gradeFile(EX05, NORMAL, NORMAL_OPTS);
@@ -100,6 +103,15 @@ describe('each hostile submission gets a clear verdict of the right kind', () =>
       expect(r.scenarios.some((s) => s.verdict === 'BUG' || s.verdict === 'ERROR')).toBe(true);
     }
   });
+});
+
+test("an error's name is shown by its first line only: it cannot forge a line of the report", () => {
+  expect(graded.get('forged-error-name.ts')!.error).toBe('loading the module threw X: x');
+  expect(renderText(graded.get('forged-error-name.ts')!)).not.toMatch(/^PASS|^✓/m);
+});
+
+test("exports behind a Proxy that never returns are read under the load's limit", () => {
+  expect(graded.get('exports-proxy-loop.ts')!.error).toBe('the submission must export a function named page_lock_anon_vma (found nothing)');
 });
 
 test('a type error is one line of single-spaced sentences (TypeScript indents its message chain)', () => {

@@ -13,7 +13,7 @@ import type { ExerciseEntry, ScheduleTarget } from '../exercises/index';
 import type { GradeResult, ScenarioResult } from './result';
 import type { GradeOptions } from './grade';
 import { loadSubmission } from './load';
-import { loadInRealm } from './sandbox/realm';
+import { loadInRealm, REALM_FILE } from './sandbox/realm';
 import { lineMap } from './sourcemap';
 import { scenariosFor, subjectShape } from '../scenarios/registry';
 import { instantiate, Scenario } from '../scenarios/scenario';
@@ -78,7 +78,7 @@ export function loadTargetCode(target: ScheduleTarget): TargetCode {
   // a course template made without solutions/ must keep this one file (docs/grading.md)
   if (!fs.existsSync(file)) throw new Error(`the bug hunt replays schedules against ${target.code}, which is missing from this copy of the course: keep that file when you remove solutions/ (docs/grading.md)`);
   const loaded = loadSubmission(file, { typeCheck: false });
-  const realm = loadInRealm(loaded.js, loaded.file);
+  const realm = loadInRealm(loaded.js);
   const subject: Record<string, unknown> = {};
   for (const name of subjectShape(target.kind)) {
     const f = realm.exports[name];
@@ -88,7 +88,7 @@ export function loadTargetCode(target: ScheduleTarget): TargetCode {
   const lines = lineMap(loaded.map);
   const fixLoc = (loc: string): string => {
     const m = /^(.+):(\d+)$/.exec(loc);
-    return m !== null && m[1] === loaded.file ? `${m[1]}:${lines.get(Number(m[2])) ?? m[2]}` : loc;
+    return m !== null && m[1] === REALM_FILE ? `${loaded.file}:${lines.get(Number(m[2])) ?? m[2]}` : loc;
   };
   const code: TargetCode = { file: loaded.file, source: loaded.source, subject, setCapture: realm.setCapture, fixLoc };
   loadedTargets.set(file, code);

@@ -628,8 +628,7 @@ function printable(s: string): string {
 }
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/, CONTROLS = new RegExp(CONTROL.source, 'g');
 
-/** A location kept to its end (the file's name, the line), '…' where its start was cut: the
- *  grader (runScenario.ts, endsPath) still matches it with the submission's path. */
+/** A location kept to its end (the file's name, the line), '…' where its start was cut. */
 function lastChars(s: string, n: number): string {
   return s.length <= n ? s : `…${s.slice(-(n - 1))}`;
 }

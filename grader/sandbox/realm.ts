@@ -17,6 +17,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export const API_FILES = ['sim/layout.ts', 'sim/op.ts', 'sim/handles.ts', 'sim/api.ts'];
 /** The file name the API's code runs under: sim/api.ts skips its own frames by this name. */
 const API_FILENAME = path.join(ROOT, 'sim', 'api.ts');
+/** The file name every submission runs under in its realm, whatever its path: its own stack
+ *  traces must not tell it where it sits (a grade that hung on that differed between two
+ *  folders). Locations in it are the submission's own (runScenario.ts, ownLine). */
+export const REALM_FILE = 'submission.ts';
 /** Globals that allocate memory outside the V8 heap, removed once the API has loaded. */
 const OFF_HEAP = ['ArrayBuffer', 'DataView', 'WebAssembly', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
   'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
@@ -134,8 +138,9 @@ export class LoadError extends Error {
   constructor(readonly thrownName: string, readonly thrownMessage: string) { super(thrownMessage); }
 }
 
-/** Evaluate the submission (CommonJS JS) in a fresh realm; its only import is the API. */
-export function loadInRealm(js: string, file: string): RealmModule {
+/** Evaluate the submission (CommonJS JS) in a fresh realm, as REALM_FILE; its only import is
+ *  the API. */
+export function loadInRealm(js: string): RealmModule {
   const sandbox: Record<string, unknown> = {};
   const ctx = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false }, name: 'submission', microtaskMode: 'afterEvaluate' });
   vm.runInContext(PRELUDE, ctx, { filename: 'prelude.js', timeout: 1000 });
@@ -185,7 +190,7 @@ export function loadInRealm(js: string, file: string): RealmModule {
     // reads what the engine needs of the module inside the realm, under the time limit: what
     // it threw, or its exports and which are generator functions.
     loaded = vm.runInContext(`(function (s) { 'use strict'; try { (function (exports, require, module) {${js}\n})(s.module.exports, s.require, s.module); } catch (e) { return { thrown: s.thrown(e) }; } return s.exported(s.module); })(__submission)`, ctx,
-      { filename: file, timeout: LOAD_MS }) as typeof loaded;
+      { filename: REALM_FILE, timeout: LOAD_MS }) as typeof loaded;
   } catch (e) {
     if ((e as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
       throw new LoadTimeout(`the module's top-level code ran longer than ${LOAD_MS / 1000} s: is there a loop outside the functions?`);

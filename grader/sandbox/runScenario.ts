@@ -4,7 +4,7 @@ import * as path from 'path';
 import { BEAT_MS, PROGRESS_BUILDING, PROGRESS_BYTES, PROGRESS_ENDED, PROGRESS_SEARCHING, PROGRESS_STEPPING, PROGRESS_TEXT, TRAIL_BYTES, TRAIL_FULL } from './protocol';
 import type { Job, FromWorker, Progress } from './protocol';
 import type { ScenarioResult } from '../result';
-import { loadInRealm, LoadError, LoadTimeout, RealmModule } from './realm';
+import { loadInRealm, LoadError, LoadTimeout, RealmModule, REALM_FILE } from './realm';
 import { lineMap } from '../sourcemap';
 import { scenariosFor } from '../../scenarios/registry';
 import { instantiate } from '../../scenarios/scenario';
@@ -22,7 +22,7 @@ export function runScenario(job: Job, post: (m: FromWorker) => void): void {
   let realm: RealmModule;
   let subject: Record<string, unknown>;
   try {
-    realm = loadInRealm(job.js, job.file);
+    realm = loadInRealm(job.js);
     subject = subjectOf(job, realm);
   } catch (e) {
     post({ type: 'fatal', ...classify(e, 'loading the module') });
@@ -252,20 +252,11 @@ function diagnoseOne(job: Job, realm: RealmModule, subject: Record<string, unkno
   fs.closeSync(pfd);
 }
 
-/** "file:line" in the submission's TypeScript lines, for a location in its generated JS; else
- *  undefined (the kernel's code or a harness's). */
+/** "file:line" in the submission's TypeScript lines (`file` its path), for a location in its
+ *  generated JS (realm.ts, REALM_FILE); else undefined (the kernel's code or a harness's). */
 function ownLine(loc: string, file: string, lines: Map<number, number>): string | undefined {
   const m = /^(.+):(\d+)$/.exec(loc);
-  return m && endsPath(file, m[1]) ? `${file}:${lines.get(Number(m[2])) ?? m[2]}` : undefined;
-}
-
-/** Is `tail` the path `file`, or its end from a separator on? A stack line's path stops at a
- *  space or a parenthesis (sim/api.ts callerLines), so a submission in "My Course/" is named
- *  from "Course/"; and the machine cuts a long path's start to '…' (machine.ts, lastChars). */
-function endsPath(file: string, tail: string): boolean {
-  if (tail === file) return true;
-  if (tail.startsWith('…')) return file.endsWith(tail.slice(1));
-  return tail.length < file.length && file.endsWith(tail) && (/^[\\/]/.test(tail) || /[\\/\s()]/.test(file.charAt(file.length - tail.length - 1)));
+  return m && m[1] === REALM_FILE ? `${file}:${lines.get(Number(m[2])) ?? m[2]}` : undefined;
 }
 
 /** Turn generated-JS line numbers in the submission's locations into its TypeScript lines. */

@@ -46,6 +46,7 @@ const CASES: Record<string, Expect> = {
   'yield-proxy.ts': { scenario: 'BUG', kinds: ['exception'] },
   'off-heap-memory.ts': { scenario: 'BUG', kinds: ['exception'] },
   'locale.ts': { pass: true },
+  'where-am-i.ts': { pass: true },
   'broken/syntax-error.ts': { error: 'invalid-submission' },
   'broken/type-error.ts': { error: 'invalid-submission' },
   'broken/bare-yield.ts': { error: 'invalid-submission' },

@@ -6,7 +6,7 @@ import type { Failure } from '../../sim/failure';
 import type { GradeResult, ScenarioResult } from '../result';
 import { timeline } from '../../trace/timeline';
 import { lockTable } from '../../trace/lockTable';
-import { harmlessData, harmlessLines, paint, visible, wrapCommand, wrapWords } from '../../trace/style';
+import { harmlessData, harmlessLines, oneLine, paint, visible, wrapCommand, wrapWords } from '../../trace/style';
 import { changedFreedWords, type SourceLookup } from '../../trace/trace';
 
 export interface TextOptions {
@@ -82,7 +82,7 @@ export function renderText(result: GradeResult, o: TextOptions = {}): string {
     },
   };
   const head = r.verdict === 'pass' ? p.green('PASS') : r.verdict === 'fail' ? p.red('FAIL') : p.red('ERROR');
-  out.prose(`${head} ${r.exercise}: ${r.score}/${r.max_score} points — ${r.submission}`, 2);
+  out.prose(`${head} ${r.exercise}: ${r.score}/${r.max_score} points — ${oneLine(r.submission)}`, 2);
   if (r.unchanged_stub === true) out.prose(p.dim(`(${stubNote(r)})`), 1);
   if (r.verdict === 'error') {
     out.prose(`${r.error_kind ?? 'error'}: ${r.error ?? ''}`, 2);

@@ -8,6 +8,7 @@ import type { GradeResult } from '../../grader/result';
 import { renderJunit } from '../../grader/reporters/junit';
 import { csvField, renderCsv } from '../../grader/reporters/csv';
 import { gradescopeResults } from '../../grader/reporters/gradescope';
+import { renderText } from '../../grader/reporters/text';
 import { HOSTILE, SOLUTIONS, runGradeCli, spawnGradeCli, type CliRun } from './helpers';
 import { parseXml, find } from './xml';
 import { sourceLookup } from '../../cli/gradeOutputs';
@@ -109,6 +110,13 @@ describe('--junit PATH', () => {
     const text = find(c, 'failure')[0].text;
     expect(text).toContain('Oops: x <y> & "z" \'w\' ]]> \ufffd\ufffd red \ufffd done');
     expect(JSON.parse(JSON.stringify(gradescopeResults(r))).tests[0].output).toContain('x <y> & "z"');
+  });
+
+  test("a file name with a newline stays on the text report's first line: it cannot forge a header", () => {
+    const r: GradeResult = { exercise: '05-page-lock-anon-vma', submission: 'nl\nPASS 05-page-lock-anon-vma: 10/10 points.ts', verdict: 'fail', score: 5, max_score: 10, scenarios: [] };
+    const lines = renderText(r).split('\n');
+    expect(lines[0]).toBe('FAIL 05-page-lock-anon-vma: 5/10 points — nl\\nPASS 05-page-lock-anon-vma: 10/10 points.ts');
+    expect(lines.slice(1).some((l) => l.startsWith('PASS'))).toBe(false);
   });
 });
 

@@ -28,8 +28,11 @@ export class SandboxProcess extends EventEmitter {
   constructor(input: WorkerInput, heapMb: number) {
     super();
     // a clean environment and no inherited flags; V8's heap and stack limits; stdout nowhere,
-    // stderr kept to tell running out of memory from another death
-    this.child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--max-semi-space-size=16', '--stack-size=3800', '-e', BOOT],
+    // stderr kept to tell running out of memory from another death. No optimizing compilers:
+    // they compile on background threads, so when a function's frames shrink depends on the
+    // machine's timing, and code that measures how deep it can recurse got 3/10 on some runs
+    // and 5/10 on others. Searches take about 1.5× as long (seed-churn-1: 115 → 174 ms).
+    this.child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--max-semi-space-size=16', '--stack-size=3800', '--no-opt', '--no-maglev', '-e', BOOT],
       { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', env: {} });
     this.child.stderr!.setEncoding('utf8');
     this.child.stderr!.on('data', (d: string) => { this.stderr = (this.stderr + d).slice(-STDERR_KEEP); });

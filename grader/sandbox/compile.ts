@@ -88,13 +88,16 @@ export function sandboxVersion(): string {
 }
 
 /** The code a sandbox process runs first: silence its output (nothing in a sandbox may print;
- *  V8's own messages when it dies still reach the host, on stderr), end with the host, wait
+ *  V8's own messages when it dies still reach the host, on stderr), end if the host dies, wait
  *  for the precompiled engine, serve .ts files from it, then start the entry. Strict, so no
  *  frame of it is visible to a stack-trace hook. */
 export const BOOT = `'use strict';
 for (const s of [process.stdout, process.stderr]) s.write = function () { return true; };
 process.emitWarning = function () {};
-process.on('disconnect', function () { process.exit(0); });
+// (a grader killed outright leaves its sandboxes to their parent's parent: one spinning in a
+// submission's loop would never stop, so a thread of its own ends it when that happens)
+new (require('worker_threads').Worker)("const p = require('worker_threads').workerData; setInterval(function () { if (process.ppid !== p) process.kill(process.pid, 'SIGKILL'); }, 500);",
+  { eval: true, workerData: process.ppid, env: {}, resourceLimits: { maxOldGenerationSizeMb: 16 } }).unref();
 const Module = require('module');
 process.once('message', function (m) {
   const engine = m.input.engine;

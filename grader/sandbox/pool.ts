@@ -17,6 +17,10 @@ const OUT_OF_MEMORY = /heap out of memory|Allocation failed|Reached heap limit|i
 /** How much of a sandbox's stderr is kept (V8's messages when it dies; nothing else writes). */
 const STDERR_KEEP = 8192;
 
+/** Sandbox processes not yet exited: killed when the grader's process exits, however it does. */
+const live = new Set<ChildProcess>();
+process.on('exit', () => { for (const c of live) c.kill('SIGKILL'); });
+
 /** A sandbox process, seen as the worker thread it replaced: 'message' for each message it
  *  sends, 'error' (code ERR_WORKER_OUT_OF_MEMORY when it ran out of memory) or 'exit' when it
  *  dies on its own; `terminate` kills it. */
@@ -51,6 +55,8 @@ export class SandboxProcess extends EventEmitter {
       });
     });
     this.child.send({ type: 'init', input });
+    live.add(this.child);
+    void this.exited.then(() => live.delete(this.child));
   }
   postMessage(m: unknown): void { if (this.child.connected) this.child.send(m as never); }
   ref(): void { this.child.ref(); this.child.channel?.ref(); (this.child.stderr as unknown as { ref(): void }).ref(); }

@@ -13,7 +13,7 @@ import type { WorkerInput } from './protocol';
 import { BOOT, compiledSandbox } from './compile';
 
 /** What V8 prints when a process runs out of heap. */
-const OUT_OF_MEMORY = /heap out of memory|Allocation failed|Reached heap limit|invalid table size|invalid array length/i;
+const OUT_OF_MEMORY = /heap out of memory|Allocation failed|Reached heap limit|invalid table size|invalid size error/i;
 /** How much of a sandbox's stderr is kept (V8's messages when it dies; nothing else writes). */
 const STDERR_KEEP = 8192;
 

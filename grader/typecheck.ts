@@ -1,11 +1,13 @@
-// The type check of a submission, in a worker thread with a heap limit and a time limit.
+// The type check of a submission, in a child process (sandbox/child.ts) with a heap limit and
+// a time limit.
 // TypeScript's checker does whatever work the types ask for: a dozen lines of type-level code
 // (a type of all the permutations of eight names, compared with another) took 4 GB and 90 s,
-// and then killed the grader's process, and with it a whole class's run. So the check runs
-// here, with the code of load.ts, and the grader's process only waits. A worker is kept for
-// the next check (it keeps TypeScript's parsed libraries: a check then costs the submission's
-// own parse and check); one stopped for its limits is never reused.
-import { Worker } from 'worker_threads';
+// and then killed the grader's process, and with it a whole class's run; in a worker thread,
+// a type-level string of 400 M characters still did (one allocation past its limit aborts the
+// process). So the check runs there, with the code of load.ts, and the grader's process only
+// waits. A checker is kept for the next check (it keeps TypeScript's parsed libraries: a check
+// then costs the submission's own parse and check); one stopped for its limits is never reused.
+import { ChildSandbox, ORPHAN_GUARD } from './sandbox/child';
 import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
@@ -16,27 +18,31 @@ export const CHECK_MS = 30_000;
 export const CHECK_HEAP_MB = 1024;
 const MAX_IDLE = 2;
 
-/** The worker: load.ts compiled, and a check per message, answered with its result. */
+/** The checker: load.ts compiled (its first message), and a check per message after, answered
+ *  with its result. */
 const BOOT = `'use strict';
 for (const s of [process.stdout, process.stderr]) s.write = function () { return true; };
 process.emitWarning = function () {};
-const { workerData, parentPort } = require('worker_threads');
+${ORPHAN_GUARD}
 const Module = require('module');
-Module._extensions['.ts'] = function (module, filename) {
-  if (filename !== workerData.file) throw new Error('typecheck: ' + filename + ' was not compiled');
-  module._compile(workerData.js, filename);
-};
-const load = require(workerData.file);
-parentPort.on('message', (file) => {
-  let r;
-  try { r = { ok: true, error: load.typeCheck(file) }; }
-  catch (e) { r = { ok: false, deep: e instanceof RangeError, message: String(e && e.message).slice(0, 200) }; }
-  parentPort.postMessage(r);
+process.once('message', function (init) {
+  const wd = init.input;
+  Module._extensions['.ts'] = function (module, filename) {
+    if (filename !== wd.file) throw new Error('typecheck: ' + filename + ' was not compiled');
+    module._compile(wd.js, filename);
+  };
+  const load = require(wd.file);
+  process.on('message', (file) => {
+    let r;
+    try { r = { ok: true, error: load.typeCheck(file) }; }
+    catch (e) { r = { ok: false, deep: e instanceof RangeError && /call stack/i.test(String(e.message)), message: String(e && e.message).slice(0, 200) }; }
+    process.send(r);
+  });
 });
 `;
 
 let compiled: string | undefined;
-interface Checker { readonly worker: Worker; readonly heapMb: number }
+interface Checker { readonly worker: ChildSandbox; readonly heapMb: number }
 const idle: Checker[] = [];
 
 function acquire(heapMb: number): Checker {
@@ -45,10 +51,7 @@ function acquire(heapMb: number): Checker {
   compiled ??= ts.transpileModule(fs.readFileSync(LOAD, 'utf8'), {
     fileName: LOAD, compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true },
   }).outputText;
-  const worker = new Worker(BOOT, {
-    eval: true, workerData: { file: LOAD, js: compiled }, env: {}, execArgv: [],
-    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
-  });
+  const worker = new ChildSandbox(BOOT, { file: LOAD, js: compiled }, heapMb);
   worker.on('error', () => { /* the check's own listener reports what matters */ });
   return { worker, heapMb };
 }
@@ -81,6 +84,7 @@ export function typeCheckIsolated(file: string, o: { readonly ms?: number; reado
     const onMessage = (a: Answer): void => settle(true, () => {
       if (a.ok) resolve(a.error);
       else if (a.deep === true) resolve(`${name}: the code is nested too deeply for the grader to read (an expression or block thousands of levels deep)`);
+      else if (/^Invalid string length/.test(a.message ?? '')) resolve(`${name}: the type check built a string longer than JavaScript allows: simplify the file's types`);
       else reject(new Error(`the type check failed: ${a.message ?? 'no reason given'}`));
     });
     const onError = (e: Error & { code?: string }): void => settle(false, () => resolve(e.code === 'ERR_WORKER_OUT_OF_MEMORY'

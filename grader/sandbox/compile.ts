@@ -7,6 +7,7 @@ import * as path from 'path';
 import ts from 'typescript';
 import { transpileApi } from './realm';
 import type { WorkerInput } from './protocol';
+import { ORPHAN_GUARD } from './child';
 
 export const WORKER_ENTRY = path.join(__dirname, 'worker.ts');
 
@@ -94,10 +95,7 @@ export function sandboxVersion(): string {
 export const BOOT = `'use strict';
 for (const s of [process.stdout, process.stderr]) s.write = function () { return true; };
 process.emitWarning = function () {};
-// (a grader killed outright leaves its sandboxes to their parent's parent: one spinning in a
-// submission's loop would never stop, so a thread of its own ends it when that happens)
-new (require('worker_threads').Worker)("const p = require('worker_threads').workerData; setInterval(function () { if (process.ppid !== p) process.kill(process.pid, 'SIGKILL'); }, 500);",
-  { eval: true, workerData: process.ppid, env: {}, resourceLimits: { maxOldGenerationSizeMb: 16 } }).unref();
+${ORPHAN_GUARD}
 const Module = require('module');
 process.once('message', function (m) {
   const engine = m.input.engine;

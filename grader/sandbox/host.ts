@@ -170,6 +170,7 @@ async function diagnoseRun(job: Job, scenario: string, limits: HostLimits, why: 
   Promise<{ failed: boolean; read?: ReturnType<typeof readProgress>; trail: Int32Array }> {
   const stallMs = diagnosisStallMs(limits, why);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anon-vma-lab-'));
+  diagnosisDirs.add(dir);
   try {
     const progress = path.join(dir, 'progress'), trail = path.join(dir, 'trail');
     fs.writeFileSync(progress, Buffer.alloc(PROGRESS_BYTES)); fs.writeFileSync(trail, Buffer.alloc(TRAIL_BYTES));
@@ -183,8 +184,14 @@ async function diagnoseRun(job: Job, scenario: string, limits: HostLimits, why: 
     return { failed, read: readProgress(fs.readFileSync(progress)), trail: steps };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    diagnosisDirs.delete(dir);
   }
 }
+
+/** Diagnoses' folders not yet removed: removed when the grader's process exits (a class run
+ *  stopped by Ctrl-C exits at once, past the `finally` that would). */
+const diagnosisDirs = new Set<string>();
+process.on('exit', () => { for (const d of diagnosisDirs) fs.rmSync(d, { recursive: true, force: true }); });
 
 /** "at step 2, walker called rcu_read_lock() at x.ts:6, and its code did not reach another
  *  yield*. Is there a loop without a yield* after that line?" */

@@ -168,14 +168,15 @@ export function loadInRealm(js: string): RealmModule {
           message: text(function () { return o && 'message' in e ? e.message : e; }, 1000) };
       },
       exported: function (m) {
-        const out = create(null), gens = [];
+        // (null-prototype objects: an array's elements may run setters on its prototype)
+        const out = create(null), gens = create(null);
         const ex = m.exports;
         if ((typeof ex === 'object' && ex !== null) || typeof ex === 'function') {
           const ks = keys(ex);
           for (let i = 0; i < ks.length && i < 50; i++) {
             const k = ks[i], v = ex[k];
             out[k] = v;
-            if (typeof v === 'function' && proto(v) === Gen) gens[gens.length] = k;
+            if (typeof v === 'function' && proto(v) === Gen) gens[k] = true;
           }
         }
         return { thrown: null, exports: out, generators: gens };
@@ -184,7 +185,7 @@ export function loadInRealm(js: string): RealmModule {
   })`, ctx) as (api: unknown) => { module: { exports: Record<string, unknown> }; require: unknown };
   const submission = boot(api);
   sandbox.__submission = submission;
-  let loaded: { thrown: { name: string; message: string } | null; exports: Record<string, unknown>; generators: string[] };
+  let loaded: { thrown: { name: string; message: string } | null; exports: Record<string, unknown>; generators: Record<string, true> };
   try {
     // The wrapper keeps the submission's first line on line 1, so source-map lines hold. It
     // reads what the engine needs of the module inside the realm, under the time limit: what
@@ -198,10 +199,9 @@ export function loadInRealm(js: string): RealmModule {
     throw e;
   }
   delete sandbox.__submission;
-  // (realm arrays are read by index: their methods are the submission's to replace)
+  // (what the realm made is read as own data only: its prototypes are the submission's)
   const own = (x: unknown, n: number): string => (typeof x === 'string' ? x.slice(0, n) : '');
   if (loaded.thrown !== null) throw new LoadError(own(loaded.thrown.name, 100), own(loaded.thrown.message, 1000));
-  const generators = new Set<string>(), g = loaded.generators;
-  for (let i = 0; i < Math.min(g.length, 50); i++) generators.add(own(g[i], 200));
+  const generators = new Set(Object.keys(loaded.generators).slice(0, 50));
   return { exports: loaded.exports, generators, setCapture: (on) => setCapture(on), membrane };
 }

@@ -633,7 +633,12 @@ function lastChars(s: string, n: number): string {
   return s.length <= n ? s : `…${s.slice(-(n - 1))}`;
 }
 
-const SIM_DIR = `${__dirname}${__dirname.includes('\\') ? '\\' : '/'}`; // this simulator's files (a class folder may have a sim/ of its own)
+/** This simulator's folder as stack traces name it (a class folder may have a sim/ of its own;
+ *  a sandbox shows its files under a name of its own, grader/sandbox/compile.ts). */
+const SIM_DIR = ((): string => {
+  const m = /\(?([^()\s]*[\\/])machine\.[jt]s:\d+:\d+\)?\s*$/m.exec(new Error().stack ?? '');
+  return m !== null ? m[1] : `${__dirname}${__dirname.includes('\\') ? '\\' : '/'}`;
+})();
 
 /** Where an error was thrown: the first frame of its stack outside the simulator, as
  *  `file:line`, or undefined. Recorded runs only: reading a realm error's stack runs the

@@ -6,10 +6,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
 import { transpileApi } from './realm';
-import type { WorkerInput } from './protocol';
+import { VIRTUAL_ROOT, type WorkerInput } from './protocol';
 import { ORPHAN_GUARD } from './child';
 
 export const WORKER_ENTRY = path.join(__dirname, 'worker.ts');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 const OPTIONS: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true };
 
@@ -90,8 +91,9 @@ export function sandboxVersion(): string {
 
 /** The code a sandbox process runs first: silence its output (nothing in a sandbox may print;
  *  V8's own messages when it dies still reach the host, on stderr), end if the host dies, wait
- *  for the precompiled engine, serve .ts files from it, then start the entry. Strict, so no
- *  frame of it is visible to a stack-trace hook. */
+ *  for the precompiled engine, serve .ts files from it (each compiled under its name below
+ *  VIRTUAL_ROOT, which is all a stack trace shows; its imports resolve from where it is), then
+ *  start the entry. Strict, so no frame of it is visible to a stack-trace hook. */
 export const BOOT = `'use strict';
 for (const s of [process.stdout, process.stderr]) s.write = function () { return true; };
 process.emitWarning = function () {};
@@ -99,10 +101,13 @@ ${ORPHAN_GUARD}
 const Module = require('module');
 process.once('message', function (m) {
   const engine = m.input.engine;
+  const vm = require('vm'), path = require('path'), root = ${JSON.stringify(ROOT)};
   Module._extensions['.ts'] = function (module, filename) {
     const js = engine[filename];
     if (typeof js !== 'string') throw new Error('sandbox: ' + filename + ' was not precompiled');
-    module._compile(js, filename);
+    const shown = ${JSON.stringify(VIRTUAL_ROOT)} + '/' + path.relative(root, filename).split(path.sep).join('/');
+    const f = vm.compileFunction(js, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: shown });
+    f.call(module.exports, module.exports, function require(id) { return module.require(id); }, module, filename, path.dirname(filename));
   };
   require(${JSON.stringify(WORKER_ENTRY)}).start(m.input);
 });

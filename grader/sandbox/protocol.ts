@@ -3,6 +3,11 @@
 import type { ScenarioResult } from '../result';
 import type { RecordedRun } from '../../explorer/record';
 
+/** Where the project's files seem to be, to code in a sandbox (its stack traces): the same on
+ *  every install, so that no submission can tell where the grader sits (a grade that hung on it
+ *  differed between two copies of the project). */
+export const VIRTUAL_ROOT = '/anon-vma-lab';
+
 /** What a sandbox is started with (its first message): the engine precompiled by the host. Jobs come after, one
  *  message each (ToWorker). */
 export interface WorkerInput {

@@ -11,12 +11,13 @@ import * as path from 'path';
 import * as vm from 'vm';
 import type TS from 'typescript';
 import { makeMembrane, Membrane } from './membrane';
+import { VIRTUAL_ROOT } from './protocol';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The API and what it imports, evaluated inside the realm (paths relative to ROOT). */
 export const API_FILES = ['sim/layout.ts', 'sim/op.ts', 'sim/handles.ts', 'sim/api.ts'];
 /** The file name the API's code runs under: sim/api.ts skips its own frames by this name. */
-const API_FILENAME = path.join(ROOT, 'sim', 'api.ts');
+const API_FILENAME = `${VIRTUAL_ROOT}/sim/api.ts`;
 /** The file name every submission runs under in its realm, whatever its path: its own stack
  *  traces must not tell it where it sits (a grade that hung on that differed between two
  *  folders). Locations in it are the submission's own (runScenario.ts, ownLine). */

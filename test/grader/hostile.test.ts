@@ -48,6 +48,7 @@ const CASES: Record<string, Expect> = {
   'off-heap-memory.ts': { scenario: 'BUG', kinds: ['exception'] },
   'locale.ts': { pass: true },
   'where-am-i.ts': { pass: true },
+  'where-is-grader.ts': { pass: true },
   'jit-depth.ts': { pass: true },
   'broken/syntax-error.ts': { error: 'invalid-submission' },
   'broken/type-error.ts': { error: 'invalid-submission' },

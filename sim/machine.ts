@@ -622,7 +622,7 @@ const KINDS = new Set(['read', 'write', 'atomic_inc_not_zero', 'atomic_dec_and_t
 
 /** Text from possibly untrusted code, with no control characters (a newline in an op's name
  *  would break a report's one-line messages; a bidirectional override would reorder it). */
-function printable(s: string): string {
+export function printable(s: string): string {
   // (every step of a submission comes here: most names need no copy)
   return CONTROL.test(s) ? s.replace(CONTROLS, ' ') : s;
 }

@@ -11,6 +11,7 @@
 // Must never: pass an engine object, function or error into the realm.
 import * as vm from 'vm';
 import { handleAt as engineHandle } from '../../sim/handles';
+import { printable } from '../../sim/machine';
 import { STRUCTS, type StructName } from '../../sim/layout';
 
 type Gen = Iterator<unknown, unknown, unknown>;
@@ -92,7 +93,7 @@ const NOT_A_HANDLE: object = Object.freeze({ toString: () => 'an object that is 
  *  prints the value. */
 export function fromRealmValue(x: unknown): unknown {
   if (x === null || x === undefined || typeof x === 'number' || typeof x === 'boolean') return x;
-  if (typeof x === 'string') return x.slice(0, 80).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  if (typeof x === 'string') return printable(x.slice(0, 80));
   if (typeof x !== 'object' && typeof x !== 'function') return NOT_A_HANDLE;
   let addr: unknown, struct: unknown;
   try {

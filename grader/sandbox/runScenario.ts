@@ -14,6 +14,7 @@ import { decode } from '../../explorer/schedule';
 import { replay, runOnce, stay, Factory, ScheduleMismatch } from '../../explorer/run';
 import { NondeterministicReplay } from '../../explorer/dpor';
 import { ownOp } from '../../sim/op';
+import { printable } from '../../sim/machine';
 import type { Failure } from '../../sim/failure';
 
 type Fatal = Extract<FromWorker, { type: 'fatal' }>;
@@ -89,7 +90,7 @@ function classify(e: unknown, when: string): Omit<Fatal, 'type'> {
 function thrown(name: string, msg: string, when: string): Omit<Fatal, 'type'> {
   const line = msg.split('\n')[0].slice(0, 160);
   if (name === 'NondeterminismError') return { kind: 'nondeterminism', message: `${when}: ${line}` };
-  const shown = name.split(/[\n\r\u2028\u2029]/)[0].replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 60);
+  const shown = printable(name.split(/[\n\r\u2028\u2029]/)[0]).slice(0, 60);
   return { kind: 'invalid-submission', message: `${when} threw ${shown || 'an error'}: ${line}` };
 }
 

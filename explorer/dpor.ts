@@ -17,11 +17,12 @@
 // over by calling it again; any other takes its generator from a new build of the scenario.
 // Threads that finished before the branch point, or waited, are left as they are. Without
 // `restore` every execution re-runs its prefix on a fresh machine.
-// Blocking: a waiting thread is not enabled. A race whose reversal is infeasible (its initial
-// steps cannot run at the backtrack point, e.g. an acquire after the release it waited for, or
-// an RCU callback after the read-side exit that let it run) adds nothing; a lock acquire is
-// also raced against the acquire that the release it waited for ended, so both lock orders
-// are explored. Nor does a race whose reversal can start with a thread in the backtrack
+// Blocking: a waiting thread is not enabled. A race whose reversal is infeasible adds nothing:
+// a spin_lock after its lock's release by the only holder is not raced with it (races), nor
+// is anything added when the reversal's initial steps cannot run at the backtrack point (an
+// acquire after the release it waited for, an RCU callback after the read-side exit that let
+// it run); a lock acquire is also raced against the acquire that the release it waited for
+// ended, so both lock orders are explored. Nor does a race whose reversal can start with a thread in the backtrack
 // point's sleep set (addBacktrack): its executions were explored from an earlier state.
 // Observed pairs (dependence.ts): two frees on one cache, and a type-safe free with a reader's
 // rcu_read_lock, are ordered only when a later step observes their order (a pop; the reader's
@@ -421,6 +422,11 @@ class Event implements Ev {
   ti = 0;
   took: boolean | undefined = undefined;
   slot: number | undefined = undefined;
+  /** A spin_lock (enabled only while its lock is free: no atomic-context exception). */
+  spin = false;
+  /** A release by its lock's only holder: no spin_lock of that lock by another thread can run
+   *  at the state before it (races). */
+  sole = false;
 }
 function eventAt(evs: Event[], d: number): Event {
   let e = evs[d];
@@ -591,6 +597,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       for (let b = sl; b !== 0; b &= b - 1) { const q = lowest(b); if (sleeps(m, fps, q, fe)) ns |= 1 << q; }
       nextSleep = ns;
       const heldBefore = fp.lock !== 0 && m.locks.holding(p, fp.lock) !== undefined;
+      const sole = heldBefore && fp.release && soleHolder(m, fp.lock, p);
       if (memo) nodeAt[depth] = m.memoNode(p);
       const fl = slabBefore(m, fp);
       const flLen = fl === undefined ? 0 : fl.length, flTop = fl !== undefined && flLen > 0 ? fl[flLen - 1] : -1;
@@ -600,6 +607,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       answerAt[depth] = m.lastAnswer;
       const ev = eventAt(evs, depth);
       ev.tid = p; ev.fp = fp; ev.ti = perThread[p]; ev.took = fp.lock !== 0 && !heldBefore && m.locks.holding(p, fp.lock) !== undefined;
+      ev.spin = pending!.k === 'spin_lock'; ev.sole = sole;
       ev.slot = fl === undefined ? undefined : slabSlot(fp, fl, flLen, flTop);
       perThread[p]++;
       const prev = lastOf[p];
@@ -640,7 +648,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
         if (m.threads[t].done || pending === null) continue;
         const fp = footprint(m, t, pending);
         const ev = eventAt(evs, depth);
-        ev.tid = t; ev.fp = fp; ev.ti = perThread[t]; ev.took = undefined; ev.slot = undefined;
+        ev.tid = t; ev.fp = fp; ev.ti = perThread[t]; ev.took = undefined; ev.slot = undefined; ev.spin = pending.k === 'spin_lock'; ev.sole = false;
         clk.start(depth, lastOf[t], t, perThread[t], 0);
         tab.prepare(new Entry(fp));
         tab.joinPreds(clk, depth, t, cands);
@@ -717,6 +725,12 @@ function renew(m: Machine, fresh: () => Machine, setupRan: number, t: number): v
   else if (!m.remake(t)) throw new NondeterministicReplay(`thread ${t} did not stop at its first step as before`);
 }
 
+/** Is `tid` the only holder of lock `a`? */
+function soleHolder(m: Machine, a: number, tid: number): boolean {
+  const h = m.locks.holders.get(a);
+  return h !== undefined && h.length === 1 && h[0] === tid;
+}
+
 function sleeps(m: Machine, fps: FootprintCache, q: number, e: Entry): boolean {
   const t = m.threads[q];
   if (t.done || t.pending === null) return false;
@@ -726,7 +740,7 @@ function sleeps(m: Machine, fps: FootprintCache, q: number, e: Entry): boolean {
   return !sleepDependent(eq.fp, e.fp);
 }
 
-function races(clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands: Cands, race: (i: number, j: number) => void): void {
+function races(clk: Clocks, evs: readonly Event[], j: number, prevJ: number, cands: Cands, race: (i: number, j: number) => void): void {
   const ej = evs[j];
   for (let a = 0; a < cands.n; a++) {
     const i = cands.xs[a];
@@ -740,8 +754,13 @@ function races(clk: Clocks, evs: readonly Ev[], j: number, prevJ: number, cands:
     // observe()), and edges found after j only add to the order, never remove from it.
     if (prevJ >= 0 && clk.before(i, prevJ)) continue;
     const ei = evs[i];
-    race(i, j);
-    if (ej.fp.acquire && ei.fp.release && ei.fp.lock === ej.fp.lock && ej.fp.lock !== 0) {
+    const waited = ej.fp.acquire && ei.fp.release && ei.fp.lock === ej.fp.lock && ej.fp.lock !== 0;
+    // A spin_lock after the release of its lock by the lock's only holder cannot run before
+    // it: every step between them that touches the lock happens after the release (all steps
+    // on one lock are dependent), so the lock stays held through any reversal's prefix. Raced
+    // anyway, the reversal's initial led to executions that block at once (abba: 2 of 5).
+    if (!(waited && ej.spin && ei.sole)) race(i, j);
+    if (waited) {
       // j waited for this release: also race it with the acquire that the release ended (by
       // any thread: a bad unlock may release someone else's lock), so the other lock order
       // is explored from before that acquire.

@@ -48,7 +48,6 @@ function same(f: Factory, maxExecutions: number, maxSteps?: number): DporResult 
   expect(pa).toBe(a.r.steps);             // without restore, every step is performed
   expect(a.r.fed).toBe(0);                // and nothing is fed
   expect(c.r.performed).toBe(pb);         // the memo changes what is resumed, not what runs
-  expect(b.r.fed).toBeLessThanOrEqual(c.r.fed);
   if (a.r.executions > 1) expect(pb).toBeLessThan(pa);
   return b.r;
 }
@@ -76,6 +75,23 @@ test.each(cases)('%s: %s on %s explores the same executions with and without res
   const sc = scenariosFor(e.kind, name)!;
   const mod = load(file);
   same((o) => instantiate(sc, mod, o), 150);
+});
+
+// A case may feed one or two answers more with the memo than without (a thread it must start
+// over from its first step to reach a state it never had, where rebuilding feeds only the
+// prefix), so the memo's saving is checked over all the cases together.
+test('over every exercise case, the memo feeds fewer answers than rebuilding without it', () => {
+  let memo = 0, without = 0;
+  for (const [id, file, name] of cases) {
+    const e = (EXERCISES as readonly ExerciseEntry[]).find((x) => x.id === id)!;
+    const sc = scenariosFor(e.kind, name)!;
+    const mod = load(file);
+    const f: Factory = (o) => instantiate(sc, mod, o);
+    memo += run(f, true, 150).r.fed;
+    without += run(f, true, 150, false).r.fed;
+  }
+  expect(without).toBeGreaterThan(1000);
+  expect(memo * 10).toBeLessThan(without);
 });
 
 // Every graded scenario spawns its threads from functions (Machine.spawn), so restoring never

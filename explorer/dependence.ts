@@ -3,7 +3,8 @@
 // list heads (by address), a slab slot's liveness (allocation and free against any access to
 // the slot), a cache's free list (allocations against each other and against frees), each
 // thread's RCU read-side state (inside a section or not), and the global RCU state (grace
-// periods and callbacks, which depend on who is inside a read-side section). Lock operations
+// periods and callbacks, which depend on who is inside a read-side section), and each thread's
+// spinlocks as far as another thread can change them (see footprint). Lock operations
 // on one address are all dependent; see dpor.ts for how an acquire that waited on a release is
 // raced against the matching acquire.
 // Two kinds of pair are ordered only when a later step observes their order (after Aronis et
@@ -12,10 +13,10 @@
 // rcu_read_lock (by the reader's access to the slot: typesafeAccess). A footprint says what it
 // observes; dpor.ts and hb.ts add those edges.
 import type { Machine } from '../sim/machine';
-import type { Op } from '../sim/op';
+import { mayBlockSleeping, Op } from '../sim/op';
 import { CACHES, cacheOf, slotBase } from '../sim/layout';
 
-const SLOT = 0x1000000, POP = 0x2000000, RCU_T = 0x3000000, RCU_ALL = 0x3ffffff, CBQ = 0x4000000;
+const SLOT = 0x1000000, POP = 0x2000000, RCU_T = 0x3000000, RCU_ALL = 0x3ffffff, CBQ = 0x4000000, ATOMIC_T = 0x5000000;
 /** Footprint.sk bits: the pairs sleep sets keep dependent although the race analysis orders
  *  them only when observed. */
 const SK_LOCK = 1, SK_FREE = 2;
@@ -52,7 +53,14 @@ function slotKey(a: number): number { const c = cacheOf(a); return c < 0 ? -1 : 
  *  The global RCU resource is expanded into every thread's RCU resource, so that dependence
  *  is plain key equality (dpor.ts keeps per-key access tables). */
 export function footprint(m: Machine, tid: number, o: Op): Footprint {
-  const f = rawFootprint(m, tid, o);
+  let f = rawFootprint(m, tid, o);
+  // A thread's spinlocks (its atomic context) are its own, but for one thing: a spin_unlock of
+  // a lock another thread holds takes it from that thread, and writes them. A sleeping call
+  // reads them (in atomic context it fails, and runs even when its lock is held), whether the
+  // thread holds one now or not: after such an unlock it no longer does, yet the two steps do
+  // not commute.
+  if (mayBlockSleeping(o.k)) f = { ...f, r: [...f.r, ATOMIC_T + tid] };
+  else if (o.k === 'spin_unlock') { const h = otherHolder(m, tid, o); if (h >= 0) f = { ...f, w: [...f.w, ATOMIC_T + h] }; }
   if (o.k !== 'gp_start' && o.k !== 'gp_wait' && o.k !== 'call_rcu' && o.k !== 'rcu_callbacks') return f; // no RCU_ALL
   const n = m.threads.length;
   return { r: expandRcu(f.r, n), w: expandRcu(f.w, n), lock: f.lock, acquire: f.acquire, release: f.release, fl: f.fl, sk: f.sk, ob: f.ob, ts: f.ts, tl: f.tl };
@@ -71,24 +79,28 @@ function expandRcu(a: readonly number[], n: number): readonly number[] {
 }
 
 /** Is the footprint of `tid`'s pending op the same whatever other threads do meanwhile? Not
- *  for an allocation (the slot it gets), an RCU callback (which free), or an access to a
+ *  for an allocation (the slot it gets), an RCU callback (which free), an access to a
  *  type-safe slot from inside an RCU section (see typesafeAccess; outside one it is a plain
- *  access, and only the thread's own steps change its RCU state). */
+ *  access, and only the thread's own steps change its RCU state), or a spin_unlock of a lock
+ *  another thread holds (whose spinlocks it writes: see footprint). */
 export function footprintIsStable(m: Machine, tid: number, o: Op): boolean {
-  if (o.k === 'alloc' || o.k === 'rcu_callbacks') return false;
+  if (o.k === 'alloc' || o.k === 'rcu_callbacks' || (o.k === 'spin_unlock' && otherHolder(m, tid, o) >= 0)) return false;
   const c = cacheOf(o.a);
   return c < 0 || !CACHES[c].typesafe || m.rcu.depth(tid) === 0;
 }
 
 /** What the footprint of an op that is not stable (footprintIsStable) depends on besides the
  *  op: `deps.a` by identity and `deps.b` by value. The same op with the same two has the same
- *  footprint: an allocation, the length and the top of its cache's free list; an RCU callback,
+ *  footprint (a spin_unlock of another thread's lock is given a new object: never the same):
+ *  an allocation, the length and the top of its cache's free list; an RCU callback,
  *  the first queued (queued callbacks are never changed); an access to a type-safe slot inside
  *  an RCU section, the slot's record (memory.ts replaces it on every change, never changes it)
  *  and the step its section began at (typesafeAccess reads nothing else of the machine that
  *  changes). Written into `deps`, a holder the caller keeps: no object per call. */
 export function footprintDeps(m: Machine, tid: number, o: Op, deps: { a: unknown; b: number }): void {
-  if (o.k === 'alloc') {
+  if (o.k === 'spin_unlock') {
+    deps.a = {}; deps.b = 0; // equal to nothing: computed again each time (a bad unlock)
+  } else if (o.k === 'alloc') {
     const fl = m.mem.freelists[o.a];
     deps.a = fl === undefined ? -1 : fl.length; deps.b = fl === undefined || fl.length === 0 ? -1 : fl[fl.length - 1];
   } else if (o.k === 'rcu_callbacks') {
@@ -96,6 +108,12 @@ export function footprintDeps(m: Machine, tid: number, o: Op, deps: { a: unknown
   } else {
     deps.a = m.mem.slotOf(o.a); deps.b = m.rcu.sectionBegan(tid);
   }
+}
+
+/** The thread holding the lock that `tid`'s unlock `o` releases, if not `tid`; else -1. */
+function otherHolder(m: Machine, tid: number, o: Op): number {
+  const h = m.locks.holderOf(o.a);
+  return h !== tid ? h : -1;
 }
 
 /** A number naming the footprint of an allocation, from what footprintDeps wrote into `deps`:
@@ -119,7 +137,8 @@ const BY_ADDRESS: Readonly<Record<string, number>> = Object.assign(Object.create
  *  address alone (so that two ops with one key have one footprint), else -1. */
 export function footprintKey(m: Machine, tid: number, o: Op): number {
   const ix = BY_ADDRESS[o.k];
-  if (ix === undefined || !Number.isInteger(o.a) || o.a < 0 || o.a >= 2 ** 40) return -1;
+  // (a sleeping call's footprint names its thread: see footprint)
+  if (ix === undefined || !Number.isInteger(o.a) || o.a < 0 || o.a >= 2 ** 40 || mayBlockSleeping(o.k)) return -1;
   const c = cacheOf(o.a);
   if (c >= 0 && CACHES[c].typesafe && m.rcu.depth(tid) > 0) return -1;
   return o.a * 32 + ix;

@@ -371,7 +371,7 @@ class FootprintCache {
       this.ops[q] = o; this.fps[q] = f; this.depA[q] = d.a; this.depB[q] = d.b;
       return f;
     }
-    if (this.ops[q] === o) return this.fps[q];
+    if (this.ops[q] === o && this.depA[q] === STABLE) return this.fps[q]; // (not one the op had in another state)
     const nd = m.memoNode(q);
     let f: Entry | undefined;
     if (nd !== null && nd.op === o && nd.aux !== undefined) f = nd.aux as Entry;
@@ -754,16 +754,17 @@ function races(clk: Clocks, evs: readonly Event[], j: number, prevJ: number, can
     // observe()), and edges found after j only add to the order, never remove from it.
     if (prevJ >= 0 && clk.before(i, prevJ)) continue;
     const ei = evs[i];
-    const waited = ej.fp.acquire && ei.fp.release && ei.fp.lock === ej.fp.lock && ej.fp.lock !== 0;
+    const onLock = ej.fp.acquire && ej.fp.lock !== 0 && ei.fp.lock === ej.fp.lock;
     // A spin_lock after the release of its lock by the lock's only holder cannot run before
     // it: every step between them that touches the lock happens after the release (all steps
     // on one lock are dependent), so the lock stays held through any reversal's prefix. Raced
     // anyway, the reversal's initial led to executions that block at once (abba: 2 of 5).
-    if (!(waited && ej.spin && ei.sole)) race(i, j);
-    if (waited) {
-      // j waited for this release: also race it with the acquire that the release ended (by
-      // any thread: a bad unlock may release someone else's lock), so the other lock order
-      // is explored from before that acquire.
+    if (!(onLock && ei.fp.release && ej.spin && ei.sole)) race(i, j);
+    if (onLock && ei.took !== true) {
+      // j waited for the lock, and i is a step on it after the acquire that took it: the
+      // release (by any thread: a bad unlock may release someone else's lock), or a failed
+      // trylock while its holder, dead, never releases it (j waits for ever). Also race j
+      // with that acquire, so that the other lock order is explored from before it.
       for (let k = i - 1; k >= 0; k--) {
         if (evs[k].fp.lock === ej.fp.lock && evs[k].took === true) { if (evs[k].tid !== ej.tid) race(k, j); break; }
       }

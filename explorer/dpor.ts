@@ -640,12 +640,15 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       lastOf[p] = depth;
       last = p;
     }
-    // No thread can run, yet some wait (a hang, or a lock whose holder died): each waiting
-    // step is raced as if it ran next, so the orders where it ran first are explored too.
-    if (stuck && depth >= branch) {
+    // No thread can run, yet some wait (a hang, or a lock whose holder died), or every thread
+    // that can run is asleep while some wait: each waiting step is raced as if it ran next, so
+    // the orders where it ran first are explored too. (An execution blocked by sleep sets
+    // explores nothing after it, so those orders may be found nowhere else: a thread that
+    // returned holding the lock another one waits for, say.)
+    if ((stuck || wasBlocked) && depth >= branch) {
       for (let t = 0; t < n; t++) {
         const pending = m.threads[t].pending;
-        if (m.threads[t].done || pending === null) continue;
+        if (m.threads[t].done || pending === null || (wasBlocked && m.isEnabled(t))) continue;
         const fp = footprint(m, t, pending);
         const ev = eventAt(evs, depth);
         ev.tid = t; ev.fp = fp; ev.ti = perThread[t]; ev.took = undefined; ev.slot = undefined; ev.spin = pending.k === 'spin_lock'; ev.sole = false;

@@ -29,6 +29,11 @@ export class Locks {
   readonly holders = new Map<number, readonly number[]>();
   /** tid -> the locks it holds, oldest first */
   readonly held: (readonly Holding[])[] = [];
+  /** tid -> the locks another thread's unlock took from it (release), oldest first: as far as
+   *  lockdep's record of the thread goes, which only its own steps change, it still holds them
+   *  when it returns (so that whether it returns before or after that unlock, which touch
+   *  nothing in common, it is reported the same: explorer/dependence.ts). */
+  readonly stolen: (readonly Holding[])[] = [];
 
   constructor(private readonly m: Machine) {}
 
@@ -46,6 +51,11 @@ export class Locks {
   }
   holdsSpin(tid: number): boolean { const l = this.held[tid]; return l !== undefined && l.some((x) => x.mode === 'spin'); }
   heldBy(tid: number): readonly Holding[] { return this.held[tid] ?? []; }
+  /** What `tid` returns holding, as lockdep sees it: what it holds, and what was taken from it. */
+  heldAtReturn(tid: number): readonly Holding[] {
+    const s = this.stolen[tid];
+    return s === undefined || s.length === 0 ? this.heldBy(tid) : [...this.heldBy(tid), ...s];
+  }
   holderOf(a: number): number { const h = this.holders.get(a); return h && h.length > 0 ? h[0] : -1; }
   holding(tid: number, a: number): Holding | undefined {
     const l = this.held[tid];
@@ -91,6 +101,7 @@ export class Locks {
   }
   private setHolders(a: number, h: readonly number[]): void { this.m.journal?.map(this.holders, a); this.holders.set(a, h); }
   private setHeld(tid: number, l: readonly Holding[]): void { this.m.journal?.elem(this.held, tid); this.held[tid] = l; }
+  private setStolen(tid: number, l: readonly Holding[]): void { this.m.journal?.elem(this.stolen, tid); this.stolen[tid] = l; }
 
   /** Release. Like the kernel, an unlock of someone else's spinlock clears it anyway: reported. */
   release(tid: number, o: Op): void {
@@ -99,12 +110,19 @@ export class Locks {
     const h = this.holders.get(o.a) ?? [];
     const mine = h.indexOf(tid);
     if (mine < 0) {
+      // its own unlock of a lock taken from it ends lockdep's record of it
+      const st = this.stolen[tid];
+      if (st !== undefined && st.some((x) => x.addr === o.a)) this.setStolen(tid, st.filter((x) => x.addr !== o.a));
       const other = h.length > 0 ? h[0] : -1;
       this.m.fail('bad-unlock', tid, other >= 0
         ? `${this.m.threadName(tid)} released a lock that ${this.m.threadName(other)} holds: it unlocked a different lock from the one it locked`
         : `${this.m.threadName(tid)} released a lock that nobody holds: it unlocked a different lock from the one it locked`,
       () => report.badUnlock(this.m, tid, o, other));
-      if (other >= 0 && (o.k === 'spin_unlock' || o.k === 'unlock_page' || o.k === 'mutex_unlock')) this.drop(other, o.a);
+      if (other >= 0 && (o.k === 'spin_unlock' || o.k === 'unlock_page' || o.k === 'mutex_unlock')) {
+        const x = this.holding(other, o.a);
+        this.drop(other, o.a);
+        if (x !== undefined) this.setStolen(other, [...(this.stolen[other] ?? []), x]);
+      }
       return;
     }
     this.drop(tid, o.a);

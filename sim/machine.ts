@@ -558,7 +558,7 @@ export class Machine {
   }
 
   private threadExit(t: ThreadState): void {
-    const held = this.locks.heldBy(t.id);
+    const held = this.locks.heldAtReturn(t.id);
     if (held.length > 0) {
       this.fail('lock-held-at-return', t.id, `${t.name} returned still holding a lock that nobody will release`, () => report.heldAtReturn(this, t, held), Math.max(0, this.now - 1));
     }

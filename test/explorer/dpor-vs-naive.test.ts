@@ -1,7 +1,8 @@
 // Property: on random small programs (2–3 threads, a few shared words and locks), DPOR covers
 // every interleaving class naive enumeration finds, and finds every bug naive enumeration finds.
 // The locks: two spinlocks, a mutex and an rw-semaphore (a sleeping lock taken under a spinlock
-// or inside an RCU section runs, and is reported, even when it is held).
+// or inside an RCU section runs, and is reported, even when it is held); a thread may return
+// still holding a spinlock.
 import fc from 'fast-check';
 import * as k from '../../sim/api';
 import { Machine } from '../../sim/machine';
@@ -21,7 +22,7 @@ type Step =
   | { t: 'locked'; l: number; body: Step[] } | { t: 'check'; x: number; bad: number } | { t: 'try'; l: number }
   | { t: 'rcu'; body: Step[] } | { t: 'deref' } | { t: 'retire' } | { t: 'badunlock'; l: number }
   | { t: 'tsfree' } | { t: 'tsread' } | { t: 'tsalloc' }
-  | { t: 'sleeping'; k: 'mutex' | 'read' | 'write'; body: Step[] } | { t: 'mutexleaf' } | { t: 'sleeptry'; k: 'mutex' | 'read' };
+  | { t: 'sleeping'; k: 'mutex' | 'read' | 'write'; body: Step[] } | { t: 'mutexleaf' } | { t: 'sleeptry'; k: 'mutex' | 'read' } | { t: 'leak'; l: number };
 
 const leaf: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ t: fc.constant('read' as const), x: fc.integer({ min: 0, max: 2 }) }),
@@ -36,6 +37,7 @@ const leaf: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ t: fc.constant('tsread' as const) }),
   fc.record({ t: fc.constant('tsalloc' as const) }),
   fc.record({ t: fc.constant('mutexleaf' as const) }),
+  fc.record({ t: fc.constant('leak' as const), l: fc.integer({ min: 0, max: 1 }) }),
   fc.record({ t: fc.constant('sleeptry' as const), k: fc.constantFrom('mutex' as const, 'read' as const) }),
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -86,6 +88,7 @@ function factory(prog: Step[][], fromFunctions = false): Factory {
           if (s.k === 'mutex') yield* k.mutex_unlock(mutex); else if (s.k === 'read') yield* k.up_read(rwsem); else yield* k.up_write(rwsem);
           return;
         case 'mutexleaf': yield* k.mutex_lock(mutex); yield* k.mutex_unlock(mutex); return;
+        case 'leak': yield* k.spin_lock(locks[s.l]); return;
         case 'sleeptry':
           if (s.k === 'mutex') { if (yield* k.mutex_trylock(mutex)) yield* k.mutex_unlock(mutex); } else if (yield* k.down_read_trylock(rwsem)) yield* k.up_read(rwsem);
           return;
@@ -169,12 +172,17 @@ test('the dependence relation is sound: every execution of one interleaving clas
 // and that unlock do not commute (dependence.ts, footprint). Such an unlock's footprint holds
 // only in the state it was computed in (dpor.ts, FootprintCache). A thread that dies holding a
 // lock after a failed trylock of it leaves a waiter whose race is with the acquire, not with
-// the trylock (dpor.ts, races).
+// the trylock (dpor.ts, races). A thread that returns still holding a lock another thread
+// unlocked meanwhile is reported as if it held it (sim/locks.ts, stolen), as lockdep would.
+// A thread waiting at the end of an execution that sleep sets cut short is raced too (dpor.ts).
 const SHRUNK: [string, Step[][]][] = [
   ['a sleeping call after an unlock took the spinlock it held', [[{ t: 'locked', l: 0, body: [{ t: 'badunlock', l: 1 }] }, { t: 'sleeping', k: 'mutex', body: [] }], [{ t: 'locked', l: 1, body: [{ t: 'mutexleaf' }] }]]],
   ['a sleeping call under a spinlock that another thread unlocks', [[{ t: 'badunlock', l: 0 }], [{ t: 'locked', l: 0, body: [{ t: 'mutexleaf' }] }]]],
   ['an unlock whose footprint changes while it waits', [[{ t: 'try', l: 1 }, { t: 'locked', l: 0, body: [{ t: 'mutexleaf' }] }], [{ t: 'locked', l: 0, body: [] }], [{ t: 'badunlock', l: 1 }]]],
   ['a waiter for a lock whose holder died after a failed trylock of it', [[{ t: 'locked', l: 1, body: [] }, { t: 'badunlock', l: 0 }], [{ t: 'locked', l: 1, body: [{ t: 'try', l: 1 }, { t: 'mutexleaf' }] }]]],
+  ['a thread that returns holding a spinlock another thread unlocks', [[{ t: 'badunlock', l: 1 }], [{ t: 'leak', l: 1 }, { t: 'read', x: 0 }]]],
+  ['a waiter for a lock left held, when the execution ends with every runnable thread asleep', [[{ t: 'locked', l: 1, body: [] }, { t: 'inc', x: 2 }, { t: 'deref' }], [{ t: 'rcu', body: [] }, { t: 'leak', l: 1 }, { t: 'inc', x: 0 }], [{ t: 'inc', x: 2 }]]],
+  ['a lock left held under another, and a sleeping call', [[{ t: 'locked', l: 1, body: [{ t: 'try', l: 0 }, { t: 'leak', l: 0 }] }, { t: 'tsfree' }], [{ t: 'check', x: 1, bad: 1 }, { t: 'sleeping', k: 'mutex', body: [] }], [{ t: 'locked', l: 0, body: [{ t: 'mutexleaf' }] }]]],
 ];
 
 test.each(SHRUNK)('%s: DPOR covers naive enumeration, and the dependence is sound', (_name, prog) => {

@@ -22,8 +22,10 @@
 // is anything added when the reversal's initial steps cannot run at the backtrack point (an
 // acquire after the release it waited for, an RCU callback after the read-side exit that let
 // it run); a lock acquire is also raced against the acquire that the release it waited for
-// ended, so both lock orders are explored. Nor does a race whose reversal can start with a thread in the backtrack
-// point's sleep set (addBacktrack): its executions were explored from an earlier state.
+// ended, so both lock orders are explored. When an execution ends with threads waiting (no
+// thread can run, or those that can are asleep), each waiting step is raced as if it ran
+// next. Nor does a race whose reversal can start with a thread in the backtrack point's sleep
+// set add anything (addBacktrack): its executions were explored from an earlier state.
 // Observed pairs (dependence.ts): two frees on one cache, and a type-safe free with a reader's
 // rcu_read_lock, are ordered only when a later step observes their order (a pop; the reader's
 // access to the slot). Such a step races the pair, if unordered, and adds the edge late: the

@@ -2,7 +2,7 @@
 // every interleaving class naive enumeration finds, and finds every bug naive enumeration finds.
 // The locks: two spinlocks, a mutex and an rw-semaphore (a sleeping lock taken under a spinlock
 // or inside an RCU section runs, and is reported, even when it is held); a thread may return
-// still holding a spinlock.
+// still holding a spinlock, and may call synchronize_rcu() (inside a section, a hang).
 import fc from 'fast-check';
 import * as k from '../../sim/api';
 import { Machine } from '../../sim/machine';
@@ -22,7 +22,7 @@ type Step =
   | { t: 'locked'; l: number; body: Step[] } | { t: 'check'; x: number; bad: number } | { t: 'try'; l: number }
   | { t: 'rcu'; body: Step[] } | { t: 'deref' } | { t: 'retire' } | { t: 'badunlock'; l: number }
   | { t: 'tsfree' } | { t: 'tsread' } | { t: 'tsalloc' }
-  | { t: 'sleeping'; k: 'mutex' | 'read' | 'write'; body: Step[] } | { t: 'mutexleaf' } | { t: 'sleeptry'; k: 'mutex' | 'read' } | { t: 'leak'; l: number };
+  | { t: 'sleeping'; k: 'mutex' | 'read' | 'write'; body: Step[] } | { t: 'mutexleaf' } | { t: 'sleeptry'; k: 'mutex' | 'read' } | { t: 'leak'; l: number } | { t: 'sync' };
 
 const leaf: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ t: fc.constant('read' as const), x: fc.integer({ min: 0, max: 2 }) }),
@@ -38,6 +38,7 @@ const leaf: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ t: fc.constant('tsalloc' as const) }),
   fc.record({ t: fc.constant('mutexleaf' as const) }),
   fc.record({ t: fc.constant('leak' as const), l: fc.integer({ min: 0, max: 1 }) }),
+  fc.record({ t: fc.constant('sync' as const) }),
   fc.record({ t: fc.constant('sleeptry' as const), k: fc.constantFrom('mutex' as const, 'read' as const) }),
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -89,6 +90,7 @@ function factory(prog: Step[][], fromFunctions = false): Factory {
           return;
         case 'mutexleaf': yield* k.mutex_lock(mutex); yield* k.mutex_unlock(mutex); return;
         case 'leak': yield* k.spin_lock(locks[s.l]); return;
+        case 'sync': yield* k.synchronize_rcu(); return;
         case 'sleeptry':
           if (s.k === 'mutex') { if (yield* k.mutex_trylock(mutex)) yield* k.mutex_unlock(mutex); } else if (yield* k.down_read_trylock(rwsem)) yield* k.up_read(rwsem);
           return;

@@ -599,7 +599,7 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
       for (let b = sl; b !== 0; b &= b - 1) { const q = lowest(b); if (sleeps(m, fps, q, fe)) ns |= 1 << q; }
       nextSleep = ns;
       const heldBefore = fp.lock !== 0 && m.locks.holding(p, fp.lock) !== undefined;
-      const sole = heldBefore && fp.release && soleHolder(m, fp.lock, p);
+      const sole = heldBefore && fp.release && m.locks.soleHolder(fp.lock, p);
       if (memo) nodeAt[depth] = m.memoNode(p);
       const fl = slabBefore(m, fp);
       const flLen = fl === undefined ? 0 : fl.length, flTop = fl !== undefined && flLen > 0 ? fl[flLen - 1] : -1;
@@ -728,12 +728,6 @@ function rebuild(m: Machine, build: () => Machine, setupRan: number, clk: Clocks
 function renew(m: Machine, fresh: () => Machine, setupRan: number, t: number): void {
   if (m.threads[t].make === undefined || (setupRan & (1 << t)) !== 0) m.adopt(t, fresh().threads[t]);
   else if (!m.remake(t)) throw new NondeterministicReplay(`thread ${t} did not stop at its first step as before`);
-}
-
-/** Is `tid` the only holder of lock `a`? */
-function soleHolder(m: Machine, a: number, tid: number): boolean {
-  const h = m.locks.holders.get(a);
-  return h !== undefined && h.length === 1 && h[0] === tid;
 }
 
 function sleeps(m: Machine, fps: FootprintCache, q: number, e: Entry): boolean {

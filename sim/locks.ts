@@ -57,6 +57,8 @@ export class Locks {
     return s === undefined || s.length === 0 ? this.heldBy(tid) : [...this.heldBy(tid), ...s];
   }
   holderOf(a: number): number { const h = this.holders.get(a); return h && h.length > 0 ? h[0] : -1; }
+  /** Is `tid` the only holder of lock `a`? */
+  soleHolder(a: number, tid: number): boolean { const h = this.holders.get(a); return h !== undefined && h.length === 1 && h[0] === tid; }
   holding(tid: number, a: number): Holding | undefined {
     const l = this.held[tid];
     if (l !== undefined) for (let i = 0; i < l.length; i++) if (l[i].addr === a) return l[i];

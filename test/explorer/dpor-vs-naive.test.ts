@@ -1,8 +1,9 @@
 // Property: on random small programs (2–3 threads, a few shared words and locks), DPOR covers
 // every interleaving class naive enumeration finds, and finds every bug naive enumeration finds.
-// The locks: two spinlocks, a mutex and an rw-semaphore (a sleeping lock taken under a spinlock
-// or inside an RCU section runs, and is reported, even when it is held); a thread may return
-// still holding a spinlock, and may call synchronize_rcu() (inside a section, a hang).
+// The locks: two spinlocks, a mutex, an rw-semaphore and a page lock (a sleeping lock taken
+// under a spinlock or inside an RCU section runs, and is reported, even when it is held); a
+// thread may return still holding a spinlock or the page lock, unlock the page lock it does
+// not hold, and call synchronize_rcu() (inside a section, a hang).
 import fc from 'fast-check';
 import * as k from '../../sim/api';
 import { Machine } from '../../sim/machine';
@@ -22,7 +23,8 @@ type Step =
   | { t: 'locked'; l: number; body: Step[] } | { t: 'check'; x: number; bad: number } | { t: 'try'; l: number }
   | { t: 'rcu'; body: Step[] } | { t: 'deref' } | { t: 'retire' } | { t: 'badunlock'; l: number }
   | { t: 'tsfree' } | { t: 'tsread' } | { t: 'tsalloc' }
-  | { t: 'sleeping'; k: 'mutex' | 'read' | 'write'; body: Step[] } | { t: 'mutexleaf' } | { t: 'sleeptry'; k: 'mutex' | 'read' } | { t: 'leak'; l: number } | { t: 'sync' };
+  | { t: 'sleeping'; k: 'mutex' | 'read' | 'write' | 'page'; body: Step[] } | { t: 'mutexleaf' } | { t: 'sleeptry'; k: 'mutex' | 'read' | 'page' }
+  | { t: 'leak'; l: number } | { t: 'sync' } | { t: 'pageleak' } | { t: 'pageunlock' };
 
 const leaf: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ t: fc.constant('read' as const), x: fc.integer({ min: 0, max: 2 }) }),
@@ -39,13 +41,15 @@ const leaf: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ t: fc.constant('mutexleaf' as const) }),
   fc.record({ t: fc.constant('leak' as const), l: fc.integer({ min: 0, max: 1 }) }),
   fc.record({ t: fc.constant('sync' as const) }),
-  fc.record({ t: fc.constant('sleeptry' as const), k: fc.constantFrom('mutex' as const, 'read' as const) }),
+  fc.record({ t: fc.constant('sleeptry' as const), k: fc.constantFrom('mutex' as const, 'read' as const, 'page' as const) }),
+  fc.record({ t: fc.constant('pageleak' as const) }),
+  fc.record({ t: fc.constant('pageunlock' as const) }),
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: leaf },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('locked' as const), l: fc.integer({ min: 0, max: 1 }), body: fc.array(leaf, { minLength: 0, maxLength: 2 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('rcu' as const), body: fc.array(leaf, { minLength: 0, maxLength: 2 }) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('sleeping' as const), k: fc.constantFrom('mutex' as const, 'read' as const, 'write' as const), body: fc.array(leaf, { minLength: 0, maxLength: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('sleeping' as const), k: fc.constantFrom('mutex' as const, 'read' as const, 'write' as const, 'page' as const), body: fc.array(leaf, { minLength: 0, maxLength: 2 }) }) },
 );
 const program = fc.array(fc.array(step, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 3 });
 
@@ -68,6 +72,9 @@ function factory(prog: Step[][], fromFunctions = false): Factory {
     // sleeping locks: a mutex, and an rw-semaphore (the lock words of two anon_vmas)
     const mutex = handleAt('anon_vma', m.mem.setupAlloc('anon_vma_cachep')).mutex;
     const rwsem = handleAt('anon_vma', m.mem.setupAlloc('anon_vma_cachep')).rwsem;
+    // and a page's lock (PG_locked), sleeping like a mutex: 'pageunlock' unlocks it unheld (a
+    // bad unlock, which clears it when another thread holds it)
+    const page = handleAt('page', m.mem.setupAlloc('pages'));
     function* run(s: Step): k.Kernel<void> {
       switch (s.t) {
         case 'read': yield* k.READ_ONCE(words[s.x]); return;
@@ -84,16 +91,20 @@ function factory(prog: Step[][], fromFunctions = false): Factory {
         case 'tsread': yield* k.READ_ONCE(typesafe.key); return;
         case 'tsalloc': yield* k.kmem_cache_alloc(k.obj_typesafe_cachep); return;
         case 'sleeping':
-          if (s.k === 'mutex') yield* k.mutex_lock(mutex); else if (s.k === 'read') yield* k.down_read(rwsem); else yield* k.down_write(rwsem);
+          if (s.k === 'mutex') yield* k.mutex_lock(mutex); else if (s.k === 'read') yield* k.down_read(rwsem); else if (s.k === 'page') yield* k.lock_page(page); else yield* k.down_write(rwsem);
           for (const b of s.body) yield* run(b);
-          if (s.k === 'mutex') yield* k.mutex_unlock(mutex); else if (s.k === 'read') yield* k.up_read(rwsem); else yield* k.up_write(rwsem);
+          if (s.k === 'mutex') yield* k.mutex_unlock(mutex); else if (s.k === 'read') yield* k.up_read(rwsem); else if (s.k === 'page') yield* k.unlock_page(page); else yield* k.up_write(rwsem);
           return;
         case 'mutexleaf': yield* k.mutex_lock(mutex); yield* k.mutex_unlock(mutex); return;
         case 'leak': yield* k.spin_lock(locks[s.l]); return;
         case 'sync': yield* k.synchronize_rcu(); return;
         case 'sleeptry':
-          if (s.k === 'mutex') { if (yield* k.mutex_trylock(mutex)) yield* k.mutex_unlock(mutex); } else if (yield* k.down_read_trylock(rwsem)) yield* k.up_read(rwsem);
+          if (s.k === 'mutex') { if (yield* k.mutex_trylock(mutex)) yield* k.mutex_unlock(mutex); }
+          else if (s.k === 'page') { if (yield* k.trylock_page(page)) yield* k.unlock_page(page); }
+          else if (yield* k.down_read_trylock(rwsem)) yield* k.up_read(rwsem);
           return;
+        case 'pageleak': yield* k.lock_page(page); return;
+        case 'pageunlock': yield* k.unlock_page(page); return;
       }
     }
     const thread = function* (steps: Step[]): k.Kernel<void> { for (const s of steps) yield* run(s); };

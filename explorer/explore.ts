@@ -1,12 +1,12 @@
 // The explorer's front door: search a scenario for bugs within a budget and say honestly how
 // far it looked. DPOR first (VERIFIED when it finishes); a bug is shrunk (fewer preemptions,
 // then fewer steps) and, budget permitting, bounded search below its preemption count shows
-// that none fewer will do. Returns data; never prints.
+// that none fewer will do (none that fails the same way). Returns data; never prints.
 import type { Factory } from './run';
 import type { Verdict, Stats } from './verdict';
 import { dpor } from './dpor';
 import { shrink } from './shrink';
-import { bounded } from './bounded';
+import { fewest } from './bounded';
 import { pct } from './pct';
 import { encode } from './schedule';
 
@@ -35,14 +35,16 @@ export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
     const s = shrink(factory, d.bug.schedule, d.bug.failure.kind, 3000, o.maxSteps);
     let minimal: boolean | undefined;
     if (o.proveMinimal && s.preemptions > 0) {
-      const b = bounded(factory, s.preemptions - 1, { maxExecutions: o.minimalBudget ?? 20000, maxSteps: o.maxSteps, now });
+      // bounded search for the same kind of failure, the bound raised from 0 (CHESS): a failure
+      // found at bound k has the fewest preemptions, since bounds 0 .. k-1 ran in full
+      const b = fewest(factory, d.bug.failure.kind, s.preemptions - 1, { maxExecutions: o.minimalBudget ?? 20000, maxSteps: o.maxSteps, now });
       stats.executions += b.executions; stats.steps += b.steps; stats.performed += b.steps;
-      if (b.bug !== undefined && b.bug.failure.kind === d.bug.failure.kind) {
+      if (b.bug !== undefined) {
         const s2 = shrink(factory, b.bug.schedule, b.bug.failure.kind, 3000, o.maxSteps);
         stats.ms = now() - t0;
-        return { kind: 'BUG', failure: b.bug.failure, schedule: encode(s2.schedule), preemptions: s2.preemptions, steps: s2.steps, stats };
+        return { kind: 'BUG', failure: b.bug.failure, schedule: encode(s2.schedule), preemptions: s2.preemptions, steps: s2.steps, stats, minimal: true };
       }
-      minimal = b.complete && b.bug === undefined ? true : undefined;
+      minimal = b.clear === s.preemptions - 1 ? true : undefined;
     } else if (o.proveMinimal) minimal = true;
     stats.ms = now() - t0;
     return { kind: 'BUG', failure: d.bug.failure, schedule: encode(s.schedule), preemptions: s.preemptions, steps: s.steps, stats, ...(minimal ? { minimal } : {}) };

@@ -23,7 +23,8 @@ export interface ScenarioResult {
      *  caller run on). */
     readonly steps: number;
     readonly preemptions: number;
-    /** true when bounded search showed no schedule with fewer preemptions fails. */
+    /** true when bounded search showed that no schedule with fewer preemptions fails this way
+     *  (with this kind of failure first). */
     readonly minimal?: boolean;
     /** What this kind of failure means in this scenario (Scenario.notes), when it says. */
     readonly note?: string;

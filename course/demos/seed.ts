@@ -179,7 +179,7 @@ function seedHangExplorerDemo(o: DemoOptions): string {
   const hang = failureOf(r, 'hang');
   return page(o,
     `BUG: ${v.failure.kind}. The explorer ran ${plural(v.stats.executions, 'execution')}, shrank the failing one to `
-    + `${plural(v.preemptions, 'preemption')} and ${v.steps} steps${v.minimal === true ? ', and showed that no schedule with fewer preemptions fails' : ''}. `
+    + `${plural(v.preemptions, 'preemption')} and ${v.steps} steps${v.minimal === true ? ', and showed that no schedule with fewer preemptions fails this way' : ''}. `
     + `Replayed, the run then ${hang !== undefined ? 'hangs' : 'ends'}.`,
     [`schedule: ${v.schedule}`, lockTable(r.trace, o.width - 6) ?? '', report(hang, o)],
     'Read the schedule as "thread*steps": the walker runs 6 steps (through its read of ->root), the exiting process 12 (unmap, unlink, free), '

@@ -96,7 +96,7 @@ export function renderText(result: GradeResult, o: TextOptions = {}): string {
     if (first.verdict === 'BUG') {
       const reach = f.own ? `Your schedule makes it fail with ${plural(f.preemptions, 'preemption')} (${plural(f.steps, 'step')} to the failure).`
         : f.preemptions === 0 ? 'It fails without any preemption.'
-        : f.minimal ? `The bug needs ${plural(f.preemptions, 'preemption')}, and no schedule with fewer fails (${plural(f.steps, 'step')} to the failure).`
+        : f.minimal ? `The bug needs ${plural(f.preemptions, 'preemption')}, and no schedule with fewer fails this way (${plural(f.steps, 'step')} to the failure).`
           : `This schedule makes it fail with ${plural(f.preemptions, 'preemption')} (${plural(f.steps, 'step')} to the failure); whether fewer would do was not settled.`;
       out.prose(reach);
       out.push('');

@@ -13,7 +13,7 @@ import { dpor } from '../../explorer/dpor';
 import { naive } from '../../explorer/naive';
 import { HappensBefore } from '../../explorer/hb';
 import { Factory, replay } from '../../explorer/run';
-import { bounded } from '../../explorer/bounded';
+import { bounded, fewest } from '../../explorer/bounded';
 import { shrink } from '../../explorer/shrink';
 import { preemptions, encode, decode } from '../../explorer/schedule';
 import { classOf, sameClocks } from './linearise';
@@ -276,6 +276,30 @@ test('bounded search at bound k finds a bug exactly when some failing schedule n
       expect(b.complete).toBe(true);
     }
   }), { numRuns: 100, seed: 4242 });
+});
+
+test('fewest(): for each kind of failure, the first bound that shows it is the fewest preemptions any schedule failing that way needs', () => {
+  fc.assert(fc.property(program, (prog) => {
+    const f = factory(prog);
+    const all = naive(f, 4000, undefined, true);
+    fc.pre(all.complete && all.failingSchedules.length > 0);
+    // per kind (the failure an execution stops at), the fewest preemptions naive enumeration needed
+    const need = new Map<string, number>();
+    for (const s of all.failingSchedules) {
+      const r = replay(f, s, { haltOnFailure: true });
+      const kind = r.failure!.kind, p = preemptions(r.schedule, r.enabledAt);
+      need.set(kind, Math.min(need.get(kind) ?? Infinity, p));
+    }
+    for (const [kind, p] of need) {
+      const max = 2, r = fewest(f, kind, max);
+      if (p <= max) {
+        expect([kind, r.bug?.failure.kind, r.bug?.preemptions, r.clear]).toEqual([kind, kind, p, p - 1]);
+        // the schedule it found replays to the same failure with those preemptions
+        const again = replay(f, r.bug!.schedule, { haltOnFailure: true });
+        expect([again.failure?.kind, preemptions(again.schedule, again.enabledAt)]).toEqual([kind, p]);
+      } else expect([kind, r.bug, r.clear]).toEqual([kind, undefined, max]);
+    }
+  }), { numRuns: 100, seed: 1936 });
 });
 
 test('shrinking keeps the failure kind and never makes the schedule worse (fewer preemptions first, then fewer steps); the result replays', () => {

@@ -77,7 +77,7 @@ describe('exercise 05: the seed thread', () => {
         return { ...s, failure: minimal ? { ...rest, minimal: true } : rest };
       }),
     });
-    expect(renderText(proven(true), {})).toMatch(/\nThe bug needs 1 preemption, and no schedule with fewer fails \(\d+ steps to the failure\)\.\n/);
+    expect(renderText(proven(true), {})).toMatch(/\nThe bug needs 1 preemption, and no schedule with fewer fails this way \(\d+ steps to the failure\)\.\n/);
     expect(renderText(proven(false), {})).toMatch(/\nThis schedule makes it fail with 1 preemption \(\d+ steps to the failure\); whether fewer would do was not settled\.\n/);
   });
 

@@ -50,7 +50,7 @@ const CLAIMS: Record<string, RegExp[]> = {
     /fault spins in spin_lock\(&anon_vma@0x40->lock\), held by walker since step \d+ — which has already returned/],
   'seed-stress-test': [/^A simulated stress test: 2000 runs with random preemption; \d+ went wrong and (none|\d+) hung/,
     /The explorer: BUG: bad-unlock found after \d+ executions/],
-  'seed-hang-explorer': [/^BUG: bad-unlock\. The explorer ran \d+ executions, shrank the failing one to 1 preemption and \d+ steps, and showed that no schedule with fewer preemptions fails\. Replayed, the run then hangs/,
+  'seed-hang-explorer': [/^BUG: bad-unlock\. The explorer ran \d+ executions, shrank the failing one to 1 preemption and \d+ steps, and showed that no schedule with fewer preemptions fails this way\. Replayed, the run then hangs/,
     /schedule: v1:[\d*,]+/, /Possible unsafe locking scenario/, /lock\(&anon_vma@0x40\);/, /unlock\(&anon_vma@0x80\);/,
     /fault spins in spin_lock\(&anon_vma@0x40->lock\)/],
   'hugh-fix-seed': [/^VERIFIED: every interleaving class explored, in \d+ executions\. On lesson 4's hanging schedule the re-check under the lock sees _mapcount -1: unlock anon_vma@0x40, the lock it took, and return NULL/,

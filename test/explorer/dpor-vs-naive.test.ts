@@ -257,16 +257,26 @@ test('a lock whose holder died: the waiter, which never ran, is raced too, in ei
   }
 });
 
+/** Per kind of failure (the one an execution stops at), the fewest preemptions of the failing
+ *  schedules naive enumeration finds; null when it does not finish. */
+function needed(f: Factory): Map<string, number> | null {
+  const all = naive(f, 4000, undefined, true);
+  if (!all.complete) return null;
+  const need = new Map<string, number>();
+  for (const s of all.failingSchedules) {
+    const r = replay(f, s, { haltOnFailure: true });
+    const kind = r.failure!.kind, p = preemptions(r.schedule, r.enabledAt);
+    need.set(kind, Math.min(need.get(kind) ?? Infinity, p));
+  }
+  return need;
+}
+
 test('bounded search at bound k finds a bug exactly when some failing schedule needs at most k preemptions', () => {
   fc.assert(fc.property(program, fc.integer({ min: 0, max: 2 }), (prog, k) => {
     const f = factory(prog);
-    const all = naive(f, 4000, undefined, true);
-    fc.pre(all.complete);
-    let fewest = Infinity;
-    for (const s of all.failingSchedules) {
-      const r = replay(f, s, { haltOnFailure: true });
-      fewest = Math.min(fewest, preemptions(r.schedule, r.enabledAt));
-    }
+    const need = needed(f);
+    fc.pre(need !== null);
+    const fewest = Math.min(...need!.values());
     const b = bounded(f, k);
     if (fewest <= k) {
       expect(b.bug).toBeDefined();
@@ -281,16 +291,9 @@ test('bounded search at bound k finds a bug exactly when some failing schedule n
 test('fewest(): for each kind of failure, the first bound that shows it is the fewest preemptions any schedule failing that way needs', () => {
   fc.assert(fc.property(program, (prog) => {
     const f = factory(prog);
-    const all = naive(f, 4000, undefined, true);
-    fc.pre(all.complete && all.failingSchedules.length > 0);
-    // per kind (the failure an execution stops at), the fewest preemptions naive enumeration needed
-    const need = new Map<string, number>();
-    for (const s of all.failingSchedules) {
-      const r = replay(f, s, { haltOnFailure: true });
-      const kind = r.failure!.kind, p = preemptions(r.schedule, r.enabledAt);
-      need.set(kind, Math.min(need.get(kind) ?? Infinity, p));
-    }
-    for (const [kind, p] of need) {
+    const need = needed(f);
+    fc.pre(need !== null && need.size > 0);
+    for (const [kind, p] of need!) {
       const max = 2, r = fewest(f, kind, max);
       if (p <= max) {
         expect([kind, r.bug?.failure.kind, r.bug?.preemptions, r.clear]).toEqual([kind, kind, p, p - 1]);

@@ -41,6 +41,8 @@ import type { Failure } from '../sim/failure';
 import { allocKey, footprint, footprintDeps, footprintIsStable, footprintKey, Footprint, isPopKey, NONE, resourceMask, sleepDependent } from './dependence';
 import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
 import { start, Factory } from './run';
+import { keep, rebuild, NondeterministicReplay } from './restore';
+export { NondeterministicReplay } from './restore';
 
 /** Thread sets are bit masks (at most MAX_THREADS threads). `order[0 .. norder)` keeps the
  *  backtrack set's insertion order, so the search visits alternatives in the order the races
@@ -132,7 +134,6 @@ export interface DporResult {
   readonly timedOut: boolean;
 }
 
-export class NondeterministicReplay extends Error {}
 
 /** Per-resource access tables: the last write, and the last read of each thread since it.
  *  They persist across executions: every change is logged, and the next execution rolls them
@@ -525,17 +526,10 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     if (kept !== undefined) {
       m = kept;
       m.rewind(branch);
-      rebuild(m, build, setupRan, clocks!, branch, prevLen, opAt, answerAt, nodeAt);
+      rebuild(m, build, setupRan, clocks!.tid, branch, prevLen, opAt, answerAt, nodeAt);
     } else {
       m = build();
-      if (restore) {
-        kept = m; m.startJournal();
-        for (const t of m.threads) if (t.steps > 0) setupRan |= 1 << t.id;
-        if (memo) {
-          const km = m;
-          km.startMemo((t) => renew(km, build, setupRan, t), (why) => { throw new NondeterministicReplay(why); });
-        }
-      }
+      if (restore) { kept = m; setupRan = keep(m, build, memo); }
     }
     // counting on past the first bug: a later failure's report is never read (Machine.brief)
     if (bug !== undefined) m.brief = true;
@@ -691,43 +685,6 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
     if (!resumed) return result(true);
     branch = stack.top - 1;
   }
-}
-
-/** Make `m`, just rewound to step `branch`, what it was then: every thread that ran at `branch`
- *  or later (up to `len`, where the last execution stopped) is put back at its memo node then
- *  (`nodeAt`), or, with none, started over (renew) and fed the answers of its steps before
- *  `branch`, in order. Its ops must be the ones those steps performed: else the scenario does
- *  not replay. */
-function rebuild(m: Machine, build: () => Machine, setupRan: number, clk: Clocks, branch: number, len: number,
-  opAt: readonly Op[], answerAt: readonly unknown[], nodeAt: readonly (MemoNode | null)[]): void {
-  let seen = 0, moved = 0;
-  for (let d = branch; d < len; d++) {
-    const t = clk.tid[d], bit = 1 << t;
-    if ((seen & bit) !== 0) continue;
-    seen |= bit;
-    // in the memo, the state it had then is the node it left at its first step since
-    const n = nodeAt[d];
-    if (n !== null && n !== undefined) m.place(t, n); else moved |= bit;
-  }
-  let fb: Machine | undefined;
-  const fresh = (): Machine => (fb ??= build()); // one new build serves every thread
-  for (let t = 0; t < m.threads.length; t++) if ((moved & (1 << t)) !== 0) renew(m, fresh, setupRan, t);
-  for (let d = 0; d < branch; d++) {
-    const t = clk.tid[d];
-    if ((moved & (1 << t)) === 0) continue;
-    const was = opAt[d], now = m.threads[t].pending;
-    if (now === null || now.k !== was.k || now.a !== was.a || now.v !== was.v || now.n !== was.n) {
-      throw new NondeterministicReplay(`replaying step ${d}: thread ${t} ${now === null ? 'had finished' : `asked for ${now.k}`}, not ${was.k} as before`);
-    }
-    if (!m.feed(t, answerAt[d])) throw new NondeterministicReplay(`replaying step ${d}: thread ${t} did not go on to another step as before`);
-  }
-}
-
-/** Start thread t over: from its function, unless it was not spawned from one or ran steps in
- *  the build; then from `fresh()`, a new build of the scenario. */
-function renew(m: Machine, fresh: () => Machine, setupRan: number, t: number): void {
-  if (m.threads[t].make === undefined || (setupRan & (1 << t)) !== 0) m.adopt(t, fresh().threads[t]);
-  else if (!m.remake(t)) throw new NondeterministicReplay(`thread ${t} did not stop at its first step as before`);
 }
 
 function sleeps(m: Machine, fps: FootprintCache, q: number, e: Entry): boolean {

@@ -38,7 +38,7 @@ export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
       // bounded search for the same kind of failure, the bound raised from 0 (CHESS): a failure
       // found at bound k has the fewest preemptions, since bounds 0 .. k-1 ran in full
       const b = fewest(factory, d.bug.failure.kind, s.preemptions - 1, { maxExecutions: o.minimalBudget ?? 20000, maxSteps: o.maxSteps, now });
-      stats.executions += b.executions; stats.steps += b.steps; stats.performed += b.steps;
+      stats.executions += b.executions; stats.steps += b.steps; stats.performed += b.performed;
       if (b.bug !== undefined) {
         const s2 = shrink(factory, b.bug.schedule, b.bug.failure.kind, 3000, o.maxSteps);
         stats.ms = now() - t0;

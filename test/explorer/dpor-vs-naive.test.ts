@@ -288,6 +288,23 @@ test('bounded search at bound k finds a bug exactly when some failing schedule n
   }), { numRuns: 100, seed: 4242 });
 });
 
+test('bounded search taking one machine back to each branch point runs the same executions as fresh machines, and reports the same bug', () => {
+  let steps = 0, performed = 0;
+  fc.assert(fc.property(program, fc.integer({ min: 0, max: 2 }), (prog, k) => {
+    const f = factory(prog);
+    // a kind no program fails with: every schedule within the bound runs, failing or not
+    for (const kind of [undefined, 'no such kind']) {
+      const kept = bounded(f, k, { kind }), fresh = bounded(f, k, { kind, restore: false });
+      const sig = (b: typeof kept) => [b.complete, b.executions, b.steps, b.bug?.schedule, b.bug?.preemptions, b.bug?.failure];
+      expect(sig(kept)).toEqual(sig(fresh));
+      expect(fresh.performed).toBe(fresh.steps);
+      steps += kept.steps; performed += kept.performed;
+    }
+  }), { numRuns: 100, seed: 77 });
+  // the prefix was restored, not run again, in most of those steps
+  expect(performed).toBeLessThan(steps / 2);
+});
+
 test('fewest(): for each kind of failure, the first bound that shows it is the fewest preemptions any schedule failing that way needs', () => {
   fc.assert(fc.property(program, (prog) => {
     const f = factory(prog);

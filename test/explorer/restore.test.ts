@@ -15,6 +15,7 @@ import { instantiate } from '../../scenarios/scenario';
 import { seed } from '../../scenarios/pageLock';
 import type { PageLockSubject } from '../../scenarios/pageLockHarness';
 import { dpor, DporResult, NondeterministicReplay } from '../../explorer/dpor';
+import { bounded } from '../../explorer/bounded';
 import { replay, Factory } from '../../explorer/run';
 import * as k from '../../sim/api';
 import { Machine } from '../../sim/machine';
@@ -75,6 +76,24 @@ test.each(cases)('%s: %s on %s explores the same executions with and without res
   const sc = scenariosFor(e.kind, name)!;
   const mod = load(file);
   same((o) => instantiate(sc, mod, o), 150);
+});
+
+// Bounded search (explorer/bounded.ts) restores its shared prefixes the same way: on every
+// case, the same schedules within two preemptions, in the same order (their steps summed), and
+// the same first failure, report and all. (A kind no case fails with runs every schedule.)
+test.each(cases)('%s: %s on %s, bounded search explores the same schedules with and without restore', (id, file, name) => {
+  const e = (EXERCISES as readonly ExerciseEntry[]).find((x) => x.id === id)!;
+  const sc = scenariosFor(e.kind, name)!;
+  const mod = load(file);
+  const f: Factory = (o) => instantiate(sc, mod, o);
+  for (const kind of [undefined, 'no such kind']) {
+    const o = { kind, maxExecutions: 200, maxSteps: 400 };
+    const kept = bounded(f, 2, o), fresh = bounded(f, 2, { ...o, restore: false });
+    const { performed: _k, ...a } = kept, { performed: _f, ...b } = fresh;
+    expect(a).toEqual(b);
+    expect(fresh.performed).toBe(fresh.steps);
+    if (kept.executions > 1) expect(kept.performed).toBeLessThan(kept.steps);
+  }
 });
 
 // A case may feed one or two answers more with the memo than without (a thread it must start

@@ -9,7 +9,7 @@ import type { Failure } from '../sim/failure';
 import type { Machine, MemoNode } from '../sim/machine';
 import type { Op } from '../sim/op';
 import { start, Factory } from './run';
-import { keep, rebuild, NondeterministicReplay } from './restore';
+import { keep, rebuild, MAX_THREADS, NondeterministicReplay } from './restore';
 
 export interface BoundedOptions {
   readonly maxExecutions?: number;
@@ -63,20 +63,21 @@ export function bounded(factory: Factory, bound: number, o: BoundedOptions = {})
     return b;
   };
   let m: Machine | undefined;
-  let setupRan = 0, branch = 0, prevLen = 0;
+  let kept = false, setupRan = 0, branch = 0, prevLen = 0;
   for (;;) {
     if ((o.maxExecutions !== undefined && executions >= o.maxExecutions) || (o.maxMs !== undefined && now() - t0 > o.maxMs)) {
       return { complete: false, executions, steps, performed };
     }
     // the steps before `from` are the last execution's, restored
     let from = 0;
-    if (m !== undefined && restore) {
+    if (m !== undefined && kept) {
       m.rewind(branch);
       rebuild(m, build, setupRan, sched, branch, prevLen, opAt, answerAt, nodeAt);
       from = branch;
     } else {
       m = build();
-      if (restore) setupRan = keep(m, build, true);
+      // (restore's thread sets are bit masks: a bigger scenario runs each execution afresh)
+      if (executions === 0 && restore && m.threads.length <= MAX_THREADS) { kept = true; setupRan = keep(m, build, true); }
     }
     let last = from > 0 ? sched[from - 1] : -1, used = from > 0 ? usedAt[from] : 0;
     let d = from;

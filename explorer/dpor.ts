@@ -41,7 +41,7 @@ import type { Failure } from '../sim/failure';
 import { allocKey, footprint, footprintDeps, footprintIsStable, footprintKey, Footprint, isPopKey, NONE, resourceMask, sleepDependent } from './dependence';
 import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
 import { start, Factory } from './run';
-import { keep, rebuild, NondeterministicReplay } from './restore';
+import { keep, rebuild, MAX_THREADS, NondeterministicReplay } from './restore';
 export { NondeterministicReplay } from './restore';
 
 /** Thread sets are bit masks (at most MAX_THREADS threads). `order[0 .. norder)` keeps the
@@ -78,7 +78,6 @@ class Stack {
   }
 }
 
-const MAX_THREADS = 30;
 /** Clocks.obs bits: replaying the event must update FreeStacks, LiveAccesses. */
 const OBS_FREES = 1, OBS_LIVE = 2;
 
@@ -133,7 +132,6 @@ export interface DporResult {
   /** Stopped by maxMs: a limit of the machine's speed, not of the search. */
   readonly timedOut: boolean;
 }
-
 
 /** Per-resource access tables: the last write, and the last read of each thread since it.
  *  They persist across executions: every change is logged, and the next execution rolls them

@@ -9,17 +9,21 @@ import type { Op } from '../sim/op';
 
 export class NondeterministicReplay extends Error {}
 
+/** Threads are bit masks here (and in dpor.ts): at most this many. */
+export const MAX_THREADS = 30;
+
 /** The threads of `m` (just built) that ran steps in the build, as a bit mask: remade from
  *  their functions, they would lack those steps (renew takes them from a new build instead). */
-export function setupMask(m: Machine): number {
+function setupMask(m: Machine): number {
   let mask = 0;
   for (const t of m.threads) if (t.steps > 0) mask |= 1 << t.id;
   return mask;
 }
 
-/** Keep `m` (just built) for rewinding: its journal on, and with `memo` its threads' states
- *  remembered, a thread started over from `build` when the memo needs its generator. Returns
- *  setupMask(m). */
+/** Keep `m` (just built, at most MAX_THREADS threads) for rewinding: its journal on, and with
+ *  `memo` its threads' states remembered, a thread started over from `build` when the memo
+ *  needs its generator. Returns the threads that ran steps in the build, as a bit mask (what
+ *  rebuild needs). */
 export function keep(m: Machine, build: () => Machine, memo: boolean): number {
   m.startJournal();
   const setupRan = setupMask(m);

@@ -16,6 +16,7 @@ import { seed } from '../../scenarios/pageLock';
 import type { PageLockSubject } from '../../scenarios/pageLockHarness';
 import { dpor, DporResult, NondeterministicReplay } from '../../explorer/dpor';
 import { bounded } from '../../explorer/bounded';
+import { MAX_THREADS } from '../../explorer/restore';
 import { replay, Factory } from '../../explorer/run';
 import * as k from '../../sim/api';
 import { Machine } from '../../sim/machine';
@@ -94,6 +95,20 @@ test.each(cases)('%s: %s on %s, bounded search explores the same schedules with 
     expect(fresh.performed).toBe(fresh.steps);
     if (kept.executions > 1) expect(kept.performed).toBeLessThan(kept.steps);
   }
+});
+
+// Restore's thread sets are bit masks (MAX_THREADS): a scenario with more threads is explored
+// by bounded search as before, a new machine per execution.
+test('bounded search on more threads than restore handles runs each execution afresh, the same schedules', () => {
+  const f: Factory = (o) => {
+    const m = new Machine(o);
+    const x = handleAt('obj', m.mem.setupAlloc('obj_cachep'));
+    for (let i = 0; i < MAX_THREADS + 2; i++) m.spawn(`w${i}`, () => k.WRITE_ONCE(x.key, i));
+    return m;
+  };
+  const big = bounded(f, 1, { maxExecutions: 40 }), fresh = bounded(f, 1, { maxExecutions: 40, restore: false });
+  expect(big).toEqual(fresh);
+  expect([big.executions, big.performed]).toEqual([40, big.steps]);
 });
 
 // A case may feed one or two answers more with the memo than without (a thread it must start

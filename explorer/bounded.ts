@@ -22,6 +22,9 @@ export interface BoundedOptions {
   /** Take one machine back to each branch point (default), or build a new one per execution
    *  and run it from the start (false; tests compare the two). */
   readonly restore?: boolean;
+  /** Called after each execution with its schedule and its failures (tests): read them during
+   *  the call (the search reuses the schedule's array). */
+  readonly onExecution?: (schedule: readonly number[], length: number, failures: readonly Failure[]) => void;
 }
 
 export interface BoundedResult {
@@ -104,6 +107,7 @@ export function bounded(factory: Factory, bound: number, o: BoundedOptions = {})
     }
     prevLen = d;
     executions++;
+    o.onExecution?.(sched, d, m.failures);
     const f = m.primaryFailure();
     if (f !== undefined && (o.kind === undefined || f.kind === o.kind)) {
       return { complete: false, executions, steps, performed, bug: { failure: f, schedule: sched.slice(0, d), preemptions: used } };

@@ -294,11 +294,24 @@ test('bounded search taking one machine back to each branch point runs the same 
     const f = factory(prog);
     // a kind no program fails with: every schedule within the bound runs, failing or not
     for (const kind of [undefined, 'no such kind']) {
-      const kept = bounded(f, k, { kind }), fresh = bounded(f, k, { kind, restore: false });
-      const sig = (b: typeof kept) => [b.complete, b.executions, b.steps, b.bug?.schedule, b.bug?.preemptions, b.bug?.failure];
-      expect(sig(kept)).toEqual(sig(fresh));
-      expect(fresh.performed).toBe(fresh.steps);
-      steps += kept.steps; performed += kept.performed;
+      const runs = (restore: boolean) => {
+        const log: string[] = [];
+        const onExecution = (s: readonly number[], n: number, fs: readonly { kind: string; report: string }[]) =>
+          log.push(`${s.slice(0, n).join(',')} ${fs.map((x) => `${x.kind}: ${x.report}`).join(' | ')}`);
+        return { b: bounded(f, k, { kind, restore, onExecution }), log };
+      };
+      const kept = runs(true), fresh = runs(false);
+      expect(kept.log).toEqual(fresh.log);
+      const sig = (b: typeof kept.b) => [b.complete, b.executions, b.steps, b.bug?.schedule, b.bug?.preemptions, b.bug?.failure];
+      expect(sig(kept.b)).toEqual(sig(fresh.b));
+      expect(fresh.b.performed).toBe(fresh.b.steps);
+      steps += kept.b.steps; performed += kept.b.performed;
+      // the bug's schedule is the execution that failed, and replays to it
+      const bug = kept.b.bug;
+      if (bug !== undefined) {
+        const r = replay(f, bug.schedule, { haltOnFailure: true });
+        expect([r.schedule, r.failure?.kind, preemptions(r.schedule, r.enabledAt)]).toEqual([bug.schedule, bug.failure.kind, bug.preemptions]);
+      }
     }
   }), { numRuns: 100, seed: 77 });
   // the prefix was restored, not run again, in most of those steps

@@ -80,20 +80,30 @@ test.each(cases)('%s: %s on %s explores the same executions with and without res
 });
 
 // Bounded search (explorer/bounded.ts) restores its shared prefixes the same way: on every
-// case, the same schedules within two preemptions, in the same order (their steps summed), and
-// the same first failure, report and all. (A kind no case fails with runs every schedule.)
+// case, the same schedules within two preemptions, in the same order, each ending in the same
+// failures, reports and all, and the same first failure. (A kind no case fails with runs
+// every schedule.)
 test.each(cases)('%s: %s on %s, bounded search explores the same schedules with and without restore', (id, file, name) => {
   const e = (EXERCISES as readonly ExerciseEntry[]).find((x) => x.id === id)!;
   const sc = scenariosFor(e.kind, name)!;
   const mod = load(file);
   const f: Factory = (o) => instantiate(sc, mod, o);
   for (const kind of [undefined, 'no such kind']) {
-    const o = { kind, maxExecutions: 200, maxSteps: 400 };
-    const kept = bounded(f, 2, o), fresh = bounded(f, 2, { ...o, restore: false });
+    const logs: string[][] = [[], []];
+    const o = (i: number) => ({ kind, maxExecutions: 200, maxSteps: 400, restore: i === 0,
+      onExecution: (s: readonly number[], n: number, fs: readonly { kind: string; report: string }[]) =>
+        logs[i].push(`${s.slice(0, n).join(',')} ${fs.map((x) => `${x.kind}: ${x.report}`).join(' | ')}`) });
+    const kept = bounded(f, 2, o(0)), fresh = bounded(f, 2, o(1));
+    expect(logs[0]).toEqual(logs[1]);
     const { performed: _k, ...a } = kept, { performed: _f, ...b } = fresh;
     expect(a).toEqual(b);
     expect(fresh.performed).toBe(fresh.steps);
     if (kept.executions > 1) expect(kept.performed).toBeLessThan(kept.steps);
+    // the bug's schedule is the failing execution's, and replays to that failure
+    if (kept.bug !== undefined) {
+      const r = replay(f, kept.bug.schedule, { haltOnFailure: true, maxSteps: 400 });
+      expect([r.schedule, r.failure?.kind]).toEqual([kept.bug.schedule, kept.bug.failure.kind]);
+    }
   }
 });
 

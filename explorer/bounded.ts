@@ -25,6 +25,8 @@ export interface BoundedOptions {
   /** Called after each execution with its schedule and its failures (tests): read them during
    *  the call (the search reuses the schedule's array). */
   readonly onExecution?: (schedule: readonly number[], length: number, failures: readonly Failure[]) => void;
+  /** Called once per execution (the grader's sandbox: a sign of life, as DporOptions). */
+  readonly heartbeat?: () => void;
 }
 
 export interface BoundedResult {
@@ -71,6 +73,7 @@ export function bounded(factory: Factory, bound: number, o: BoundedOptions = {})
     if ((o.maxExecutions !== undefined && executions >= o.maxExecutions) || (o.maxMs !== undefined && now() - t0 > o.maxMs)) {
       return { complete: false, executions, steps, performed };
     }
+    o.heartbeat?.();
     // the steps before `from` are the last execution's, restored
     let from = 0;
     if (m !== undefined && kept) {

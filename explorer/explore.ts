@@ -16,12 +16,12 @@ export interface ExploreOptions {
   readonly maxSteps?: number;
   /** Try to prove the shrunk bug's preemption count is minimal (bounded search below it). */
   readonly proveMinimal?: boolean;
-  /** Budget for that proof, in executions. */
+  /** Budget for that proof, in executions (default 20000). */
   readonly minimalBudget?: number;
   /** PCT runs after an unfinished DPOR (0: none). */
   readonly pctRuns?: number;
   readonly now?: () => number;
-  /** Called once per DPOR execution (see DporOptions.heartbeat). */
+  /** Called once per execution of DPOR and of the minimality proof (see DporOptions.heartbeat). */
   readonly heartbeat?: () => void;
 }
 
@@ -37,7 +37,9 @@ export function explore(factory: Factory, o: ExploreOptions = {}): Verdict {
     if (o.proveMinimal && s.preemptions > 0) {
       // bounded search for the same kind of failure, the bound raised from 0 (CHESS): a failure
       // found at bound k has the fewest preemptions, since bounds 0 .. k-1 ran in full
-      const b = fewest(factory, d.bug.failure.kind, s.preemptions - 1, { maxExecutions: o.minimalBudget ?? 20000, maxSteps: o.maxSteps, now });
+      // (within what is left of maxMs: a large minimalBudget must not outrun the search's time)
+      const ms = o.maxMs === undefined ? undefined : Math.max(0, o.maxMs - (now() - t0));
+      const b = fewest(factory, d.bug.failure.kind, s.preemptions - 1, { maxExecutions: o.minimalBudget ?? 20000, maxMs: ms, maxSteps: o.maxSteps, now, heartbeat: o.heartbeat });
       stats.executions += b.executions; stats.steps += b.steps; stats.performed += b.performed;
       if (b.bug !== undefined) {
         const s2 = shrink(factory, b.bug.schedule, b.bug.failure.kind, 3000, o.maxSteps);

@@ -43,3 +43,17 @@ test('a minimality budget too small to finish leaves the count unproven', () => 
   if (v.kind !== 'BUG') throw new Error(`expected a BUG, got ${v.kind}`);
   expect(v.minimal).toBeUndefined();
 });
+
+test('the proof runs within what is left of the search\'s time, and beats the heartbeat once per execution', () => {
+  // a clock that moves 1 ms each time it is read: the same run every time
+  let t = 0, beats = 0;
+  const o = { maxSteps: MAX_STEPS, proveMinimal: true, minimalBudget: 1_000_000, now: () => t++, heartbeat: () => { beats++; } };
+  const full = explore(f, { ...o });
+  t = 0; beats = 0;
+  const cut = explore(f, { ...o, maxMs: 300 });
+  if (full.kind !== 'BUG' || cut.kind !== 'BUG') throw new Error(`expected BUGs, got ${full.kind} and ${cut.kind}`);
+  expect(full.minimal).toBe(true);
+  expect(cut.minimal).toBeUndefined();
+  expect(cut.stats.executions).toBeLessThan(400);
+  expect(beats).toBe(cut.stats.executions);
+});

@@ -59,6 +59,8 @@ export function bounded(factory: Factory, bound: number, o: BoundedOptions = {})
   const opAt: Op[] = [];
   const answerAt: unknown[] = [];
   const nodeAt: (MemoNode | null)[] = [];
+  /** The threads that can run at the current step: en[0 .. ne). */
+  const en: number[] = [];
   let executions = 0, steps = 0, performed = 0;
   let nThreads = -1;
   const build = (): Machine => {
@@ -88,18 +90,27 @@ export function bounded(factory: Factory, bound: number, o: BoundedOptions = {})
     let last = from > 0 ? sched[from - 1] : -1, used = from > 0 ? usedAt[from] : 0;
     let d = from;
     steps += from;
-    for (; !m.checkEnd(); d++) {
+    for (;; d++) {
+      // the threads that can run (one pass: the sandbox runs this without the optimizing
+      // compiler, where checkEnd, enabled() and a filter each cost a pass of calls)
+      let ne = 0, lastOn = false;
+      if (!m.halted) {
+        for (let t = 0; t < m.threads.length; t++) if (m.isEnabled(t)) { en[ne++] = t; if (t === last) lastOn = true; }
+      }
+      if (ne === 0) { m.checkEnd(); break; } // over: halted by a failure, finished, or a hang (recorded)
       if (d >= path.length) {
-        const en = m.enabled();
         // the non-preemptive choice first; others only while the bound allows
-        const stayable = en.includes(last);
-        const opts = stayable ? [last, ...(used < bound ? en.filter((t) => t !== last) : [])] : en;
+        let opts: number[];
+        if (lastOn) {
+          opts = [last];
+          if (used < bound) for (let i = 0; i < ne; i++) if (en[i] !== last) opts.push(en[i]);
+        } else opts = en.slice(0, ne);
         choices.push(opts); path.push(0);
       }
       const t = choices[d][path[d]];
-      if (d <= branch && !m.isEnabled(t)) throw new NondeterministicReplay(`replaying step ${d}: thread ${t} cannot run as it did before`);
+      if (d <= branch && !runs(en, ne, t)) throw new NondeterministicReplay(`replaying step ${d}: thread ${t} cannot run as it did before`);
       usedAt[d] = used;
-      if (last >= 0 && t !== last && m.isEnabled(last)) used++;
+      if (last >= 0 && t !== last && lastOn) used++;
       sched[d] = t;
       opAt[d] = m.threads[t].pending!;
       nodeAt[d] = m.memoNode(t);
@@ -120,6 +131,12 @@ export function bounded(factory: Factory, bound: number, o: BoundedOptions = {})
     path[path.length - 1]++;
     branch = path.length - 1;
   }
+}
+
+/** Is `t` among en[0 .. n)? */
+function runs(en: readonly number[], n: number, t: number): boolean {
+  for (let i = 0; i < n; i++) if (en[i] === t) return true;
+  return false;
 }
 
 export interface FewestResult {

@@ -8,8 +8,8 @@
 import type { Failure } from '../sim/failure';
 import type { Machine, MemoNode } from '../sim/machine';
 import type { Op } from '../sim/op';
-import { start, Factory } from './run';
-import { keep, rebuild, MAX_THREADS, NondeterministicReplay } from './restore';
+import type { Factory } from './run';
+import { builder, keep, rebuild, MAX_THREADS, NondeterministicReplay } from './restore';
 
 export interface BoundedOptions {
   readonly maxExecutions?: number;
@@ -62,13 +62,7 @@ export function bounded(factory: Factory, bound: number, o: BoundedOptions = {})
   /** The threads that can run at the current step: en[0 .. ne). */
   const en: number[] = [];
   let executions = 0, steps = 0, performed = 0;
-  let nThreads = -1;
-  const build = (): Machine => {
-    const b = start(factory, mopts);
-    if (nThreads < 0) nThreads = b.threads.length;
-    else if (b.threads.length !== nThreads) throw new NondeterministicReplay(`the scenario built ${b.threads.length} threads, not ${nThreads} as before`);
-    return b;
-  };
+  const build = builder(factory, mopts);
   let m: Machine | undefined;
   let kept = false, setupRan = 0, branch = 0, prevLen = 0;
   for (;;) {

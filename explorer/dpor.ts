@@ -40,8 +40,8 @@ import type { Op } from '../sim/op';
 import type { Failure } from '../sim/failure';
 import { allocKey, footprint, footprintDeps, footprintIsStable, footprintKey, Footprint, isPopKey, NONE, resourceMask, sleepDependent } from './dependence';
 import { Ev, FreeStacks, LiveAccesses, slabBefore, slabSlot } from './hb';
-import { start, Factory } from './run';
-import { keep, rebuild, MAX_THREADS, NondeterministicReplay } from './restore';
+import type { Factory } from './run';
+import { builder, keep, rebuild, MAX_THREADS, NondeterministicReplay } from './restore';
 export { NondeterministicReplay } from './restore';
 
 /** Thread sets are bit masks (at most MAX_THREADS threads). `order[0 .. norder)` keeps the
@@ -502,17 +502,13 @@ export function dpor(factory: Factory, o: DporOptions = {}): DporResult {
   };
   let nThreads = -1;
   /** A new build of the scenario (its thread count checked against the first's). */
-  const build = (): Machine => {
-    const b = start(factory, mopts);
+  const build = builder(factory, mopts, (b) => {
     const n = b.threads.length;
-    if (nThreads < 0) {
-      if (n > MAX_THREADS) throw new Error(`DPOR handles at most ${MAX_THREADS} threads; this scenario has ${n}`);
-      nThreads = n;
-      tables = new Tables(n);
-      clocks = new Clocks(n);
-    } else if (n !== nThreads) throw new NondeterministicReplay(`the scenario built ${n} threads, not ${nThreads} as before`);
-    return b;
-  };
+    if (n > MAX_THREADS) throw new Error(`DPOR handles at most ${MAX_THREADS} threads; this scenario has ${n}`);
+    nThreads = n;
+    tables = new Tables(n);
+    clocks = new Clocks(n);
+  });
   for (;;) {
     if (maxExecutions !== undefined && executions >= maxExecutions) return result(false, `${maxExecutions} executions`);
     // the clock is read at every 8th execution: a read cost 2% of a small search, and 8

@@ -4,13 +4,26 @@
 // ran since that step are rebuilt, from the memo (Machine.startMemo) or by starting them over
 // and feeding them the answers they had.
 // Must never: choose threads, or know of scenarios.
-import type { Machine, MemoNode } from '../sim/machine';
+import type { Machine, MachineOptions, MemoNode } from '../sim/machine';
 import type { Op } from '../sim/op';
+import { start, Factory } from './run';
 
 export class NondeterministicReplay extends Error {}
 
 /** Threads are bit masks here (and in dpor.ts): at most this many. */
 export const MAX_THREADS = 30;
+
+/** A function making new builds of the scenario (start), each with as many threads as the
+ *  first; `first` sees the first build before anyone else does. */
+export function builder(factory: Factory, opts: MachineOptions, first?: (m: Machine) => void): () => Machine {
+  let n = -1;
+  return () => {
+    const b = start(factory, opts);
+    if (n < 0) { first?.(b); n = b.threads.length; }
+    else if (b.threads.length !== n) throw new NondeterministicReplay(`the scenario built ${b.threads.length} threads, not ${n} as before`);
+    return b;
+  };
+}
 
 /** The threads of `m` (just built) that ran steps in the build, as a bit mask: remade from
  *  their functions, they would lack those steps (renew takes them from a new build instead). */

@@ -16,7 +16,7 @@ import { Factory, replay } from '../../explorer/run';
 import { bounded, fewest } from '../../explorer/bounded';
 import { shrink } from '../../explorer/shrink';
 import { preemptions, encode, decode } from '../../explorer/schedule';
-import { classOf, sameClocks } from './linearise';
+import { boundedLogged, classOf, sameClocks } from './linearise';
 
 type Step =
   | { t: 'read'; x: number } | { t: 'write'; x: number; v: number } | { t: 'inc'; x: number }
@@ -294,13 +294,7 @@ test('bounded search taking one machine back to each branch point runs the same 
     const f = factory(prog);
     // a kind no program fails with: every schedule within the bound runs, failing or not
     for (const kind of [undefined, 'no such kind']) {
-      const runs = (restore: boolean) => {
-        const log: string[] = [];
-        const onExecution = (s: readonly number[], n: number, fs: readonly { kind: string; report: string }[]) =>
-          log.push(`${s.slice(0, n).join(',')} ${fs.map((x) => `${x.kind}: ${x.report}`).join(' | ')}`);
-        return { b: bounded(f, k, { kind, restore, onExecution }), log };
-      };
-      const kept = runs(true), fresh = runs(false);
+      const kept = boundedLogged(f, k, { kind }), fresh = boundedLogged(f, k, { kind, restore: false });
       expect(kept.log).toEqual(fresh.log);
       const sig = (b: typeof kept.b) => [b.complete, b.executions, b.steps, b.bug?.schedule, b.bug?.preemptions, b.bug?.failure];
       expect(sig(kept.b)).toEqual(sig(fresh.b));

@@ -1,7 +1,9 @@
 // Test helpers: run one schedule to its end (no halting on failures) and return its
 // interleaving class (the canonical linearisation of its happens-before) and its failure kinds,
-// as naive enumeration computes them; compare the search's clocks with hb.ts's.
+// as naive enumeration computes them; compare the search's clocks with hb.ts's; run bounded
+// search with a log of its executions.
 import { HappensBefore, Ev } from '../../explorer/hb';
+import { bounded, BoundedOptions, BoundedResult } from '../../explorer/bounded';
 import { stepRecorded } from '../../explorer/naive';
 import type { Factory } from '../../explorer/run';
 import type { Machine } from '../../sim/machine';
@@ -29,4 +31,11 @@ export function sameClocks(hb: HappensBefore, clock: ClockOf): void {
     const want = Array.from(hb.vc[j]);
     if (mine.join() !== want.join()) throw new Error(`step ${j} of ${evs.map((e) => e.tid).join('')}: the search's clock is [${mine}], hb.ts says [${want}]`);
   }
+}
+
+/** bounded(), and a line per execution: its schedule, then each failure's kind and report. */
+export function boundedLogged(f: Factory, bound: number, o: BoundedOptions): { b: BoundedResult; log: string[] } {
+  const log: string[] = [];
+  const b = bounded(f, bound, { ...o, onExecution: (s, n, fs) => log.push(`${s.slice(0, n).join(',')} ${fs.map((x) => `${x.kind}: ${x.report}`).join(' | ')}`) });
+  return { b, log };
 }

@@ -17,6 +17,7 @@ import type { PageLockSubject } from '../../scenarios/pageLockHarness';
 import { dpor, DporResult, NondeterministicReplay } from '../../explorer/dpor';
 import { bounded } from '../../explorer/bounded';
 import { MAX_THREADS } from '../../explorer/restore';
+import { boundedLogged } from './linearise';
 import { replay, Factory } from '../../explorer/run';
 import * as k from '../../sim/api';
 import { Machine } from '../../sim/machine';
@@ -89,12 +90,10 @@ test.each(cases)('%s: %s on %s, bounded search explores the same schedules with 
   const mod = load(file);
   const f: Factory = (o) => instantiate(sc, mod, o);
   for (const kind of [undefined, 'no such kind']) {
-    const logs: string[][] = [[], []];
-    const o = (i: number) => ({ kind, maxExecutions: 200, maxSteps: 400, restore: i === 0,
-      onExecution: (s: readonly number[], n: number, fs: readonly { kind: string; report: string }[]) =>
-        logs[i].push(`${s.slice(0, n).join(',')} ${fs.map((x) => `${x.kind}: ${x.report}`).join(' | ')}`) });
-    const kept = bounded(f, 2, o(0)), fresh = bounded(f, 2, o(1));
-    expect(logs[0]).toEqual(logs[1]);
+    const o = { kind, maxExecutions: 200, maxSteps: 400 };
+    const k1 = boundedLogged(f, 2, o), k2 = boundedLogged(f, 2, { ...o, restore: false });
+    expect(k1.log).toEqual(k2.log);
+    const kept = k1.b, fresh = k2.b;
     const { performed: _k, ...a } = kept, { performed: _f, ...b } = fresh;
     expect(a).toEqual(b);
     expect(fresh.performed).toBe(fresh.steps);
